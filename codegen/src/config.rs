@@ -1,0 +1,191 @@
+//! The one entry point: which spec files to read and where the generated code goes.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::{emit, ir, load, validate};
+use std::path::{Path, PathBuf};
+
+/// Generator configuration, in the manner of `prost_build::Config`.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    spec_files: Vec<PathBuf>,
+    spec_dirs: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+    rerun_if_changed: bool,
+}
+
+/// One generated product module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// The spec file it was generated from.
+    pub spec: PathBuf,
+    /// Module name (the product's `name`).
+    pub module: String,
+    /// Doc line for the module (the product's title).
+    pub title: String,
+    /// The formatted module body.
+    pub source: String,
+}
+
+impl Config {
+    /// An empty configuration; add spec files or directories.
+    pub fn new() -> Self {
+        Config::default()
+    }
+
+    /// Adds one spec file.
+    pub fn spec_file(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.spec_files.push(path.into());
+        self
+    }
+
+    /// Adds every `*.yaml` file directly in `dir`.
+    pub fn spec_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.spec_dirs.push(dir.into());
+        self
+    }
+
+    /// Where [`write`](Self::write) puts files; defaults to `$OUT_DIR` in build scripts.
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Print `cargo:rerun-if-changed` for every spec file and directory (for build scripts).
+    pub fn emit_rerun_if_changed(&mut self, yes: bool) -> &mut Self {
+        self.rerun_if_changed = yes;
+        self
+    }
+
+    /// Every spec file this configuration names, sorted within each directory.
+    pub fn files(&self) -> Result<Vec<PathBuf>, Diagnostics> {
+        let mut files = self.spec_files.clone();
+        for dir in &self.spec_dirs {
+            files.extend(load::spec_files_in(dir)?);
+        }
+        Ok(files)
+    }
+
+    /// Loads and validates every spec file, collecting the problems of all of them.
+    pub fn validate(&self) -> Result<Vec<ir::Product>, Diagnostics> {
+        let mut all = Diagnostics::default();
+        let mut products: Vec<ir::Product> = Vec::new();
+        for file in self.files()? {
+            match load::load_file(&file).and_then(|spec| validate::validate(&spec)) {
+                Ok(p) => {
+                    if let Some(other) = products.iter().find(|o| o.module == p.module) {
+                        all.push(
+                            Diagnostic::new(
+                                &file,
+                                "product.name",
+                                format!("product `{}` is also defined in {}", p.module, other.source.display()),
+                            )
+                            .with_help("each spec file describes its own product; give it another name"),
+                        );
+                    }
+                    products.push(p);
+                }
+                Err(d) => all.0.extend(d.0),
+            }
+        }
+        if all.is_empty() {
+            Ok(products)
+        } else {
+            Err(all)
+        }
+    }
+
+    /// Generates one formatted module per spec file.
+    pub fn generate(&self) -> Result<Vec<GeneratedFile>, Diagnostics> {
+        self.validate()?
+            .iter()
+            .map(|p| {
+                let source = emit::product_module(p).map_err(|e| {
+                    Diagnostic::new(&p.source, "", format!("generated code does not parse: {e}"))
+                        .with_help("this is a bug in binance-codegen; please report it with the spec file")
+                })?;
+                Ok(GeneratedFile { spec: p.source.clone(), module: p.module.clone(), title: p.title.clone(), source })
+            })
+            .collect()
+    }
+
+    /// Generates and writes `<module>.rs` per product plus `mod.rs` that includes them all into
+    /// the out dir (`$OUT_DIR` when none was set). Files are only rewritten when their content
+    /// changed, so cargo does not rebuild what did not change.
+    pub fn write(&self) -> Result<Vec<PathBuf>, Diagnostics> {
+        if self.rerun_if_changed {
+            for dir in &self.spec_dirs {
+                println!("cargo:rerun-if-changed={}", dir.display());
+            }
+            // Print the files even when generation fails, so fixing one re-runs the script.
+            for file in self.files()? {
+                println!("cargo:rerun-if-changed={}", file.display());
+            }
+        }
+        let out_dir = match self.out_dir.clone().or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from)) {
+            Some(d) => d,
+            None => {
+                return Err(Diagnostic::new(Path::new("OUT_DIR"), "", "no output directory")
+                    .with_help("call `out_dir(...)` or run inside a build script, where cargo sets OUT_DIR")
+                    .into())
+            }
+        };
+        let generated = self.generate()?;
+        let mut written = Vec::new();
+        for g in &generated {
+            let path = out_dir.join(format!("{}.rs", g.module));
+            write_if_changed(&path, &g.source)?;
+            written.push(path);
+        }
+        let index = out_dir.join("mod.rs");
+        write_if_changed(&index, &include_index(&generated))?;
+        written.push(index);
+        Ok(written)
+    }
+}
+
+/// `mod.rs` for the out dir: one documented `pub mod` per product including its file.
+fn include_index(files: &[GeneratedFile]) -> String {
+    let mut out = String::from("// @generated by binance-codegen. Do not edit: change the spec and rebuild.\n");
+    for g in files {
+        let spec = g.spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        out.push_str(&format!(
+            "\n#[doc = \"{}: generated from `{}`.\"]\npub mod {} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{}.rs\"));\n}}\n",
+            g.title.replace('\\', "\\\\").replace('"', "\\\""),
+            spec,
+            g.module,
+            g.module
+        ));
+    }
+    out
+}
+
+/// Renders all products as one readable file with inline modules (for review and the CLI).
+pub fn render_inline(files: &[GeneratedFile]) -> String {
+    let mut out = String::from("// @generated by binance-codegen. Do not edit: change the spec and rebuild.\n");
+    for g in files {
+        let spec = g.spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        out.push_str(&format!("\n/// {}: generated from `{spec}`.\npub mod {} {{\n", g.title, g.module));
+        for line in g.source.lines() {
+            if line.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str("    ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), Diagnostics> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    std::fs::write(path, contents).map_err(|e| {
+        Diagnostic::new(path, "", format!("cannot write generated code: {e}"))
+            .with_help("check that the output directory exists and is writable")
+            .into()
+    })
+}

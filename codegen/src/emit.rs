@@ -1,0 +1,359 @@
+//! Turns the [`ir`](crate::ir) into Rust source: data types carrying derives, and one thin
+//! client method per REST endpoint that hands the request to the runtime's generic executor.
+//!
+//! All paths are fully qualified (`::binance_runtime::…`) so the output compiles wherever it is
+//! included; serde is reached through the runtime so users need no direct serde dependency.
+
+use crate::ir::{Endpoint, Enum, Field, FieldType, Model, ParamType, Product, Transport};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// The formatted body of one product module.
+pub fn product_module(product: &Product) -> Result<String, syn::Error> {
+    let tokens = product_tokens(product);
+    let file: syn::File = syn::parse2(tokens)?;
+    Ok(separate_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease packs items together; a blank line after each top-level item reads better.
+fn separate_items(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    for line in source.lines() {
+        out.push_str(line);
+        out.push('\n');
+        if line == "}" || line == "};" {
+            out.push('\n');
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+fn unsuffixed(n: u32) -> proc_macro2::Literal {
+    proc_macro2::Literal::u32_unsuffixed(n)
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = " line"]` attributes, one per line, so prettyplease prints `/// line`.
+fn doc_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote!( #( #[doc = #lines] )* )
+}
+
+fn opt_str(value: &Option<String>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn product_tokens(p: &Product) -> TokenStream {
+    let spec_file = p.source.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let statics = product_static(p, &spec_file);
+    let client = client(p);
+    let requests = p.endpoints.iter().map(request);
+    let models = p.models.iter().map(model);
+    let enums = p.enums.iter().map(enumeration);
+    quote! {
+        #statics
+        #client
+        #( #requests )*
+        #( #models )*
+        #( #enums )*
+    }
+}
+
+fn product_static(p: &Product, spec_file: &str) -> TokenStream {
+    let doc = doc_lines(&format!("Base URLs and default rate limits of {}, from `{spec_file}`.", p.title));
+    let (name, title) = (&p.module, &p.title);
+    let urls = [&p.rest_url, &p.rest_testnet_url, &p.ws_api_url, &p.ws_api_testnet_url, &p.time_path].map(opt_str);
+    let [rest, rest_testnet, ws, ws_testnet, time_path] = urls;
+    let limits = p.rate_limits.iter().map(|rl| {
+        let (t, k, i) = (ident(rl.limit_type), ident(rl.kind), ident(rl.interval));
+        let (n, limit) = (unsuffixed(rl.interval_num), unsuffixed(rl.limit));
+        quote! {
+            ::binance_runtime::RateLimit {
+                limit_type: ::binance_runtime::RateLimitType::#t,
+                kind: ::binance_runtime::LimitKind::#k,
+                interval: ::binance_runtime::Interval::#i,
+                interval_num: #n,
+                limit: #limit,
+            }
+        }
+    });
+    quote! {
+        #doc
+        pub static PRODUCT: ::binance_runtime::Product = ::binance_runtime::Product {
+            name: #name,
+            title: #title,
+            rest_url: #rest,
+            rest_testnet_url: #rest_testnet,
+            ws_api_url: #ws,
+            ws_api_testnet_url: #ws_testnet,
+            time_path: #time_path,
+            rate_limits: &[ #( #limits ),* ],
+        };
+    }
+}
+
+fn response_type(e: &Endpoint) -> TokenStream {
+    let model = ident(&e.response);
+    if e.response_list {
+        quote!(::std::vec::Vec<#model>)
+    } else {
+        quote!(#model)
+    }
+}
+
+fn client(p: &Product) -> TokenStream {
+    let doc = doc_lines(&format!(
+        "Client for {}: one method per REST endpoint of the spec.\n\nEvery method signs, \
+         rate-limits and decodes through the runtime's one generic executor.",
+        p.title
+    ));
+    let methods = p.endpoints.iter().filter(|e| matches!(e.transport, Transport::Http { .. })).map(|e| {
+        let name = ident(&e.method_name);
+        let request = ident(&e.request_type);
+        let response = response_type(e);
+        let doc = doc_lines(&format!("{}\n\nSee [`{}`] for weight, security and docs.", e.title, e.request_type));
+        quote! {
+            #doc
+            pub async fn #name(&self, request: &#request) -> ::binance_runtime::Result<#response> {
+                self.rest.execute(request).await
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            rest: ::binance_runtime::RestClient,
+        }
+
+        impl Client {
+            /// Wraps a runtime client built for [`PRODUCT`].
+            pub fn new(rest: ::binance_runtime::RestClient) -> Self {
+                Client { rest }
+            }
+
+            /// A builder preset with this product's base URL and rate limits.
+            pub fn builder() -> ::binance_runtime::ClientBuilder {
+                ::binance_runtime::ClientBuilder::new(&PRODUCT)
+            }
+
+            /// The runtime client, for endpoints defined outside the spec.
+            pub fn rest(&self) -> &::binance_runtime::RestClient {
+                &self.rest
+            }
+
+            #( #methods )*
+        }
+    }
+}
+
+fn request_doc(e: &Endpoint) -> String {
+    let mut doc = e.title.clone();
+    if let Some(d) = &e.description {
+        doc.push_str(&format!("\n\n{d}"));
+    }
+    for note in &e.notes {
+        doc.push_str(&format!("\n\nNote: {note}"));
+    }
+    let route = match &e.transport {
+        Transport::Http { method, path } => format!("`{method} {path}`"),
+        Transport::Ws { method } => format!("WebSocket API `{method}`"),
+    };
+    let mut weight = format!("{} ({})", e.weight, e.weight_kind);
+    for (field, w) in &e.weight_rules {
+        weight.push_str(&format!("; {w} when `{field}` is set"));
+    }
+    doc.push_str(&format!(
+        "\n\n* Request: {route}\n* Weight: {weight}\n* Security: `{}`\n* Docs: <{}>",
+        e.security, e.docs
+    ));
+    doc
+}
+
+fn param_type(ty: &ParamType) -> TokenStream {
+    match ty {
+        ParamType::Long => quote!(i64),
+        ParamType::Int => quote!(i32),
+        ParamType::RecvWindow => quote!(u64),
+        ParamType::String => quote!(::std::string::String),
+        ParamType::Decimal => quote!(::binance_runtime::Decimal),
+        ParamType::Boolean => quote!(bool),
+        ParamType::Enum(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+fn request(e: &Endpoint) -> TokenStream {
+    let doc = doc_lines(&request_doc(e));
+    let name = ident(&e.request_type);
+    let route = match &e.transport {
+        Transport::Http { method, path } => {
+            let route = format!("{method} {path}");
+            quote!(http = #route)
+        }
+        Transport::Ws { method } => quote!(ws = #method),
+    };
+    let security = &e.security;
+    let kind = format_ident!("{}", e.weight_kind.to_lowercase());
+    let weight = unsuffixed(e.weight);
+    let rules = e.weight_rules.iter().map(|(field, w)| {
+        let field = ident(field);
+        let w = unsuffixed(*w);
+        quote!(, if_present(#field = #w))
+    });
+    let response = response_type(e);
+    let fields = e.params.iter().map(|p| {
+        let default_doc = match p.ty {
+            ParamType::RecvWindow => "`recvWindow`: how many milliseconds after `timestamp` the request stays valid \
+                                      (at most 60000); the client's default applies when unset."
+                .to_string(),
+            _ => format!("`{}`", p.binance_name),
+        };
+        let doc = doc_lines(p.doc.as_deref().unwrap_or(&default_doc));
+        let field = ident(&p.rust_name);
+        let ty = param_type(&p.ty);
+        let ty = if p.required { ty } else { quote!(::core::option::Option<#ty>) };
+        let rename = if crate::names::camel_case_of(&p.rust_name) != p.binance_name {
+            let n = &p.binance_name;
+            quote!(#[endpoint(rename = #n)])
+        } else {
+            quote!()
+        };
+        quote! { #doc #rename pub #field: #ty, }
+    });
+    let required: Vec<_> = e.params.iter().filter(|p| p.required).collect();
+    let (default, constructor) = if required.is_empty() {
+        (quote!(Default,), quote!())
+    } else {
+        let args = required.iter().map(|p| {
+            let f = ident(&p.rust_name);
+            let ty = param_type(&p.ty);
+            quote!(#f: #ty)
+        });
+        let inits = e.params.iter().map(|p| {
+            let f = ident(&p.rust_name);
+            if p.required {
+                quote!(#f)
+            } else {
+                quote!(#f: ::core::option::Option::None)
+            }
+        });
+        let ctor = quote! {
+            impl #name {
+                /// Creates the request from its mandatory parameters; optional ones start unset.
+                pub fn new(#( #args ),*) -> Self {
+                    #name { #( #inits ),* }
+                }
+            }
+        };
+        (quote!(), ctor)
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default ::binance_runtime::Endpoint)]
+        #[endpoint(#route, security = #security, weight(#kind = #weight #( #rules )*), response = #response)]
+        pub struct #name {
+            #( #fields )*
+        }
+        #constructor
+    }
+}
+
+fn field_type(f: &Field) -> TokenStream {
+    let base = match &f.ty {
+        FieldType::Decimal => quote!(::binance_runtime::Decimal),
+        FieldType::String => quote!(::std::string::String),
+        FieldType::Int => quote!(i32),
+        FieldType::Long | FieldType::Timestamp => quote!(i64),
+        FieldType::Boolean => quote!(bool),
+        FieldType::Model(n) | FieldType::Enum(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+    };
+    let base = if f.list { quote!(::std::vec::Vec<#base>) } else { base };
+    if f.optional {
+        quote!(::core::option::Option<#base>)
+    } else {
+        base
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let mut doc = f.doc.clone().unwrap_or_else(|| format!("`{}`", f.binance_name));
+    if f.ty == FieldType::Timestamp {
+        doc.push_str("\n\nMilliseconds since the Unix epoch.");
+    }
+    let doc = doc_lines(&doc);
+    let name = ident(&f.rust_name);
+    let ty = field_type(f);
+    let rename = f.needs_rename.then(|| {
+        let n = &f.binance_name;
+        quote!(rename = #n)
+    });
+    // Decimals go through the runtime's lenient codec: string or number, `""` is `None`.
+    let codec = (f.ty == FieldType::Decimal).then(|| {
+        let module = match (f.list, f.optional) {
+            (false, false) => "::binance_runtime::decimal",
+            (false, true) => "::binance_runtime::decimal::option",
+            (true, false) => "::binance_runtime::decimal::vec",
+            (true, true) => "::binance_runtime::decimal::option_vec",
+        };
+        if f.optional {
+            quote!(default, with = #module)
+        } else {
+            quote!(with = #module)
+        }
+    });
+    let attr = match (rename, codec) {
+        (None, None) => quote!(),
+        (Some(r), None) => quote!(#[serde(#r)]),
+        (None, Some(c)) => quote!(#[serde(#c)]),
+        (Some(r), Some(c)) => quote!(#[serde(#r, #c)]),
+    };
+    quote! { #doc #attr pub #name: #ty, }
+}
+
+fn model(m: &Model) -> TokenStream {
+    let doc = doc_lines(m.doc.as_deref().unwrap_or(&format!("The `{}` object.", m.name)));
+    let name = ident(&m.name);
+    let fields = m.fields.iter().map(field);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::binance_runtime::__private::serde::Serialize, ::binance_runtime::__private::serde::Deserialize)]
+        #[serde(crate = "::binance_runtime::__private::serde", rename_all = "camelCase")]
+        pub struct #name {
+            #( #fields )*
+        }
+    }
+}
+
+fn enumeration(e: &Enum) -> TokenStream {
+    let doc = doc_lines(e.doc.as_deref().unwrap_or(&format!("The `{}` values.", e.name)));
+    let name = ident(&e.name);
+    let variants = e.variants.iter().map(|(wire, variant, vdoc)| {
+        let doc = doc_lines(vdoc.as_deref().unwrap_or(&format!("`{wire}`")));
+        let variant = ident(variant);
+        quote! { #doc #[wire(#wire)] #variant, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::binance_runtime::WireEnum)]
+        pub enum #name {
+            #( #variants )*
+            /// A value this client does not know yet, kept exactly as Binance sent it.
+            Other(::std::string::String),
+        }
+    }
+}

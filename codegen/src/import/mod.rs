@@ -1,0 +1,1 @@
+//! Doc-page importer (see issue #6).

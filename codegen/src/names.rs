@@ -1,0 +1,112 @@
+//! Rust names for Binance names: heck for the case, plus keyword and collision handling.
+
+use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves (strict and reserved keywords of the 2021 edition).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Makes `name` a usable identifier: keywords get a trailing `_`, a leading digit a prefix.
+fn usable(name: String, digit_prefix: &str) -> String {
+    let name = if name.is_empty() { "value".to_string() } else { name };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("{digit_prefix}{name}") } else { name };
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// Keeps only characters valid in identifiers, so `account.status` becomes `account_status`.
+fn identifier_chars(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// `uniMMR` → `uni_mmr`; `type` → `type_`.
+pub(crate) fn field_name(binance: &str) -> String {
+    usable(identifier_chars(binance).to_snake_case(), "n")
+}
+
+/// `MARGIN_CALL` → `MarginCall`; `1m` → `V1m`.
+pub(crate) fn variant_name(wire: &str) -> String {
+    usable(identifier_chars(wire).to_upper_camel_case(), "V")
+}
+
+/// `account_information_v3` → `AccountInformationV3`.
+pub(crate) fn type_name(name: &str) -> String {
+    usable(identifier_chars(name).to_upper_camel_case(), "T")
+}
+
+/// `account_information_v3` → `account_information_v3` (with keyword handling).
+pub(crate) fn method_name(name: &str) -> String {
+    usable(identifier_chars(name).to_snake_case(), "n")
+}
+
+/// What serde's `rename_all = "camelCase"` makes of a Rust field name; a field whose Binance
+/// name differs from this needs an explicit `#[serde(rename)]`.
+pub(crate) fn camel_case_of(rust_field: &str) -> String {
+    rust_field.trim_end_matches('_').to_lower_camel_case()
+}
+
+/// Makes every name in `names` unique by appending `_2`, `_3`, … to later duplicates.
+pub(crate) fn dedupe(names: &mut [String]) {
+    for i in 1..names.len() {
+        if names[..i].contains(&names[i]) {
+            let base = names[i].clone();
+            let mut n = 2;
+            while names.contains(&format!("{base}_{n}")) {
+                n += 1;
+            }
+            names[i] = format!("{base}_{n}");
+        }
+    }
+}
+
+/// True for a well-formed snake_case spec name (`account_information_v3`).
+pub(crate) fn is_snake_case(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// True for a well-formed PascalCase spec type name (`AccountAsset`).
+pub(crate) fn is_pascal_case(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binance_names_become_rust_names() {
+        assert_eq!(field_name("uniMMR"), "uni_mmr");
+        assert_eq!(field_name("maxWithdrawAmountUSD"), "max_withdraw_amount_usd");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("1mVolume"), "n1m_volume");
+        assert_eq!(variant_name("MARGIN_CALL"), "MarginCall");
+        assert_eq!(variant_name("PM_1"), "Pm1");
+        assert_eq!(variant_name("1m"), "V1m");
+        assert_eq!(type_name("account_information_v3"), "AccountInformationV3");
+        assert_eq!(method_name("account.status"), "account_status");
+    }
+
+    #[test]
+    fn rename_is_needed_only_where_camel_case_differs() {
+        assert_eq!(camel_case_of(&field_name("uniMMR")), "uniMmr");
+        assert_eq!(camel_case_of(&field_name("totalWalletBalance")), "totalWalletBalance");
+        assert_eq!(camel_case_of(&field_name("type")), "type");
+    }
+
+    #[test]
+    fn collisions_get_suffixes() {
+        let mut names = vec!["a".to_string(), "a".to_string(), "a".to_string()];
+        dedupe(&mut names);
+        assert_eq!(names, ["a", "a_2", "a_3"]);
+    }
+}

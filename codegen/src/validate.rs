@@ -1,0 +1,530 @@
+//! Checks a loaded spec and resolves it into the [`ir`](crate::ir), collecting every problem
+//! instead of stopping at the first.
+
+use crate::ast;
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::ir;
+use crate::load::LoadedSpec;
+use crate::locate::{line_of, parse_path};
+use crate::names;
+use std::collections::BTreeSet;
+
+const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
+const SECURITY: &[&str] = &["NONE", "MARKET_DATA", "USER_STREAM", "USER_DATA", "TRADE"];
+const WEIGHT_KINDS: &[&str] = &["IP", "UID"];
+const PARAM_TYPES: &[&str] = &["LONG", "INT", "STRING", "DECIMAL", "BOOLEAN", "ENUM"];
+const FIELD_SCALARS: &[&str] = &["DECIMAL", "STRING", "INT", "LONG", "TIMESTAMP", "BOOLEAN"];
+/// Parameters the runtime adds itself when it signs a request.
+const RUNTIME_PARAMS: &[&str] = &["timestamp", "signature", "apiKey"];
+
+/// Collects diagnostics for one file, locating each by its YAML path.
+struct Checker<'a> {
+    spec: &'a LoadedSpec,
+    diags: Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, path: &str, message: impl Into<String>, help: Option<String>) {
+        let line = line_of(&self.spec.source, &parse_path(path));
+        let mut d = Diagnostic::new(&self.spec.path, path, message).at_line(line);
+        d.help = help;
+        self.diags.push(d);
+    }
+
+    /// Reports `value` when it is not one of `allowed`, with a suggestion.
+    fn one_of(&mut self, path: &str, what: &str, value: &str, allowed: &[&str]) -> bool {
+        if allowed.contains(&value) {
+            return true;
+        }
+        let help = match did_you_mean(value, allowed.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? expected one of: {}", allowed.join(", ")),
+            None => format!("expected one of: {}", allowed.join(", ")),
+        };
+        self.error(path, format!("unknown {what} `{value}`"), Some(help));
+        false
+    }
+}
+
+/// Validates one loaded file and resolves it into a product.
+pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
+    let mut c = Checker { spec, diags: Diagnostics::default() };
+    let ast = &spec.ast;
+    let model_names: Vec<&str> = ast.models.iter().map(|(n, _)| n.as_str()).collect();
+    let enum_names: Vec<&str> = ast.enums.iter().map(|(n, _)| n.as_str()).collect();
+
+    check_product(&mut c, &ast.product);
+    for name in model_names.iter().filter(|m| enum_names.contains(m)) {
+        c.error(
+            &format!("enums.{name}"),
+            format!("`{name}` is both a model and an enum"),
+            Some("give one of them another name".into()),
+        );
+    }
+
+    let enums: Vec<ir::Enum> = ast.enums.iter().map(|(name, e)| check_enum(&mut c, name, e)).collect();
+    let models: Vec<ir::Model> =
+        ast.models.iter().map(|(name, m)| check_model(&mut c, name, m, &model_names, &enum_names)).collect();
+
+    let mut endpoints = Vec::new();
+    let mut request_types: Vec<String> = Vec::new();
+    let mut seen_routes: Vec<(String, String)> = Vec::new();
+    for (name, e) in &ast.endpoints {
+        if let Some(ep) = check_endpoint(&mut c, name, e, &model_names, &enum_names) {
+            let route = match &ep.transport {
+                ir::Transport::Http { method, path } => format!("{method} {path}"),
+                ir::Transport::Ws { method } => format!("ws {method}"),
+            };
+            if let Some((other, _)) = seen_routes.iter().find(|(_, r)| *r == route) {
+                c.error(
+                    &format!("endpoints.{name}"),
+                    format!("`{route}` is already defined by endpoint `{other}`"),
+                    Some("each method and path may be described once; remove one of them".into()),
+                );
+            }
+            seen_routes.push((name.clone(), route));
+            if model_names.contains(&ep.request_type.as_str()) || enum_names.contains(&ep.request_type.as_str()) {
+                c.error(
+                    &format!("endpoints.{name}"),
+                    format!(
+                        "the request type `{}` of this endpoint clashes with a model or enum of that name",
+                        ep.request_type
+                    ),
+                    Some("rename the endpoint or the model".into()),
+                );
+            }
+            request_types.push(ep.request_type.clone());
+            endpoints.push(ep);
+        }
+    }
+    if ast.endpoints.iter().any(|(_, e)| e.http.is_some()) && ast.product.base_urls.rest.is_none() {
+        c.error(
+            "product.base_urls",
+            "REST endpoints are declared but `rest` is missing",
+            Some("add `rest: https://…`".into()),
+        );
+    }
+    if ast.endpoints.iter().any(|(_, e)| e.ws.is_some()) && ast.product.base_urls.ws_api.is_none() {
+        c.error(
+            "product.base_urls",
+            "WebSocket API endpoints are declared but `ws_api` is missing",
+            Some("add `ws_api: wss://…`".into()),
+        );
+    }
+
+    if !c.diags.is_empty() {
+        return Err(c.diags);
+    }
+    let p = &ast.product;
+    Ok(ir::Product {
+        source: spec.path.clone(),
+        module: p.name.clone(),
+        title: p.title.clone(),
+        docs: p.docs.clone(),
+        rest_url: p.base_urls.rest.clone(),
+        rest_testnet_url: p.base_urls.rest_testnet.clone(),
+        ws_api_url: p.base_urls.ws_api.clone(),
+        ws_api_testnet_url: p.base_urls.ws_api_testnet.clone(),
+        time_path: p.time_path.clone(),
+        rate_limits: p.rate_limits.iter().filter_map(rate_limit).collect(),
+        endpoints,
+        models,
+        enums,
+    })
+}
+
+fn check_product(c: &mut Checker<'_>, p: &ast::Product) {
+    if !names::is_snake_case(&p.name) {
+        c.error(
+            "product.name",
+            format!("product name `{}` is not a snake_case identifier", p.name),
+            Some("it becomes the module name: use lower case letters, digits and `_`".into()),
+        );
+    }
+    let urls = [
+        ("rest", &p.base_urls.rest, ["https://", "http://"]),
+        ("rest_testnet", &p.base_urls.rest_testnet, ["https://", "http://"]),
+        ("ws_api", &p.base_urls.ws_api, ["wss://", "ws://"]),
+        ("ws_api_testnet", &p.base_urls.ws_api_testnet, ["wss://", "ws://"]),
+    ];
+    for (key, url, schemes) in urls {
+        if let Some(url) = url {
+            if !schemes.iter().any(|s| url.starts_with(s)) || url.contains(char::is_whitespace) {
+                c.error(
+                    &format!("product.base_urls.{key}"),
+                    format!("`{url}` is not a {} URL", schemes[0].trim_end_matches("://")),
+                    Some(format!("write it as `{}host`", schemes[0])),
+                );
+            }
+        }
+    }
+    if let Some(tp) = &p.time_path {
+        if !tp.starts_with('/') {
+            c.error("product.time_path", format!("path `{tp}` must start with `/`"), None);
+        }
+    }
+    for (i, rl) in p.rate_limits.iter().enumerate() {
+        let at = format!("product.rate_limits[{i}]");
+        c.one_of(
+            &format!("{at}.type"),
+            "rate limit type",
+            &rl.limit_type,
+            &["REQUEST_WEIGHT", "ORDERS", "RAW_REQUESTS"],
+        );
+        c.one_of(&format!("{at}.kind"), "rate limit kind", &rl.kind, &["IP", "UID", "ACCOUNT"]);
+        c.one_of(&format!("{at}.interval"), "interval", &rl.interval, &["SECOND", "MINUTE", "HOUR", "DAY"]);
+        if rl.interval_num == 0 || rl.limit == 0 {
+            c.error(&at, "`interval_num` and `limit` must be positive", None);
+        }
+    }
+}
+
+fn rate_limit(rl: &ast::RateLimit) -> Option<ir::RateLimit> {
+    Some(ir::RateLimit {
+        limit_type: match rl.limit_type.as_str() {
+            "REQUEST_WEIGHT" => "RequestWeight",
+            "ORDERS" => "Orders",
+            "RAW_REQUESTS" => "RawRequests",
+            _ => return None,
+        },
+        kind: match rl.kind.as_str() {
+            "IP" => "Ip",
+            "UID" => "Uid",
+            "ACCOUNT" => "Account",
+            _ => return None,
+        },
+        interval: match rl.interval.as_str() {
+            "SECOND" => "Second",
+            "MINUTE" => "Minute",
+            "HOUR" => "Hour",
+            "DAY" => "Day",
+            _ => return None,
+        },
+        interval_num: rl.interval_num,
+        limit: rl.limit,
+    })
+}
+
+fn check_enum(c: &mut Checker<'_>, name: &str, e: &ast::Enum) -> ir::Enum {
+    let at = format!("enums.{name}");
+    if !names::is_pascal_case(name) {
+        c.error(&at, format!("enum name `{name}` is not PascalCase"), Some("e.g. `PositionSide`".into()));
+    }
+    if e.values.is_empty() {
+        c.error(
+            &format!("{at}.values"),
+            format!("enum `{name}` has no values"),
+            Some("list the documented values, e.g. `values: [BOTH, LONG, SHORT]`".into()),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, v) in e.values.iter().enumerate() {
+        if v.value().is_empty() || !seen.insert(v.value()) {
+            c.error(&format!("{at}.values[{i}]"), format!("enum value `{}` is empty or listed twice", v.value()), None);
+        }
+    }
+    let mut idents: Vec<String> = e
+        .values
+        .iter()
+        .map(|v| match names::variant_name(v.value()) {
+            // `Other` is the catch-all variant.
+            n if n == "Other" => "OtherValue".to_string(),
+            n => n,
+        })
+        .collect();
+    names::dedupe(&mut idents);
+    ir::Enum {
+        name: name.to_string(),
+        doc: e.doc.clone(),
+        variants: e
+            .values
+            .iter()
+            .zip(idents)
+            .map(|(v, ident)| (v.value().to_string(), ident, v.doc().map(str::to_string)))
+            .collect(),
+    }
+}
+
+fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, models: &[&str], enums: &[&str]) -> ir::Model {
+    let at = format!("models.{name}");
+    if !names::is_pascal_case(name) {
+        c.error(&at, format!("model name `{name}` is not PascalCase"), Some("e.g. `AccountAsset`".into()));
+    }
+    if m.fields.is_empty() {
+        c.error(
+            &format!("{at}.fields"),
+            format!("model `{name}` has no fields"),
+            Some("list the fields of the JSON object".into()),
+        );
+    }
+    let mut rust_names: Vec<String> = m.fields.iter().map(|f| names::field_name(&f.name)).collect();
+    names::dedupe(&mut rust_names);
+    let mut fields = Vec::new();
+    for (i, (f, rust_name)) in m.fields.iter().zip(rust_names).enumerate() {
+        let fat = format!("{at}.fields[{i}]");
+        if m.fields[..i].iter().any(|g| g.name == f.name) {
+            c.error(
+                &format!("{fat}.name"),
+                format!("field `{}` is declared twice in model `{name}`", f.name),
+                Some("remove one of them".into()),
+            );
+        }
+        if f.name.is_empty() {
+            c.error(&format!("{fat}.name"), "field name is empty", None);
+        }
+        let ty = match f.ty.as_str() {
+            "DECIMAL" => Some(ir::FieldType::Decimal),
+            "STRING" => Some(ir::FieldType::String),
+            "INT" => Some(ir::FieldType::Int),
+            "LONG" => Some(ir::FieldType::Long),
+            "TIMESTAMP" => Some(ir::FieldType::Timestamp),
+            "BOOLEAN" => Some(ir::FieldType::Boolean),
+            t if t == name && !f.list && !f.optional => {
+                c.error(
+                    &format!("{fat}.type"),
+                    format!("model `{name}` contains itself directly, which has no finite size"),
+                    Some("make the field `list: true` or `optional: true`".into()),
+                );
+                None
+            }
+            t if models.contains(&t) => Some(ir::FieldType::Model(t.to_string())),
+            t if enums.contains(&t) => Some(ir::FieldType::Enum(t.to_string())),
+            t => {
+                let candidates = FIELD_SCALARS.iter().chain(models).chain(enums).copied();
+                let help = match did_you_mean(t, candidates) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("use one of {} or a model or enum defined in this file", FIELD_SCALARS.join(", ")),
+                };
+                c.error(&format!("{fat}.type"), format!("unknown type `{t}` for field `{}`", f.name), Some(help));
+                None
+            }
+        };
+        let needs_rename = names::camel_case_of(&rust_name) != f.name;
+        if let Some(ty) = ty {
+            fields.push(ir::Field {
+                binance_name: f.name.clone(),
+                rust_name,
+                needs_rename,
+                ty,
+                list: f.list,
+                optional: f.optional,
+                doc: f.doc.clone(),
+            });
+        }
+    }
+    ir::Model { name: name.to_string(), doc: m.doc.clone(), fields }
+}
+
+fn check_endpoint(
+    c: &mut Checker<'_>,
+    name: &str,
+    e: &ast::Endpoint,
+    models: &[&str],
+    enums: &[&str],
+) -> Option<ir::Endpoint> {
+    let at = format!("endpoints.{name}");
+    let before = c.diags.0.len();
+    if !names::is_snake_case(name) {
+        c.error(&at, format!("endpoint name `{name}` is not snake_case"), Some("e.g. `account_information_v3`".into()));
+    }
+    if e.title.trim().is_empty() {
+        c.error(&format!("{at}.title"), "title is empty", Some("copy the doc page's title".into()));
+    }
+    if !e.docs.starts_with("https://") {
+        c.error(&format!("{at}.docs"), format!("docs link `{}` is not an https URL", e.docs), None);
+    }
+    let transport = match (&e.http, &e.ws) {
+        (Some(h), None) => {
+            c.one_of(&format!("{at}.http.method"), "HTTP method", &h.method, HTTP_METHODS);
+            if !h.path.starts_with('/') {
+                c.error(
+                    &format!("{at}.http.path"),
+                    format!("path `{}` must start with `/`", h.path),
+                    Some(format!("write `/{}`", h.path)),
+                );
+            }
+            if h.path.contains(|ch: char| ch.is_whitespace() || ch == '?' || ch == '#') {
+                c.error(
+                    &format!("{at}.http.path"),
+                    format!("path `{}` contains spaces or a query", h.path),
+                    Some("parameters belong in `params`".into()),
+                );
+            }
+            Some(ir::Transport::Http { method: h.method.clone(), path: h.path.clone() })
+        }
+        (None, Some(w)) => {
+            if w.method.is_empty() || w.method.contains(char::is_whitespace) {
+                c.error(
+                    &format!("{at}.ws.method"),
+                    format!("WebSocket method `{}` is empty or has spaces", w.method),
+                    None,
+                );
+            }
+            Some(ir::Transport::Ws { method: w.method.clone() })
+        }
+        (Some(_), Some(_)) => {
+            c.error(
+                &at,
+                "endpoint has both `http` and `ws`",
+                Some("an endpoint is either REST (`http`) or WebSocket API (`ws`); split it in two".into()),
+            );
+            None
+        }
+        (None, None) => {
+            c.error(
+                &at,
+                "endpoint has neither `http` nor `ws`",
+                Some("add `http: { method: GET, path: /… }` or `ws: { method: … }`".into()),
+            );
+            None
+        }
+    };
+    c.one_of(&format!("{at}.security"), "security", &e.security, SECURITY);
+
+    // Parameters.
+    let mut rust_names: Vec<String> = e.params.iter().map(|p| names::field_name(&p.name)).collect();
+    names::dedupe(&mut rust_names);
+    let mut params = Vec::new();
+    for (i, (p, rust_name)) in e.params.iter().zip(rust_names).enumerate() {
+        let pat = format!("{at}.params[{i}]");
+        if e.params[..i].iter().any(|q| q.name == p.name) {
+            c.error(
+                &format!("{pat}.name"),
+                format!("parameter `{}` is declared twice", p.name),
+                Some("remove one of them".into()),
+            );
+        }
+        if p.name.is_empty()
+            || !p.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || ch == '.')
+        {
+            c.error(&format!("{pat}.name"), format!("parameter name `{}` is not a valid query key", p.name), None);
+        }
+        if !c.one_of(&format!("{pat}.type"), "parameter type", &p.ty, PARAM_TYPES) {
+            continue;
+        }
+        let ty = match (p.ty.as_str(), &p.enum_name) {
+            ("ENUM", Some(en)) if enums.contains(&en.as_str()) => ir::ParamType::Enum(en.clone()),
+            ("ENUM", Some(en)) => {
+                let help = match did_you_mean(en, enums.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "define it under `enums`".to_string(),
+                };
+                c.error(&format!("{pat}.enum"), format!("unknown enum `{en}`"), Some(help));
+                continue;
+            }
+            ("ENUM", None) => ir::ParamType::String,
+            (_, Some(_)) => {
+                c.error(
+                    &format!("{pat}.enum"),
+                    format!("`enum` is given but the type is `{}`", p.ty),
+                    Some("use `type: ENUM` or remove `enum`".into()),
+                );
+                continue;
+            }
+            _ if p.name == "recvWindow" => ir::ParamType::RecvWindow,
+            ("LONG", None) => ir::ParamType::Long,
+            ("INT", None) => ir::ParamType::Int,
+            ("DECIMAL", None) => ir::ParamType::Decimal,
+            ("BOOLEAN", None) => ir::ParamType::Boolean,
+            _ => ir::ParamType::String,
+        };
+        if RUNTIME_PARAMS.contains(&p.name.as_str()) {
+            continue;
+        }
+        params.push(ir::Param {
+            binance_name: p.name.clone(),
+            rust_name,
+            ty,
+            required: p.required,
+            doc: p.doc.clone(),
+        });
+    }
+
+    // Weight.
+    let mut weight = (String::new(), 0, Vec::new());
+    match &e.weight {
+        None => c.error(
+            &at,
+            "endpoint has no `weight`",
+            Some("copy it from the page's \"Request Weight\" section, e.g. `weight: { kind: IP, value: 5 }`".into()),
+        ),
+        Some(w) => {
+            c.one_of(&format!("{at}.weight.kind"), "weight kind", &w.kind, WEIGHT_KINDS);
+            let value = positive(c, &format!("{at}.weight.value"), w.value);
+            let mut rules = Vec::new();
+            for (i, r) in w.rules.iter().enumerate() {
+                let rat = format!("{at}.weight.rules[{i}]");
+                let v = positive(c, &format!("{rat}.value"), r.value);
+                match params.iter().find(|p| p.binance_name == r.if_present) {
+                    Some(p) => rules.push((p.rust_name.clone(), v)),
+                    None => {
+                        let help = match did_you_mean(&r.if_present, params.iter().map(|p| p.binance_name.as_str())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "a rule must name one of this endpoint's parameters".into(),
+                        };
+                        c.error(
+                            &format!("{rat}.if_present"),
+                            format!("no parameter `{}` on this endpoint", r.if_present),
+                            Some(help),
+                        );
+                    }
+                }
+            }
+            weight = (w.kind.clone(), value, rules);
+        }
+    }
+
+    // Response and examples.
+    if !models.contains(&e.response.as_str()) {
+        let help = match did_you_mean(&e.response, models.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if enums.contains(&e.response.as_str()) => "a response must be a model, not an enum".into(),
+            None => "define the model under `models`".into(),
+        };
+        c.error(&format!("{at}.response"), format!("unknown model `{}`", e.response), Some(help));
+    }
+    for (i, ex) in e.examples.iter().enumerate() {
+        if let Err(err) = serde_json::from_str::<serde_json::Value>(&ex.json) {
+            c.error(
+                &format!("{at}.examples[{i}].json"),
+                format!("example is not valid JSON: {err}"),
+                Some("store the doc example as strict JSON: remove comments, add missing commas".into()),
+            );
+        }
+    }
+
+    if c.diags.0.len() > before {
+        return None;
+    }
+    Some(ir::Endpoint {
+        name: name.to_string(),
+        method_name: names::method_name(name),
+        request_type: format!("{}Request", names::type_name(name)),
+        title: e.title.clone(),
+        description: e.description.clone(),
+        docs: e.docs.clone(),
+        notes: e.notes.clone(),
+        transport: transport?,
+        security: e.security.clone(),
+        weight_kind: weight.0,
+        weight: weight.1,
+        weight_rules: weight.2,
+        params,
+        response: e.response.clone(),
+        response_list: e.response_list,
+        examples: e.examples.iter().map(|x| x.json.clone()).collect(),
+    })
+}
+
+fn positive(c: &mut Checker<'_>, path: &str, value: i64) -> u32 {
+    match u32::try_from(value) {
+        Ok(v) if v > 0 => v,
+        _ => {
+            c.error(
+                path,
+                format!("weight `{value}` is not a positive integer"),
+                Some("Binance weights are whole numbers of at least 1".into()),
+            );
+            0
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Typed Binance client generated at build time from the YAML spec in `spec/`.
+//!
+//! One module per product (spec file). Each module has `PRODUCT` (base URLs and rate limits),
+//! a `Client` with one method per REST endpoint, a `…Request` type per endpoint, and the
+//! response models and enums. The runtime is re-exported as [`runtime`].
+//!
+//! ```no_run
+//! # async fn demo() -> binance_client::runtime::Result<()> {
+//! use binance_client::runtime::Credentials;
+//! use binance_client::usds_futures::{AccountInformationV3Request, Client};
+//!
+//! let client = Client::new(
+//!     Client::builder().credentials(Credentials::hmac("api-key", "secret")?).build()?,
+//! );
+//! let account = client.account_information_v3(&AccountInformationV3Request::default()).await?;
+//! println!("wallet balance: {}", account.total_wallet_balance);
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub use binance_runtime as runtime;
+
+include!(concat!(env!("OUT_DIR"), "/mod.rs"));

@@ -1,0 +1,106 @@
+//! The contract every endpoint implements; `#[derive(Endpoint)]` writes it from attributes.
+
+use crate::params::ParamWriter;
+use serde::de::DeserializeOwned;
+
+/// HTTP method of a REST endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// GET: read-only, safe to retry.
+    Get,
+    /// POST.
+    Post,
+    /// PUT.
+    Put,
+    /// DELETE.
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// Binance's security type of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Security {
+    /// Public.
+    None,
+    /// Needs the API key header.
+    MarketData,
+    /// Needs the API key header.
+    UserStream,
+    /// Needs the API key and a signature.
+    UserData,
+    /// Needs the API key and a signature.
+    Trade,
+}
+
+impl Security {
+    /// The request carries `timestamp` and `signature`.
+    pub fn is_signed(self) -> bool {
+        matches!(self, Security::UserData | Security::Trade)
+    }
+    /// The request carries the `X-MBX-APIKEY` header.
+    pub fn needs_api_key(self) -> bool {
+        !matches!(self, Security::None)
+    }
+}
+
+/// Whether a weight counts against the IP or the UID budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WeightKind {
+    /// Per IP.
+    Ip,
+    /// Per UID (SAPI).
+    Uid,
+}
+
+/// The weight one request costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Weight {
+    /// Which budget it counts against.
+    pub kind: WeightKind,
+    /// How much.
+    pub value: u32,
+}
+
+/// What every request type knows about itself. Implemented by `#[derive(Endpoint)]`.
+pub trait Endpoint {
+    /// The decoded response.
+    type Response: DeserializeOwned;
+    /// The request type's name, for errors and logs.
+    const NAME: &'static str;
+    /// Security type.
+    const SECURITY: Security;
+    /// The weight of this request, given which parameters are set.
+    fn weight(&self) -> Weight;
+    /// The per-request `recvWindow` override, if the endpoint has one and it is set.
+    fn recv_window(&self) -> Option<u64> {
+        None
+    }
+    /// Writes every set parameter except `recvWindow`, `timestamp` and `signature`, which the
+    /// runtime adds.
+    fn write_params<W: ParamWriter + ?Sized>(&self, out: &mut W);
+}
+
+/// A REST endpoint.
+pub trait RestEndpoint: Endpoint {
+    /// HTTP method.
+    const METHOD: HttpMethod;
+    /// Path starting with `/`.
+    const PATH: &'static str;
+}
+
+/// A WebSocket API method.
+pub trait WsEndpoint: Endpoint {
+    /// Method name, e.g. `account.status`.
+    const METHOD: &'static str;
+}

@@ -1,0 +1,91 @@
+//! Static facts about a Binance product (host family), emitted by the generator from the spec.
+
+/// A product: its base URLs and its declared rate limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Product {
+    /// snake_case name, e.g. `usds_futures`.
+    pub name: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// Production REST base URL.
+    pub rest_url: Option<&'static str>,
+    /// Testnet REST base URL.
+    pub rest_testnet_url: Option<&'static str>,
+    /// Production WebSocket API URL.
+    pub ws_api_url: Option<&'static str>,
+    /// Testnet WebSocket API URL.
+    pub ws_api_testnet_url: Option<&'static str>,
+    /// Server-time endpoint path, for clock sync.
+    pub time_path: Option<&'static str>,
+    /// Default rate limits (the live ones come from exchangeInfo).
+    pub rate_limits: &'static [RateLimit],
+}
+
+/// One declared rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// What is counted.
+    pub limit_type: RateLimitType,
+    /// Per what it is counted.
+    pub kind: LimitKind,
+    /// Window unit.
+    pub interval: Interval,
+    /// Window length in units.
+    pub interval_num: u32,
+    /// Budget per window.
+    pub limit: u32,
+}
+
+impl RateLimit {
+    /// The window length.
+    pub fn window(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.interval.seconds() * u64::from(self.interval_num))
+    }
+}
+
+/// What a rate limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateLimitType {
+    /// Sum of request weights.
+    RequestWeight,
+    /// Orders placed.
+    Orders,
+    /// Raw request count.
+    RawRequests,
+}
+
+/// Per what a limit is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitKind {
+    /// Per IP address.
+    Ip,
+    /// Per user id (SAPI "Request Weight(UID)").
+    Uid,
+    /// Per account (order limits).
+    Account,
+}
+
+/// Window unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Interval {
+    /// One second.
+    Second,
+    /// One minute.
+    Minute,
+    /// One hour.
+    Hour,
+    /// One day.
+    Day,
+}
+
+impl Interval {
+    /// Seconds in one unit.
+    pub fn seconds(self) -> u64 {
+        match self {
+            Interval::Second => 1,
+            Interval::Minute => 60,
+            Interval::Hour => 3_600,
+            Interval::Day => 86_400,
+        }
+    }
+}

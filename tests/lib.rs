@@ -1,0 +1,1 @@
+//! Integration tests for the workspace live in this crate's `tests/` folder.
