@@ -64,7 +64,9 @@ fn yaml_error(path: &Path, err: &serde_yaml::Error) -> Diagnostic {
         Some((p, m)) if !p.contains(' ') && !p.is_empty() => (p.to_string(), m.to_string()),
         _ => (String::new(), text.clone()),
     };
-    let help = if message.contains("unknown field") {
+    let help = if message.contains("defined twice") {
+        "rename or remove one of the two definitions"
+    } else if message.contains("unknown field") {
         "remove the key or fix its spelling; spec/README.md lists every key"
     } else if message.contains("missing field") {
         "add the missing key; spec/README.md lists what each item needs"

@@ -64,7 +64,9 @@ pub(crate) fn line_of(source: &str, path: &[Seg]) -> Option<usize> {
                     .filter_map(|i| lines[i].as_ref())
                     .map(|l| l.key_col)
                     .filter(|c| deeper(*c, parent_col))
-                    .min()?;
+                    .min();
+                // No block content below: the value is inline (`http: { method: GET }`).
+                let Some(child_col) = child_col else { return best };
                 let found = (start..end).find(|&i| {
                     lines[i].as_ref().is_some_and(|l| l.key_col == child_col && key_of(l.content) == Some(key.as_str()))
                 });
@@ -169,5 +171,6 @@ models:
     fn falls_back_to_the_deepest_prefix() {
         assert_eq!(at("endpoints.first.params[0].type"), Some(7));
         assert_eq!(at("endpoints.missing"), Some(3));
+        assert_eq!(at("endpoints.first.title.deeper"), Some(5));
     }
 }

@@ -112,6 +112,8 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
     }
 
     if !c.diags.is_empty() {
+        // Report in reading order; problems without a line keep their place at the end.
+        c.diags.0.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
         return Err(c.diags);
     }
     let p = &ast.product;

@@ -11,7 +11,7 @@ pub struct WsResponse<T> {
     /// HTTP-like status.
     pub status: u16,
     /// The result, on success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<T>,
     /// The error, on failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,48 @@
+//! Every bad-spec case in `bad_specs/` gives the exact messages a user sees, snapshotted.
+//! Paths are relative to this crate so the messages are the same on every machine.
+
+use binance_codegen::Config;
+use std::path::Path;
+
+fn messages(file: &str) -> String {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    match Config::new().spec_file(Path::new("bad_specs").join(file)).generate() {
+        Ok(_) => panic!("{file} was accepted"),
+        Err(errors) => errors.to_string(),
+    }
+}
+
+#[test]
+fn the_valid_base_is_accepted() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    Config::new().spec_file("bad_specs/valid.yaml").generate().unwrap();
+}
+
+macro_rules! bad_spec {
+    ($($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(messages(concat!(stringify!($name), ".yaml")));
+        }
+    )*};
+}
+
+bad_spec!(
+    yaml_syntax_error,
+    unknown_field_type,
+    unknown_model,
+    duplicate_endpoint,
+    duplicate_route,
+    missing_weight,
+    bad_http_method,
+    path_without_slash,
+    duplicate_field,
+    enum_without_values,
+    param_unknown_type,
+    unknown_key,
+    http_and_ws,
+    bad_weight_rule,
+    bad_weight,
+    example_not_json,
+    many_errors_at_once,
+);
