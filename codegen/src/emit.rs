@@ -56,12 +56,14 @@ fn product_tokens(p: &Product) -> TokenStream {
     let spec_file = p.source.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let statics = product_static(p, &spec_file);
     let client = client(p);
+    let ws_client = ws_client(p);
     let requests = p.endpoints.iter().map(request);
     let models = p.models.iter().map(model);
     let enums = p.enums.iter().map(enumeration);
     quote! {
         #statics
         #client
+        #ws_client
         #( #requests )*
         #( #models )*
         #( #enums )*
@@ -149,6 +151,68 @@ fn client(p: &Product) -> TokenStream {
             /// The runtime client, for endpoints defined outside the spec.
             pub fn rest(&self) -> &::binance_runtime::RestClient {
                 &self.rest
+            }
+
+            #( #methods )*
+        }
+    }
+}
+
+/// `WsClient`, one method per WebSocket API endpoint; nothing for a product without any.
+fn ws_client(p: &Product) -> TokenStream {
+    let methods: Vec<TokenStream> = p
+        .endpoints
+        .iter()
+        .filter(|e| matches!(e.transport, Transport::Ws { .. }))
+        .map(|e| {
+            let name = ident(&e.method_name);
+            let request = ident(&e.request_type);
+            let response = response_type(e);
+            let doc = doc_lines(&format!(
+                "{}\n\nReturns the typed `result` with the server's `rateLimits`. See [`{}`] for weight, \
+                 security and docs.",
+                e.title, e.request_type
+            ));
+            quote! {
+                #doc
+                pub async fn #name(
+                    &self,
+                    request: &#request,
+                ) -> ::binance_runtime::Result<::binance_runtime::WsReply<#response>> {
+                    self.ws.call(request).await
+                }
+            }
+        })
+        .collect();
+    if methods.is_empty() {
+        return quote!();
+    }
+    let doc = doc_lines(&format!(
+        "WebSocket API client for {}: one method per WebSocket endpoint of the spec.\n\nAll calls share \
+         one connection; see [`::binance_runtime::ws_api`] for signing, reconnects and weight.",
+        p.title
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct WsClient {
+            ws: ::binance_runtime::WsApiClient,
+        }
+
+        impl WsClient {
+            /// Wraps a runtime WebSocket API client built for [`PRODUCT`].
+            pub fn new(ws: ::binance_runtime::WsApiClient) -> Self {
+                WsClient { ws }
+            }
+
+            /// A builder preset with this product's WebSocket API URL and rate limits.
+            pub fn builder() -> ::binance_runtime::WsApiBuilder {
+                ::binance_runtime::WsApiBuilder::new(&PRODUCT)
+            }
+
+            /// The runtime client, for methods defined outside the spec.
+            pub fn ws(&self) -> &::binance_runtime::WsApiClient {
+                &self.ws
             }
 
             #( #methods )*
@@ -298,30 +362,11 @@ fn field(f: &Field) -> TokenStream {
     let doc = doc_lines(&doc);
     let name = ident(&f.rust_name);
     let ty = field_type(f);
-    let rename = f.needs_rename.then(|| {
+    // `#[model]` gives decimal fields the runtime's lenient codec; only renames are left here.
+    let attr = f.needs_rename.then(|| {
         let n = &f.binance_name;
-        quote!(rename = #n)
+        quote!(#[serde(rename = #n)])
     });
-    // Decimals go through the runtime's lenient codec: string or number, `""` is `None`.
-    let codec = (f.ty == FieldType::Decimal).then(|| {
-        let module = match (f.list, f.optional) {
-            (false, false) => "::binance_runtime::decimal",
-            (false, true) => "::binance_runtime::decimal::option",
-            (true, false) => "::binance_runtime::decimal::vec",
-            (true, true) => "::binance_runtime::decimal::option_vec",
-        };
-        if f.optional {
-            quote!(default, with = #module)
-        } else {
-            quote!(with = #module)
-        }
-    });
-    let attr = match (rename, codec) {
-        (None, None) => quote!(),
-        (Some(r), None) => quote!(#[serde(#r)]),
-        (None, Some(c)) => quote!(#[serde(#c)]),
-        (Some(r), Some(c)) => quote!(#[serde(#r, #c)]),
-    };
     quote! { #doc #attr pub #name: #ty, }
 }
 
@@ -331,8 +376,8 @@ fn model(m: &Model) -> TokenStream {
     let fields = m.fields.iter().map(field);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::binance_runtime::__private::serde::Serialize, ::binance_runtime::__private::serde::Deserialize)]
-        #[serde(crate = "::binance_runtime::__private::serde", rename_all = "camelCase")]
+        #[::binance_runtime::model]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct #name {
             #( #fields )*
         }

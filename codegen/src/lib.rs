@@ -20,6 +20,7 @@
 pub mod ast;
 mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod import;
 pub mod ir;

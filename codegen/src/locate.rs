@@ -164,7 +164,7 @@ models:
         assert_eq!(at("endpoints.first.params[1].type"), Some(9));
         assert_eq!(at("endpoints.first.response"), Some(10));
         assert_eq!(at("endpoints.second.response"), Some(12));
-        assert_eq!(at("models.M.fields[0].type"), Some(16));
+        assert_eq!(at("models.M.fields[0].type"), Some(17));
     }
 
     #[test]

@@ -1,22 +1,37 @@
 //! Derive macros for Binance endpoints, used by generated code and by hand-written endpoints.
+//! Use them through `binance_runtime`, which re-exports them.
 //!
 //! * `#[derive(Endpoint)]` turns a request struct and its `#[endpoint(...)]` attributes into
 //!   the runtime's `Endpoint` and `RestEndpoint` / `WsEndpoint` implementations.
 //! * `#[derive(WireEnum)]` gives an enum with a catch-all variant its wire strings, serde
 //!   support that never fails on unknown values, `Display` and parameter encoding.
+//! * `#[model]` makes a struct a response model: serde derives through the runtime, camelCase
+//!   names and the lenient, lossless decimal codec on every decimal field.
 //!
-//! Each derive follows parse → validate → expand; every problem is a `syn::Error` pointing at
-//! the offending token, reported through `compile_error!`. The macros never panic.
+//! Each macro follows parse → validate → expand; every problem is a `syn::Error` pointing at
+//! the offending token, reported through `compile_error!`, all of them in one build. The
+//! macros never panic.
 //!
 //! ```ignore
-//! #[derive(Debug, Clone, Default, binance_runtime::Endpoint)]
+//! use binance_runtime::{model, Endpoint};
+//!
+//! #[derive(Debug, Clone, Default, Endpoint)]
 //! #[endpoint(http = "GET /fapi/v1/time", security = "NONE", weight(ip = 1), response = ServerTime)]
 //! pub struct ServerTimeRequest {}
+//!
+//! #[model]
+//! #[derive(Debug, Clone, PartialEq)]
+//! pub struct ServerTime {
+//!     pub server_time: i64,
+//! }
 //! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod endpoint;
+mod errors;
+mod model;
 mod wire_enum;
 
 use proc_macro::TokenStream;
@@ -24,11 +39,21 @@ use proc_macro::TokenStream;
 /// Implements `binance_runtime::Endpoint` plus `RestEndpoint` (for `http = "METHOD /path"`)
 /// or `WsEndpoint` (for `ws = "method.name"`).
 ///
-/// Container attribute `#[endpoint(...)]` keys: `http` or `ws`; `security` (`NONE`,
-/// `MARKET_DATA`, `USER_STREAM`, `USER_DATA`, `TRADE`); `weight(ip = N)` or `weight(uid = N)`,
-/// optionally followed by `if_present(field = N)` rules, first match wins; `response = Type`.
-/// Field attribute `#[endpoint(rename = "binanceName")]` sets the wire name (default:
-/// the field name in lowerCamelCase). `Option` fields are optional parameters.
+/// Struct attribute `#[endpoint(...)]`, keys in any order, each once:
+/// * `http = "GET /fapi/v1/time"` (GET, POST, PUT, DELETE) or `ws = "account.status"`;
+/// * `security = "USER_DATA"`: `NONE`, `MARKET_DATA`, `USER_STREAM`, `USER_DATA` or `TRADE`
+///   (the last two are signed: the client adds `recvWindow`, `timestamp` and `signature`);
+/// * `weight(ip = 5)` or `weight(uid = 5)`, optionally followed by rules
+///   `if_present(field = N)`: the weight is `N` when that `Option` field is set; the first
+///   matching rule wins, in order;
+/// * `response = Type`: what the body decodes into.
+///
+/// Every named field is a parameter, sent under its name in lowerCamelCase or under
+/// `#[endpoint(rename = "binanceName")]`. `Option` fields are optional and skipped when
+/// `None`; other fields are required. A field's type must implement `ToParam` (strings,
+/// integers, `bool`, `Decimal`, `WireEnum` types, and `Option`s of them). A `recvWindow`
+/// field overrides the client's default; `timestamp` and `signature` fields are rejected
+/// because the client adds them.
 #[proc_macro_derive(Endpoint, attributes(endpoint))]
 pub fn derive_endpoint(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -39,9 +64,30 @@ pub fn derive_endpoint(input: TokenStream) -> TokenStream {
 /// and `ToParam` for an enum of unit variants plus one catch-all `Other(String)` variant.
 ///
 /// Variant attribute `#[wire("VALUE")]` sets the wire value (default: the variant name in
-/// SCREAMING_SNAKE_CASE).
+/// SCREAMING_SNAKE_CASE). Unknown values decode into the catch-all and encode back unchanged.
 #[proc_macro_derive(WireEnum, attributes(wire))]
 pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     wire_enum::derive(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Makes a struct a response model: adds `Serialize` and `Deserialize` through the runtime's
+/// serde, `#[serde(rename_all = "camelCase")]` on structs with named fields (unless the struct
+/// sets its own), and the runtime's lenient, lossless codec on `Decimal`, `Option<Decimal>`
+/// (absent, `null` and `""` are `None`), `Vec<Decimal>` and `Option<Vec<Decimal>>` fields.
+///
+/// Put it above the struct's other derives. Fields keep any `#[serde(...)]` of their own; a
+/// field with its own `with`/`deserialize_with` is left alone. Unknown JSON fields are ignored.
+#[proc_macro_attribute]
+pub fn model(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item2 = proc_macro2::TokenStream::from(item);
+    match model::expand(args.into(), item2.clone()) {
+        Ok(tokens) => tokens.into(),
+        // Keep the item so one mistake does not cascade into "type not found" errors.
+        Err(e) => {
+            let mut out = e.into_compile_error();
+            out.extend(item2);
+            out.into()
+        }
+    }
 }

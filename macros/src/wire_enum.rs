@@ -1,8 +1,9 @@
 //! `#[derive(WireEnum)]`: parse → validate → expand.
 
+use crate::errors::Errors;
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Data, DeriveInput, Error, Fields, Ident, LitStr, Result};
+use syn::{Attribute, Data, DeriveInput, Error, Fields, Ident, LitStr, Result, Type};
 
 struct WireVariant {
     ident: Ident,
@@ -10,62 +11,95 @@ struct WireVariant {
 }
 
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
-    let Data::Enum(data) = &input.data else {
-        return Err(Error::new_spanned(&input.ident, "WireEnum can only be derived for enums"));
+    let data = match &input.data {
+        Data::Enum(data) => data,
+        Data::Struct(s) => return Err(Error::new_spanned(s.struct_token, "WireEnum can only be derived for enums")),
+        Data::Union(u) => return Err(Error::new_spanned(u.union_token, "WireEnum can only be derived for enums")),
     };
     if !input.generics.params.is_empty() {
         return Err(Error::new_spanned(&input.generics, "WireEnum does not support generic enums"));
     }
-    let mut known = Vec::new();
+    let mut known: Vec<WireVariant> = Vec::new();
     let mut catch_all: Option<Ident> = None;
-    let mut errors: Option<Error> = None;
-    let mut push_err = |e: Error| match &mut errors {
-        Some(all) => all.combine(e),
-        None => errors = Some(e),
-    };
+    let mut errors = Errors::default();
     for v in &data.variants {
+        let wire_attr = wire_attr(&v.attrs, &mut errors);
         match &v.fields {
             Fields::Unit => {
-                let mut wire = None;
-                for attr in v.attrs.iter().filter(|a| a.path().is_ident("wire")) {
-                    if wire.is_some() {
-                        push_err(Error::new_spanned(attr, "duplicate `wire` attribute"));
-                        continue;
-                    }
-                    match attr.parse_args::<LitStr>() {
-                        Ok(lit) if !lit.value().is_empty() => wire = Some(lit.value()),
-                        Ok(lit) => push_err(Error::new_spanned(lit, "the wire value must not be empty")),
-                        Err(e) => push_err(Error::new(e.span(), "expected `#[wire(\"VALUE\")]`")),
-                    }
-                }
-                let wire = wire.unwrap_or_else(|| screaming_snake(&v.ident.to_string()));
-                if known.iter().any(|k: &WireVariant| k.wire == wire) {
-                    push_err(Error::new_spanned(&v.ident, format!("wire value `{wire}` is used by two variants")));
+                // Errors point at the `#[wire("...")]` literal when given, else at the variant.
+                let (wire, wire_span) = match wire_attr {
+                    Some(lit) => (lit.value(), lit.span()),
+                    None => (screaming_snake(&v.ident.to_string()), v.ident.span()),
+                };
+                if let Some(first) = known.iter().find(|k| k.wire == wire) {
+                    errors.push(Error::new(
+                        wire_span,
+                        format!("wire value `{wire}` is already used by variant `{}`", first.ident),
+                    ));
                 }
                 known.push(WireVariant { ident: v.ident.clone(), wire });
             }
             Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-                if catch_all.is_some() {
-                    push_err(Error::new_spanned(&v.ident, "only one catch-all variant is allowed"));
+                if let Some(lit) = wire_attr {
+                    errors.push(Error::new_spanned(lit, "the catch-all variant holds any value; remove `#[wire]`"));
                 }
-                catch_all = Some(v.ident.clone());
+                if let Some(field) = f.unnamed.first() {
+                    if !is_string(&field.ty) {
+                        errors.push(Error::new_spanned(
+                            &field.ty,
+                            "the catch-all variant must hold a `String`: the unknown value, as sent",
+                        ));
+                    }
+                }
+                match &catch_all {
+                    Some(first) => errors.push(Error::new_spanned(
+                        &v.ident,
+                        format!("only one catch-all variant is allowed; `{first}` is already one"),
+                    )),
+                    None => catch_all = Some(v.ident.clone()),
+                }
             }
-            _ => push_err(Error::new_spanned(
-                &v.ident,
+            _ => errors.push(Error::new_spanned(
+                &v.fields,
                 "WireEnum variants are unit variants, plus one catch-all `Other(String)`",
             )),
         }
     }
-    if let Some(e) = errors {
-        return Err(e);
-    }
+    errors.finish()?;
     let Some(other) = catch_all else {
         return Err(Error::new_spanned(
             &input.ident,
-            "WireEnum needs a catch-all variant such as `Other(String)` so unknown values never fail decoding",
+            "WireEnum needs a catch-all variant `Other(String)` so that a value Binance adds later still decodes",
         ));
     };
     Ok(expand(&input.ident, &known, &other))
+}
+
+/// The value of `#[wire("VALUE")]`, if given once and well formed.
+fn wire_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<LitStr> {
+    let mut found: Option<LitStr> = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("wire")) {
+        let lit = match attr.parse_args::<LitStr>() {
+            Ok(lit) => lit,
+            Err(e) => {
+                errors.push(Error::new(e.span(), "expected `#[wire(\"VALUE\")]`"));
+                continue;
+            }
+        };
+        if lit.value().is_empty() {
+            errors.push(Error::new_spanned(&lit, "the wire value must not be empty"));
+        } else if found.is_some() {
+            errors.push(Error::new_spanned(&lit, "a second `#[wire]` on this variant; keep one"));
+        } else {
+            found = Some(lit);
+        }
+    }
+    found
+}
+
+fn is_string(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_none()))
 }
 
 fn expand(name: &Ident, known: &[WireVariant], other: &Ident) -> TokenStream {
@@ -129,4 +163,46 @@ fn screaming_snake(ident: &str) -> String {
         out.extend(c.to_uppercase());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{derive, screaming_snake};
+
+    fn derive_str(src: &str) -> Result<String, String> {
+        let input: syn::DeriveInput = syn::parse_str(src).map_err(|e| format!("test input: {e}"))?;
+        derive(&input).map(|t| t.to_string()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn default_wire_values_are_screaming_snake_case() {
+        assert_eq!(screaming_snake("MarginCall"), "MARGIN_CALL");
+        assert_eq!(screaming_snake("Both"), "BOTH");
+        let out = derive_str("enum E { MarginCall, #[wire(\"PM_1\")] Pm1, Other(String) }").unwrap();
+        assert!(out.contains("\"MARGIN_CALL\" => E :: MarginCall"), "{out}");
+        assert!(out.contains("\"PM_1\" => E :: Pm1"), "{out}");
+    }
+
+    /// Malformed input of every shape is an error, never a panic, and never silently accepted.
+    #[test]
+    fn malformed_enums_are_errors_not_panics() {
+        let bad = [
+            "enum E { A }",
+            "enum E { #[wire] A, Other(String) }",
+            "enum E { #[wire(1)] A, Other(String) }",
+            "enum E { #[wire(\"\")] A, Other(String) }",
+            "enum E { #[wire(\"X\")] #[wire(\"Y\")] A, Other(String) }",
+            "enum E { A { x: u8 }, Other(String) }",
+            "enum E { A(u8, u8), Other(String) }",
+            "enum E { A, Other(String), Unknown(String) }",
+            "enum E { A, #[wire(\"X\")] Other(String) }",
+            "enum E { A, Other(Box<str>) }",
+            "enum E<T> { A, Other(String), B(T) }",
+            "struct E { a: u8 }",
+            "union E { a: u8 }",
+        ];
+        for src in bad {
+            assert!(derive_str(src).is_err(), "accepted: {src}");
+        }
+    }
 }

@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// Binance answered with an error body (`{"code": -1121, "msg": "Invalid symbol."}`).
-    #[error("Binance rejected {endpoint} (HTTP {status}, code {code}): {msg}")]
+    #[error("Binance rejected {endpoint} (HTTP {status}, code {code}): {msg}{}", api_hint(*code))]
     Api {
         /// The request type.
         endpoint: &'static str,
@@ -22,8 +22,12 @@ pub enum Error {
         /// Binance's message.
         msg: String,
     },
-    /// The request would break, or broke, a rate limit; nothing was sent after the limit.
-    #[error("rate limited on {host}: retry after {retry_after:?}")]
+    /// The request would break, or broke (HTTP 429), a rate limit. With policy `FailFast` the
+    /// governor refuses before sending; after a 429 the host is paused for `retry_after`.
+    #[error(
+        "rate limit reached on {host}: wait {retry_after:?} before sending more (the client pauses this host; \
+         use RatePolicy::Wait to have it wait for you)"
+    )]
     RateLimited {
         /// The host whose budget is exhausted.
         host: String,
@@ -31,7 +35,11 @@ pub enum Error {
         retry_after: Duration,
     },
     /// The IP is banned (HTTP 418); every request to the host is refused until then.
-    #[error("banned by {host} until {until:?}; the client sends nothing to this host before then")]
+    #[error(
+        "IP banned by {host} (HTTP 418) until {}; the client refuses every request to this host until then. \
+         A ban follows requests sent after a 429: check what else uses this IP",
+        describe_time(*until)
+    )]
     Banned {
         /// The host.
         host: String,
@@ -53,7 +61,7 @@ pub enum Error {
         body: String,
     },
     /// An HTTP status without a Binance error body.
-    #[error("{endpoint} failed with HTTP {status}")]
+    #[error("{endpoint} failed with HTTP {status} and no Binance error body (the raw body is in `Error::Http::body`)")]
     Http {
         /// The request type.
         endpoint: &'static str,
@@ -63,7 +71,7 @@ pub enum Error {
         body: String,
     },
     /// Connecting or sending failed before a response arrived.
-    #[error("transport error on {endpoint}: {reason}")]
+    #[error("could not exchange {endpoint} with the server: {reason}; check the network and the base URL")]
     Transport {
         /// The request type.
         endpoint: &'static str,
@@ -71,7 +79,9 @@ pub enum Error {
         reason: String,
     },
     /// No response within the configured timeout.
-    #[error("{endpoint} timed out after {after:?}")]
+    #[error(
+        "{endpoint} got no response within {after:?}; raise it with ClientBuilder::timeout if the network is slow"
+    )]
     Timeout {
         /// The request type.
         endpoint: &'static str,
@@ -96,7 +106,7 @@ pub enum Error {
         reason: String,
     },
     /// The client is misconfigured (missing credentials, bad key, bad URL).
-    #[error("configuration error: {0}")]
+    #[error("client configuration error: {0}")]
     Config(String),
 }
 
@@ -107,5 +117,35 @@ impl Error {
             Error::Api { code, .. } => Some(*code),
             _ => None,
         }
+    }
+
+    /// How long to wait before the host accepts requests again, for rate-limit and ban errors.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => Some(*retry_after),
+            Error::Banned { until, .. } => Some(until.duration_since(SystemTime::now()).unwrap_or_default()),
+            _ => None,
+        }
+    }
+}
+
+/// A short hint for the Binance codes a user can act on.
+fn api_hint(code: i64) -> &'static str {
+    match code {
+        -1003 => " (too much request weight: the governor's budget may be set higher than the server's)",
+        -1021 => " (timestamp outside recvWindow: sync the clock with RestClient::sync_time or raise recvWindow)",
+        -1022 => " (signature invalid: check the secret or private key and that it matches the API key's type)",
+        -2014 | -2015 => " (API key invalid, IP not whitelisted, or the key lacks permission for this endpoint)",
+        _ => "",
+    }
+}
+
+/// `2026-01-01T00:00:00Z`-style text is not available without a date crate; Unix seconds plus
+/// the remaining time say the same.
+fn describe_time(at: SystemTime) -> String {
+    let unix = at.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    match at.duration_since(SystemTime::now()) {
+        Ok(left) => format!("Unix time {unix} ({}s from now)", left.as_secs()),
+        Err(_) => format!("Unix time {unix} (already passed)"),
     }
 }

@@ -2,43 +2,74 @@
 //!
 //! Generated code is data plus derives; everything that does work lives here, once:
 //! the [`Endpoint`] contract the derives implement, parameter encoding ([`params`]),
-//! signing ([`credentials`]), the generic executor ([`RestClient`]), lenient decoding of
-//! decimals ([`decimal`]) and enums ([`WireEnum`]), and one error type ([`Error`]).
+//! signing with HMAC, Ed25519 or RSA keys ([`credentials`]), the generic executor
+//! ([`RestClient`]) with its server-time clock, its rate-limit [`governor`] and its GET-only
+//! [`RetryPolicy`], lenient decoding of decimals ([`decimal`]) and enums ([`WireEnum`]), and one
+//! error type ([`Error`]).
+//!
+//! What the executor guarantees:
+//! * every request reserves its weight in the host's budgets before it is sent, so a client
+//!   (and all its clones) never exceeds the declared limits by itself; 429 pauses the host and
+//!   418 stops all traffic to it until the ban ends ([`RatePolicy`] says whether to wait or fail);
+//! * only GETs are retried; a non-GET whose answer was lost or was 5xx / -1006 / -1007 gives
+//!   [`Error::OutcomeUnknown`] and is never resent;
+//! * a `-1021` (timestamp outside `recvWindow`) resyncs the clock, and a GET is then retried once;
+//! * no secret (API key, secret, signature, signed query) appears in `Debug`, `Display`, errors or
+//!   logs.
 //!
 //! ```no_run
 //! # async fn demo() -> binance_runtime::Result<()> {
-//! use binance_runtime::{ClientBuilder, Credentials, Product};
+//! use binance_runtime::{ClientBuilder, Credentials, Product, RatePolicy, RetryPolicy};
+//! use std::time::Duration;
 //! # static PRODUCT: Product = Product { name: "p", title: "P", rest_url: Some("https://fapi.binance.com"),
-//! #   rest_testnet_url: None, ws_api_url: None, ws_api_testnet_url: None, time_path: None, rate_limits: &[] };
+//! #   rest_testnet_url: None, ws_api_url: None, ws_api_testnet_url: None, time_path: Some("/fapi/v1/time"),
+//! #   rate_limits: &[] };
+//! # let pem = "";
 //! let client = ClientBuilder::new(&PRODUCT)
-//!     .credentials(Credentials::hmac("api-key", "secret")?)
+//!     .credentials(Credentials::ed25519_pem("api-key", pem)?) // or ::hmac, ::rsa_pem
+//!     .recv_window(5_000)
+//!     .timeout(Duration::from_secs(5))
+//!     .rate_policy(RatePolicy::Wait)
+//!     .retry_policy(RetryPolicy { max_attempts: 3, ..RetryPolicy::default() })
 //!     .build()?;
-//! # let _ = client; Ok(()) }
+//! client.sync_time().await?; // optional: the clock also resyncs on a -1021
+//! for usage in client.usage() {
+//!     println!("{:?} weight {}/{} per {:?}", usage.kind, usage.used, usage.limit, usage.window);
+//! }
+//! # Ok(()) }
 //! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod client;
+mod clock;
 pub mod credentials;
 pub mod decimal;
 mod endpoint;
 mod enums;
 mod error;
+pub mod governor;
 pub mod params;
 mod product;
+mod retry;
 pub mod ws;
+pub mod ws_api;
 
-pub use client::{ClientBuilder, PreparedRequest, RestClient};
-pub use credentials::Credentials;
+pub use client::{ClientBuilder, PreparedRequest, RestClient, MAX_RECV_WINDOW_MS};
+pub use credentials::{Credentials, KeyType};
 pub use endpoint::{Endpoint, HttpMethod, RestEndpoint, Security, Weight, WeightKind, WsEndpoint};
 pub use enums::WireEnum;
 pub use error::{Error, Result};
+pub use governor::{Governor, RatePolicy, UsageSnapshot};
 pub use params::{ParamWriter, ToParam};
 pub use product::{Interval, LimitKind, Product, RateLimit, RateLimitType};
+pub use retry::RetryPolicy;
+pub use ws_api::{WsApiBuilder, WsApiClient, WsReply};
 
-/// Derive macros: `#[derive(Endpoint)]` for request types, `#[derive(WireEnum)]` for enums.
-pub use binance_macros::{Endpoint, WireEnum};
+/// Derive macros: `#[derive(Endpoint)]` for request types, `#[derive(WireEnum)]` for enums,
+/// and the `#[model]` attribute for response models.
+pub use binance_macros::{model, Endpoint, WireEnum};
 
 /// Lossless decimal type used for every price, quantity and balance.
 pub use rust_decimal::Decimal;

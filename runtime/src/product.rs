@@ -79,6 +79,18 @@ pub enum Interval {
 }
 
 impl Interval {
+    /// Parses Binance's wire name (`SECOND`, `MINUTE`, `HOUR`, `DAY`), as in exchangeInfo and
+    /// WebSocket API `rateLimits`.
+    pub fn from_wire(value: &str) -> Option<Interval> {
+        match value {
+            "SECOND" => Some(Interval::Second),
+            "MINUTE" => Some(Interval::Minute),
+            "HOUR" => Some(Interval::Hour),
+            "DAY" => Some(Interval::Day),
+            _ => None,
+        }
+    }
+
     /// Seconds in one unit.
     pub fn seconds(self) -> u64 {
         match self {

@@ -98,7 +98,8 @@ fn every_example_decodes_and_reencodes_without_loss() {
 #[test]
 fn the_checker_itself_notices_loss() {
     let original: Value = serde_json::from_str(r#"{"a":"1.10","b":[1,2],"c":"x"}"#).unwrap();
-    for changed in [r#"{"a":"1.1","b":[1,2],"c":"x"}"#, r#"{"a":"1.10","b":[1],"c":"x"}"#, r#"{"a":"1.10","b":[1,2]}"#] {
+    for changed in [r#"{"a":"1.1","b":[1,2],"c":"x"}"#, r#"{"a":"1.10","b":[1],"c":"x"}"#, r#"{"a":"1.10","b":[1,2]}"#]
+    {
         let changed: Value = serde_json::from_str(changed).unwrap();
         let outcome = std::panic::catch_unwind(|| assert_lossless("t", "$", &original, &changed));
         assert!(outcome.is_err(), "loss not noticed: {changed}");

@@ -25,8 +25,7 @@ fn credentials() -> Credentials {
 
 #[test]
 fn account_information_v3() {
-    let client =
-        usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
+    let client = usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
     let request = usds_futures::AccountInformationV3Request { recv_window: Some(5000) };
     let prepared = client.rest().prepare_at(&request, TS).unwrap();
     assert_eq!(prepared.method, HttpMethod::Get);
@@ -71,8 +70,7 @@ fn portfolio_margin_pro_weight_is_uid() {
 
 #[test]
 fn values_are_percent_encoded_before_signing() {
-    let client =
-        usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
+    let client = usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
     let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("A B&C=D".into());
     let prepared = client.rest().prepare_at(&request, TS).unwrap();
     assert_eq!(assert_signed(&prepared), "asset=A%20B%26C%3DD&timestamp=1591702613943");
@@ -80,8 +78,7 @@ fn values_are_percent_encoded_before_signing() {
 
 #[test]
 fn recv_window_above_60000_is_refused_before_sending() {
-    let client =
-        usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
+    let client = usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
     let request = usds_futures::AccountInformationV3Request { recv_window: Some(60_001) };
     let err = client.rest().prepare_at(&request, TS).unwrap_err();
     assert!(err.to_string().contains("recvWindow 60001"), "{err}");
@@ -96,8 +93,7 @@ fn signed_endpoint_without_credentials_is_a_config_error() {
 
 #[test]
 fn debug_output_hides_the_api_key() {
-    let client =
-        usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
+    let client = usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
     let prepared = client.rest().prepare_at(&usds_futures::AccountInformationV3Request::default(), TS).unwrap();
     for shown in [format!("{client:?}"), format!("{prepared:?}")] {
         assert!(!shown.contains(KEY) && !shown.contains(SECRET), "{shown}");

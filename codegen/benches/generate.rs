@@ -1,0 +1,130 @@
+//! How long the generator takes inside `build.rs`: the real spec, and synthetic specs of 10,
+//! 100 and 1,000 endpoints with 12 response fields each (issue #7; target: 1,000 endpoints in
+//! at most 0.3 s). `stages/*` splits the 1,000-endpoint run into YAML parsing, validation and
+//! emission (tokens + `syn::parse2` + `prettyplease`).
+//!
+//! Run: `cargo bench -p binance-codegen --bench generate -- --warm-up-time 1 --measurement-time 3`
+
+use binance_codegen::{emit, load, validate, Config};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+/// A spec file with `n` signed GET endpoints, each with four parameters, its own 12-field
+/// response model (decimals, strings, integers, a boolean, a timestamp, an optional decimal and
+/// an enum) and one response example, like a typical Binance account or order endpoint.
+/// `scripts/compile-time.sh` writes the same shape.
+fn synthetic_spec(n: usize) -> String {
+    let mut y = String::with_capacity(n * 2_000);
+    y.push_str(
+        "product:\n  name: synthetic\n  title: Synthetic\n  base_urls: { rest: https://fapi.binance.com }\n  \
+         time_path: /fapi/v1/time\n  rate_limits:\n    - { type: REQUEST_WEIGHT, kind: IP, interval: MINUTE, \
+         interval_num: 1, limit: 2400 }\n\nendpoints:\n",
+    );
+    for i in 0..n {
+        let _ = write!(
+            y,
+            r#"  synthetic_endpoint_{i}:
+    title: Synthetic Endpoint {i} (USER_DATA)
+    description: Synthetic endpoint number {i} for generator benchmarks.
+    docs: https://developers.binance.com/docs/synthetic/endpoint-{i}
+    http: {{ method: GET, path: /fapi/v1/synthetic{i} }}
+    security: USER_DATA
+    weight: {{ kind: IP, value: 5, rules: [{{ if_present: symbol, value: 1 }}] }}
+    params:
+      - {{ name: symbol, type: STRING, required: true, doc: Trading pair }}
+      - {{ name: limit, type: INT, doc: How many rows }}
+      - {{ name: recvWindow, type: LONG }}
+      - {{ name: timestamp, type: LONG, required: true }}
+    response: SyntheticModel{i}
+    examples:
+      - json: |
+          {{
+            "symbol": "BTCUSDT",
+            "price": "43210.10",
+            "qty": "0.002",
+            "quoteQty": "86.42",
+            "commission": "0.01728",
+            "realizedPnl": "-1.25000000",
+            "margin": "",
+            "side": "BOTH",
+            "orderId": 8886774,
+            "count": 3,
+            "isMaker": false,
+            "time": 1625474304765
+          }}
+"#
+        );
+    }
+    y.push_str("\nmodels:\n");
+    for i in 0..n {
+        let _ = write!(
+            y,
+            r#"  SyntheticModel{i}:
+    doc: Response of synthetic endpoint {i}.
+    fields:
+      - {{ name: symbol, type: STRING, doc: Symbol }}
+      - {{ name: price, type: DECIMAL, doc: Price }}
+      - {{ name: qty, type: DECIMAL, doc: Quantity }}
+      - {{ name: quoteQty, type: DECIMAL, doc: Quote quantity }}
+      - {{ name: commission, type: DECIMAL, doc: Commission }}
+      - {{ name: realizedPnl, type: DECIMAL, doc: Realized profit and loss }}
+      - {{ name: margin, type: DECIMAL, optional: true, doc: Margin; empty when none }}
+      - {{ name: side, type: SyntheticSide, doc: Position side }}
+      - {{ name: orderId, type: LONG, doc: Order id }}
+      - {{ name: count, type: INT, doc: Number of fills }}
+      - {{ name: isMaker, type: BOOLEAN, doc: Whether the fill was a maker fill }}
+      - {{ name: time, type: TIMESTAMP, doc: Trade time }}
+"#
+        );
+    }
+    y.push_str("\nenums:\n  SyntheticSide:\n    doc: Position side.\n    values: [BOTH, LONG, SHORT]\n");
+    y
+}
+
+/// What `Config::generate` does for one file, minus reading it from disk.
+fn generate_from_text(path: &Path, yaml: &str) -> String {
+    let loaded = load::parse(path, yaml).expect("synthetic spec parses");
+    let product = validate::validate(&loaded).expect("synthetic spec is valid");
+    emit::product_module(&product).expect("generated code parses")
+}
+
+fn spec_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("generate");
+    group.sample_size(10);
+    let dir = spec_dir();
+    group.bench_function("real_spec", |b| {
+        b.iter(|| Config::new().spec_dir(black_box(&dir)).generate().expect("the workspace spec generates"))
+    });
+    for n in [10usize, 100, 1_000] {
+        let yaml = synthetic_spec(n);
+        let path = PathBuf::from(format!("synthetic_{n}.yaml"));
+        // Sanity check outside the timing: every endpoint became a request type.
+        let out = generate_from_text(&path, &yaml);
+        assert_eq!(out.matches("::binance_runtime::Endpoint)]").count(), n);
+        group.bench_with_input(BenchmarkId::new("synthetic_endpoints", n), &yaml, |b, yaml| {
+            b.iter(|| generate_from_text(&path, black_box(yaml)))
+        });
+    }
+    group.finish();
+
+    let n = 1_000;
+    let yaml = synthetic_spec(n);
+    let path = PathBuf::from("synthetic_1000.yaml");
+    let loaded = load::parse(&path, &yaml).expect("synthetic spec parses");
+    let product = validate::validate(&loaded).expect("synthetic spec is valid");
+    let mut stages = c.benchmark_group("stages_1000_endpoints");
+    stages.sample_size(10);
+    stages.bench_function("load_parse_yaml", |b| b.iter(|| load::parse(&path, black_box(&yaml))));
+    stages.bench_function("validate", |b| b.iter(|| validate::validate(black_box(&loaded))));
+    stages.bench_function("emit_tokens_syn_prettyplease", |b| b.iter(|| emit::product_module(black_box(&product))));
+    stages.finish();
+}
+
+criterion_group!(generate, benches);
+criterion_main!(generate);

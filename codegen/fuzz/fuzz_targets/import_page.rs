@@ -1,0 +1,19 @@
+//! Any bytes as a doc page: the importer and the merge must return, never panic.
+#![no_main]
+
+use binance_codegen::ast::SpecFile;
+use binance_codegen::import::{import_text, lenient_json, merge_into};
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = lenient_json::parse(&text);
+    if let Ok(imported) = import_text(Path::new("fuzz.md"), &text) {
+        let empty = "product: { name: p, title: P, base_urls: { rest: https://x } }";
+        if let Ok(mut spec) = serde_yaml::from_str::<SpecFile>(empty) {
+            merge_into(&mut spec, &imported);
+            assert!(merge_into(&mut spec, &imported).is_unchanged(), "merge is not idempotent");
+        }
+    }
+});

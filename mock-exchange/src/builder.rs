@@ -1,0 +1,231 @@
+//! Configuring and starting a mock exchange.
+
+use crate::conn::{ResetSwitch, ResettableListener};
+use crate::error::MockError;
+use crate::faults::FaultPlan;
+use crate::handler::{self, Shared};
+use crate::keys::KeyMaterial;
+use crate::routes::{self, Answer, Route, Security};
+use crate::running::RunningMock;
+use crate::weights::{WeightBook, WeightKind};
+use binance_codegen::ir::Product;
+use std::collections::HashMap;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicI64;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The workspace's `spec/` directory, read when no other spec is configured.
+pub const DEFAULT_SPEC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
+
+/// Entry point: [`MockExchange::builder`].
+#[derive(Debug, Clone, Copy)]
+pub struct MockExchange;
+
+impl MockExchange {
+    /// A builder with the workspace spec, no keys, one-minute windows and the spec's limits.
+    pub fn builder() -> MockExchangeBuilder {
+        MockExchangeBuilder {
+            spec_dir: PathBuf::from(DEFAULT_SPEC_DIR),
+            products: None,
+            port: 0,
+            keys: HashMap::new(),
+            key_errors: Vec::new(),
+            window: Duration::from_secs(60),
+            ban: None,
+            limits: Vec::new(),
+            extra_routes: Vec::new(),
+            clock_skew_ms: 0,
+        }
+    }
+}
+
+/// Configuration of a mock exchange; [`start`](Self::start) runs it.
+pub struct MockExchangeBuilder {
+    spec_dir: PathBuf,
+    products: Option<Vec<Product>>,
+    port: u16,
+    keys: HashMap<String, KeyMaterial>,
+    key_errors: Vec<MockError>,
+    window: Duration,
+    ban: Option<Duration>,
+    limits: Vec<(String, WeightKind, u32)>,
+    extra_routes: Vec<(String, String, Route)>,
+    clock_skew_ms: i64,
+}
+
+// Keys print as `api key: kind`, never their material.
+impl fmt::Debug for MockExchangeBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockExchangeBuilder")
+            .field("spec_dir", &self.spec_dir)
+            .field("products", &self.products.as_ref().map(|p| p.iter().map(|p| p.module.clone()).collect::<Vec<_>>()))
+            .field("port", &self.port)
+            .field("keys", &self.keys)
+            .field("window", &self.window)
+            .field("ban", &self.ban)
+            .field("limits", &self.limits)
+            .field("extra_routes", &self.extra_routes.iter().map(|(m, p, _)| format!("{m} {p}")).collect::<Vec<_>>())
+            .field("clock_skew_ms", &self.clock_skew_ms)
+            .finish()
+    }
+}
+
+impl MockExchangeBuilder {
+    /// Reads the spec from `dir` (every `*.yaml` in it) instead of the workspace's `spec/`.
+    pub fn spec_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.spec_dir = dir.into();
+        self
+    }
+
+    /// Serves these already validated products instead of reading a spec directory.
+    pub fn products(mut self, products: Vec<Product>) -> Self {
+        self.products = Some(products);
+        self
+    }
+
+    /// Listens on this port of 127.0.0.1; 0 (the default) picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Accepts `api_key` with HMAC-SHA256 signatures made with `secret`.
+    pub fn hmac_key(mut self, api_key: impl Into<String>, secret: impl AsRef<[u8]>) -> Self {
+        self.keys.insert(api_key.into(), KeyMaterial::hmac(secret.as_ref()));
+        self
+    }
+
+    /// Accepts `api_key` with Ed25519 signatures verified by `public_key`: a `BEGIN PUBLIC KEY`
+    /// PEM text, its DER bytes, or the raw 32 bytes. A malformed key fails [`start`](Self::start).
+    pub fn ed25519_key(self, api_key: impl Into<String>, public_key: impl AsRef<[u8]>) -> Self {
+        let api_key = api_key.into();
+        let key = KeyMaterial::ed25519(public_key.as_ref());
+        self.with_key(api_key, key)
+    }
+
+    /// Accepts `api_key` with RSA (PKCS#1 v1.5, SHA-256) signatures verified by `public_key_pem`
+    /// (`BEGIN PUBLIC KEY` or `BEGIN RSA PUBLIC KEY`). A malformed key fails [`start`](Self::start).
+    pub fn rsa_key(self, api_key: impl Into<String>, public_key_pem: impl AsRef<str>) -> Self {
+        let api_key = api_key.into();
+        let key = KeyMaterial::rsa(public_key_pem.as_ref());
+        self.with_key(api_key, key)
+    }
+
+    fn with_key(mut self, api_key: String, key: Result<KeyMaterial, String>) -> Self {
+        match key {
+            Ok(key) => {
+                self.keys.insert(api_key, key);
+            }
+            Err(reason) => self.key_errors.push(MockError::InvalidKey { api_key, reason }),
+        }
+        self
+    }
+
+    /// The length of the mock's "minute": every rate-limit window is scaled by it (a 10-second
+    /// limit lasts `window / 6`). Shorten it in tests; the default is 60 s.
+    pub fn window(mut self, minute: Duration) -> Self {
+        self.window = minute.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a 418 ban lasts (default: two windows, like Binance's first 2-minute ban).
+    pub fn ban_duration(mut self, ban: Duration) -> Self {
+        self.ban = Some(ban);
+        self
+    }
+
+    /// Replaces the spec's weight limit of a host family (`"fapi"`, `"papi"`, `"sapi"`, ...:
+    /// the first path segment) and kind; also limits a family the spec declares nothing for.
+    pub fn limit_override(mut self, family: impl Into<String>, kind: WeightKind, limit: u32) -> Self {
+        self.limits.push((family.into(), kind, limit));
+        self
+    }
+
+    /// Serves `json` for `method path` with IP weight `weight` and no authentication, for
+    /// endpoints that are not in the spec. A route of the spec with the same method and path is replaced.
+    pub fn route_json(self, method: &str, path: &str, weight: u32, json: impl Into<String>) -> Self {
+        self.extra_route(method, path, weight, Security::None, json.into())
+    }
+
+    /// Like [`route_json`](Self::route_json), but the route is signed (`USER_DATA`): API key,
+    /// signature, timestamp and recvWindow are checked.
+    pub fn signed_route_json(self, method: &str, path: &str, weight: u32, json: impl Into<String>) -> Self {
+        self.extra_route(method, path, weight, Security::Signed, json.into())
+    }
+
+    fn extra_route(mut self, method: &str, path: &str, weight: u32, security: Security, json: String) -> Self {
+        let route = Route {
+            family: routes::family_of(path),
+            kind: WeightKind::Ip,
+            weight,
+            weight_rules: Vec::new(),
+            security,
+            required: Vec::new(),
+            answer: Answer::Examples(vec![json]),
+        };
+        self.extra_routes.push((method.to_ascii_uppercase(), path.to_owned(), route));
+        self
+    }
+
+    /// Starts with the server clock this many milliseconds ahead (negative: behind) of the real one.
+    pub fn clock_skew_ms(mut self, skew_ms: i64) -> Self {
+        self.clock_skew_ms = skew_ms;
+        self
+    }
+
+    /// Loads the spec, binds 127.0.0.1 and serves in a background task of the current tokio runtime.
+    pub async fn start(self) -> Result<RunningMock, MockError> {
+        if let Some(error) = self.key_errors.into_iter().next() {
+            return Err(error);
+        }
+        let products = match self.products {
+            Some(products) => products,
+            None => binance_codegen::Config::new()
+                .spec_dir(&self.spec_dir)
+                .validate()
+                .map_err(|diagnostics| MockError::Spec { dir: self.spec_dir.clone(), diagnostics })?,
+        };
+        let mut route_table = routes::from_products(&products);
+        for (method, path, route) in self.extra_routes {
+            if let Answer::Examples(examples) = &route.answer {
+                if let Some(Err(e)) = examples.first().map(|json| serde_json::from_str::<serde_json::Value>(json)) {
+                    let reason = format!("the body is not valid JSON ({e}); pass a JSON text");
+                    return Err(MockError::InvalidRoute { method, path, reason });
+                }
+            }
+            route_table.insert((method, path), route);
+        }
+        let mut budgets = routes::budgets(&products);
+        for (family, kind, limit) in self.limits {
+            budgets.entry((family, kind)).or_default().limit = Some(limit);
+        }
+        let ban = self.ban.unwrap_or(self.window.saturating_mul(2));
+        let shared = Arc::new(Shared {
+            routes: route_table,
+            keys: self.keys,
+            weights: WeightBook::new(budgets, self.window, ban),
+            faults: FaultPlan::default(),
+            stats: Mutex::default(),
+            clock_skew_ms: AtomicI64::new(self.clock_skew_ms),
+            example_choice: Mutex::default(),
+        });
+
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)))
+            .await
+            .map_err(|source| MockError::Bind { port: self.port, source })?;
+        let addr = listener.local_addr().map_err(|source| MockError::Bind { port: self.port, source })?;
+        let app = axum::Router::new().fallback(handler::handle).with_state(Arc::clone(&shared));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server =
+            axum::serve(ResettableListener(listener), app.into_make_service_with_connect_info::<ResetSwitch>())
+                .with_graceful_shutdown(async move {
+                    // A dropped sender stops the server too.
+                    let _ = stopped.await;
+                });
+        let task = tokio::spawn(async move { server.await });
+        Ok(RunningMock::new(addr, shared, stop, task))
+    }
+}

@@ -1,0 +1,171 @@
+//! What the WebSocket API mock's connections and its test controls share.
+
+use crate::keys::KeyMaterial;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+/// Weight of a WebSocket handshake.
+pub(crate) const HANDSHAKE_WEIGHT: u32 = 5;
+
+/// One method the mock serves.
+#[derive(Debug, Clone)]
+pub(crate) struct Method {
+    /// Request weight (IP).
+    pub(crate) weight: u32,
+    /// `USER_DATA` / `TRADE`: `timestamp` and a signature (or a logged-on session) required.
+    pub(crate) signed: bool,
+    /// Any security but `NONE`: `apiKey` (or a logged-on session) required.
+    pub(crate) needs_key: bool,
+    /// The `result` answered: the spec example's.
+    pub(crate) result: serde_json::Value,
+}
+
+/// An error envelope the mock answers instead of the method's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WsFault {
+    /// The envelope's `status` (HTTP-like: 400, 429, 418, 503, ...).
+    pub status: u16,
+    /// Binance's error code.
+    pub code: i64,
+    /// Binance's message.
+    pub msg: String,
+    /// `error.data.retryAfter`: this long from the moment of answering, as epoch milliseconds.
+    pub retry_after: Option<Duration>,
+}
+
+impl WsFault {
+    /// A plain Binance rejection, e.g. `WsFault::api(400, -1021, "Timestamp for this request is outside of the recvWindow.")`.
+    pub fn api(status: u16, code: i64, msg: impl Into<String>) -> WsFault {
+        WsFault { status, code, msg: msg.into(), retry_after: None }
+    }
+
+    /// Status 429, code -1003, with `retryAfter` `after` from now.
+    pub fn rate_limited(after: Duration) -> WsFault {
+        let msg = "Too many requests; current limit of IP is 2400 requests per minute.";
+        WsFault { status: 429, code: -1003, msg: msg.into(), retry_after: Some(after) }
+    }
+
+    /// Status 418 (IP banned), code -1003, with `retryAfter` `after` from now.
+    pub fn banned(after: Duration) -> WsFault {
+        let msg = "Way too many requests; IP banned until the time in retryAfter.";
+        WsFault { status: 418, code: -1003, msg: msg.into(), retry_after: Some(after) }
+    }
+}
+
+/// A snapshot of what the WebSocket API mock has seen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WsStats {
+    /// Connections accepted (handshakes completed).
+    pub connections: u64,
+    /// Requests received per method (every request, including rejected and faulted ones).
+    pub requests: BTreeMap<String, u64>,
+    /// Successful `session.logon`s.
+    pub logons: u64,
+    /// Error envelopes answered (rejections and injected faults).
+    pub errors: u64,
+    /// The `params` of the last request, as received.
+    pub last_params: Option<serde_json::Value>,
+    /// Weight charged to each connection, in accept order (handshake included).
+    pub connection_weights: Vec<u32>,
+}
+
+impl WsStats {
+    /// Requests received for `method`.
+    pub fn requests_to(&self, method: &str) -> u64 {
+        self.requests.get(method).copied().unwrap_or(0)
+    }
+}
+
+/// Test controls, read by every connection.
+#[derive(Debug, Default)]
+pub(crate) struct Controls {
+    /// Answer each request this much later.
+    pub(crate) delay: Option<Duration>,
+    /// Collect this many answers per connection, then send them in reverse order (0 or 1: off).
+    pub(crate) reverse_batch: usize,
+    /// Faults answered to the next requests, one each, in order.
+    pub(crate) faults: VecDeque<WsFault>,
+}
+
+/// Signals pushed to every open connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Signal {
+    /// Bumped to drop every open connection at once (no close frame).
+    pub(crate) drop_generation: u64,
+    /// Connections stop reading and answering (pings included): a dead peer.
+    pub(crate) frozen: bool,
+}
+
+/// Fixed-window IP weight count, shared by all connections (all of loopback is one IP).
+#[derive(Debug)]
+pub(crate) struct IpWeight {
+    pub(crate) limit: u32,
+    pub(crate) window: Duration,
+    started: Instant,
+    used: u32,
+}
+
+impl IpWeight {
+    pub(crate) fn new(limit: u32, window: Duration) -> IpWeight {
+        IpWeight { limit, window, started: Instant::now(), used: 0 }
+    }
+
+    fn roll(&mut self, now: Instant) {
+        if now.duration_since(self.started) >= self.window {
+            self.started = now;
+            self.used = 0;
+        }
+    }
+
+    /// Counts `weight`; `Err(time left in the window)` when it takes the count over the limit
+    /// (the weight is counted anyway, as Binance does).
+    pub(crate) fn charge(&mut self, weight: u32) -> Result<u32, Duration> {
+        let now = Instant::now();
+        self.roll(now);
+        self.used = self.used.saturating_add(weight);
+        if self.used > self.limit {
+            return Err(self.window.saturating_sub(now.duration_since(self.started)));
+        }
+        Ok(self.used)
+    }
+
+    pub(crate) fn used(&mut self) -> u32 {
+        self.roll(Instant::now());
+        self.used
+    }
+}
+
+/// Everything the connections and the controls share.
+#[derive(Debug)]
+pub(crate) struct WsShared {
+    pub(crate) methods: HashMap<String, Method>,
+    pub(crate) keys: HashMap<String, KeyMaterial>,
+    pub(crate) controls: Mutex<Controls>,
+    pub(crate) stats: Mutex<WsStats>,
+    pub(crate) weight: Mutex<IpWeight>,
+    pub(crate) signal: watch::Sender<Signal>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl WsShared {
+    pub(crate) fn controls(&self) -> MutexGuard<'_, Controls> {
+        lock(&self.controls)
+    }
+    pub(crate) fn stats(&self) -> MutexGuard<'_, WsStats> {
+        lock(&self.stats)
+    }
+    pub(crate) fn weight(&self) -> MutexGuard<'_, IpWeight> {
+        lock(&self.weight)
+    }
+}
+
+/// Wall-clock milliseconds since the epoch.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,474 @@
+//! The WebSocket API client: typed calls for spec endpoints that name a WebSocket method
+//! (`account.status`), over one long-lived connection.
+//!
+//! * Many requests share one connection; each gets a unique `id`, and responses are matched
+//!   to their callers by that id, whatever order they arrive in.
+//! * Signed requests carry `apiKey`, `timestamp`, optional `recvWindow` (≤ 60000) and a
+//!   signature over the params sorted by name (HMAC hex, Ed25519 or RSA base64). With an Ed25519
+//!   key the connection is authenticated once by `session.logon` (again after every reconnect),
+//!   and requests then carry only `timestamp`.
+//! * Error envelopes become the runtime's one [`Error`]: `Api` with code and message, 429 →
+//!   `RateLimited` and 418 → `Banned` (until `retryAfter`), shared with REST through the governor.
+//! * Each request reserves its endpoint's weight, and each connection handshake 5, in a
+//!   [`Governor`]; [`WsApiBuilder::share_with`] uses a REST client's governor, because Binance
+//!   counts REST and WebSocket API weight together per IP.
+//! * The connection is pinged when idle and declared dead when the server stays silent; when it
+//!   ends every pending request fails at once with [`Error::Transport`] (or
+//!   [`Error::OutcomeUnknown`] for `TRADE` methods, which may have been executed). The next call
+//!   reconnects, with bounded exponential backoff after failed attempts. A connection older than
+//!   the maximum age (default 23 h 50 min; Binance closes them at 24 h) is replaced before use.
+//!
+//! ```no_run
+//! # async fn demo(product: &'static binance_runtime::Product, request: &impl binance_runtime::WsEndpoint) -> binance_runtime::Result<()> {
+//! use binance_runtime::ws_api::WsApiBuilder;
+//! use binance_runtime::{ClientBuilder, Credentials};
+//! let credentials = Credentials::hmac("api-key", "secret")?;
+//! let rest = ClientBuilder::new(product).credentials(credentials.clone()).build()?;
+//! let ws = WsApiBuilder::new(product).credentials(credentials).share_with(&rest).build()?;
+//! let reply = ws.call(request).await?;
+//! println!("{} rate limit entries", reply.rate_limits.len());
+//! # Ok(()) }
+//! ```
+
+mod connection;
+mod reply;
+mod signing;
+
+pub use reply::WsReply;
+
+use crate::clock::Clock;
+use crate::endpoint::{Security, Weight, WeightKind};
+use crate::governor::{Governor, RatePolicy};
+use crate::params::JsonParams;
+use crate::{Credentials, Error, KeyType, Product, RestClient, Result, WsEndpoint, MAX_RECV_WINDOW_MS};
+use connection::Connection;
+use signing::{Auth, Params};
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Weight of opening a connection (the WebSocket handshake), per Binance's WebSocket API docs.
+pub const HANDSHAKE_WEIGHT: u32 = 5;
+/// Weight booked for `session.logon` (Binance's WebSocket API docs list 2).
+const LOGON_WEIGHT: u32 = 2;
+/// Default maximum connection age: Binance closes connections at 24 hours.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 3600 - 600);
+
+/// Builds a [`WsApiClient`] for one product.
+#[derive(Debug, Clone)]
+pub struct WsApiBuilder {
+    product: &'static Product,
+    url: Option<String>,
+    credentials: Option<Credentials>,
+    recv_window: Option<u64>,
+    request_timeout: Duration,
+    connect_timeout: Duration,
+    keepalive: Duration,
+    max_age: Duration,
+    backoff: (Duration, Duration),
+    session_logon: bool,
+    governor: Option<Governor>,
+    rate_policy: RatePolicy,
+    rest: Option<RestClient>,
+}
+
+impl WsApiBuilder {
+    /// Starts from the product's production WebSocket API URL and declared rate limits.
+    pub fn new(product: &'static Product) -> Self {
+        WsApiBuilder {
+            product,
+            url: None,
+            credentials: None,
+            recv_window: None,
+            request_timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(10),
+            keepalive: Duration::from_secs(30),
+            max_age: DEFAULT_MAX_AGE,
+            backoff: (Duration::from_millis(100), Duration::from_secs(30)),
+            session_logon: true,
+            governor: None,
+            rate_policy: RatePolicy::default(),
+            rest: None,
+        }
+    }
+
+    /// Overrides the WebSocket API URL (`wss://…`, or `ws://127.0.0.1:…` for a local mock).
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Uses the product's testnet WebSocket API URL.
+    pub fn testnet(mut self) -> Self {
+        self.url = self.product.ws_api_testnet_url.map(str::to_string);
+        self
+    }
+
+    /// Credentials for signed methods. With an Ed25519 key the connection logs on once
+    /// (`session.logon`) unless [`session_logon(false)`](Self::session_logon).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Default `recvWindow` in milliseconds for signed requests (1..=60000); a request's own wins.
+    pub fn recv_window(mut self, ms: u64) -> Self {
+        self.recv_window = Some(ms);
+        self
+    }
+
+    /// How long a call waits for its response once sent. Default 10 s.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// How long opening a connection (TCP, TLS, WebSocket handshake) may take. Default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// After this long without any frame from the server the client pings; after as long again
+    /// the connection is declared dead and its pending requests fail. Default 30 s.
+    pub fn keepalive(mut self, interval: Duration) -> Self {
+        self.keepalive = interval;
+        self
+    }
+
+    /// A connection this old is replaced before the next request (requests in flight on it
+    /// finish first). Default [`DEFAULT_MAX_AGE`], under Binance's 24-hour limit.
+    pub fn max_connection_age(mut self, age: Duration) -> Self {
+        self.max_age = age;
+        self
+    }
+
+    /// Wait before reconnecting after a failed attempt: `first`, doubling per consecutive
+    /// failure, at most `max`. Defaults 100 ms and 30 s.
+    pub fn reconnect_backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.backoff = (first, max);
+        self
+    }
+
+    /// Whether an Ed25519 key logs the connection on with `session.logon` (default true).
+    /// HMAC and RSA keys always sign every request.
+    pub fn session_logon(mut self, enabled: bool) -> Self {
+        self.session_logon = enabled;
+        self
+    }
+
+    /// Counts weight in this governor (shared with other clients of the same IP).
+    pub fn governor(mut self, governor: Governor) -> Self {
+        self.governor = Some(governor);
+        self
+    }
+
+    /// Wait for rate budget (default) or fail fast.
+    pub fn rate_policy(mut self, policy: RatePolicy) -> Self {
+        self.rate_policy = policy;
+        self
+    }
+
+    /// Shares a REST client's governor (Binance counts REST and WebSocket API weight together
+    /// per IP), its rate policy and its server-time offset for `timestamp`s.
+    pub fn share_with(mut self, rest: &RestClient) -> Self {
+        self.governor = Some(rest.governor().clone());
+        self.rate_policy = rest.rate_policy();
+        self.rest = Some(rest.clone());
+        self
+    }
+
+    /// Builds the client; nothing is connected until the first call.
+    pub fn build(self) -> Result<WsApiClient> {
+        let Some(url) = self.url.or_else(|| self.product.ws_api_url.map(str::to_string)) else {
+            return Err(Error::Config(format!(
+                "product `{}` has no WebSocket API URL; set one with `WsApiBuilder::url`",
+                self.product.name
+            )));
+        };
+        let Some(rest) = url.strip_prefix("wss://").or_else(|| url.strip_prefix("ws://")) else {
+            return Err(Error::Config(format!("WebSocket API URL `{url}` must start with wss:// or ws://")));
+        };
+        let host = rest.split('/').next().unwrap_or_default().to_string();
+        if host.is_empty() {
+            return Err(Error::Config(format!("WebSocket API URL `{url}` has no host")));
+        }
+        if let Some(rw) = self.recv_window {
+            check_recv_window(rw).map_err(|reason| Error::Config(format!("client default {reason}")))?;
+        }
+        for (name, value) in
+            [("request_timeout", self.request_timeout), ("connect_timeout", self.connect_timeout), ("keepalive", self.keepalive)]
+        {
+            if value.is_zero() {
+                return Err(Error::Config(format!("the WebSocket API {name} must be longer than zero")));
+            }
+        }
+        let governor = self.governor.unwrap_or_else(|| Governor::new(host, self.product.rate_limits, None));
+        let logon = self.session_logon && self.credentials.as_ref().is_some_and(|c| c.key_kind() == KeyType::Ed25519);
+        Ok(WsApiClient {
+            inner: Arc::new(Inner {
+                url,
+                credentials: self.credentials,
+                logon,
+                recv_window: self.recv_window,
+                request_timeout: self.request_timeout,
+                connect_timeout: self.connect_timeout,
+                keepalive: self.keepalive,
+                max_age: self.max_age,
+                backoff: self.backoff,
+                governor,
+                rate_policy: self.rate_policy,
+                time: match self.rest {
+                    Some(rest) => TimeSource::Rest(rest),
+                    None => TimeSource::Own(Clock::default()),
+                },
+                next_id: AtomicU64::new(1),
+                slot: tokio::sync::Mutex::new(Slot::default()),
+            }),
+        })
+    }
+}
+
+/// Wait after `failures` consecutive failed connects: `first` doubled per failure, at most `max`.
+fn backoff_delay((first, max): (Duration, Duration), failures: u32) -> Duration {
+    let exponent = failures.saturating_sub(1).min(20);
+    first.saturating_mul(1u32 << exponent).min(max)
+}
+
+fn check_recv_window(ms: u64) -> std::result::Result<(), String> {
+    if ms == 0 || ms > MAX_RECV_WINDOW_MS {
+        return Err(format!("recvWindow {ms} ms is outside 1..={MAX_RECV_WINDOW_MS}"));
+    }
+    Ok(())
+}
+
+/// A WebSocket API client for one product; cheap to clone, clones share the connection.
+#[derive(Clone)]
+pub struct WsApiClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    url: String,
+    credentials: Option<Credentials>,
+    /// Log each new connection on with `session.logon` (Ed25519 key, enabled).
+    logon: bool,
+    recv_window: Option<u64>,
+    request_timeout: Duration,
+    connect_timeout: Duration,
+    keepalive: Duration,
+    max_age: Duration,
+    backoff: (Duration, Duration),
+    governor: Governor,
+    rate_policy: RatePolicy,
+    time: TimeSource,
+    next_id: AtomicU64,
+    slot: tokio::sync::Mutex<Slot>,
+}
+
+/// Where `timestamp`s come from.
+enum TimeSource {
+    /// This client's own offset (local time until set).
+    Own(Clock),
+    /// A REST client's synced server-time offset.
+    Rest(RestClient),
+}
+
+/// The current connection and the reconnect backoff state.
+#[derive(Default)]
+struct Slot {
+    current: Option<Connection>,
+    failures: u32,
+    retry_at: Option<Instant>,
+}
+
+impl fmt::Debug for WsApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WsApiClient")
+            .field("url", &self.inner.url)
+            .field("credentials", &self.inner.credentials)
+            .field("session_logon", &self.inner.logon)
+            .field("governor", &self.inner.governor.host())
+            .finish_non_exhaustive()
+    }
+}
+
+impl WsApiClient {
+    /// The WebSocket API URL in use.
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// The governor this client counts weight in.
+    pub fn governor(&self) -> &Governor {
+        &self.inner.governor
+    }
+
+    /// Sets the server-time offset (server minus local, ms) used for `timestamp`s, when the
+    /// client does not share a REST client's clock.
+    pub fn set_time_offset_ms(&self, offset_ms: i64) {
+        match &self.inner.time {
+            TimeSource::Own(clock) => clock.set_offset_ms(offset_ms),
+            TimeSource::Rest(rest) => rest.set_time_offset_ms(offset_ms),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        match &self.inner.time {
+            TimeSource::Own(clock) => clock.now_ms(),
+            TimeSource::Rest(rest) => rest.server_time_ms(),
+        }
+    }
+
+    /// Sends one request and waits for its answer: weight reserved, params signed, response
+    /// matched by id, `result` decoded, errors mapped (see the module docs).
+    pub async fn call<E: WsEndpoint>(&self, request: &E) -> Result<WsReply<E::Response>> {
+        let mut params = JsonParams::default();
+        request.write_params(&mut params);
+        let mut params = params.map;
+        let credentials = match (&self.inner.credentials, E::SECURITY.needs_api_key()) {
+            (Some(c), true) => Some(c),
+            (None, true) => {
+                return Err(Error::Config(format!(
+                    "{} needs an API key ({:?} security); set credentials on the WebSocket API builder",
+                    E::NAME,
+                    E::SECURITY
+                )))
+            }
+            (_, false) => None,
+        };
+        let signed = E::SECURITY.is_signed();
+        let recv_window = if signed { request.recv_window().or(self.inner.recv_window) } else { None };
+        if let Some(rw) = recv_window {
+            check_recv_window(rw).map_err(|reason| Error::InvalidRequest { endpoint: E::NAME, reason })?;
+        }
+        let _reservation = self.inner.governor.reserve(E::NAME, request.weight(), self.inner.rate_policy).await?;
+        let connection = self.connection(E::NAME).await?;
+        match credentials {
+            Some(c) if signed => {
+                let auth = if connection.logged_on { Auth::Session } else { Auth::Sign(c) };
+                signing::sign(&mut params, auth, self.now_ms(), recv_window);
+            }
+            Some(c) => {
+                params.insert("apiKey".into(), c.api_key().into());
+            }
+            None => {}
+        }
+        let text = self.exchange(E::NAME, E::SECURITY, connection, E::METHOD, params).await?;
+        reply::classify::<E::Response>(E::NAME, &text, &self.inner.governor)
+    }
+
+    /// Sends one frame on `connection` and waits for the frame answering it.
+    async fn exchange(
+        &self,
+        endpoint: &'static str,
+        security: Security,
+        connection: Connection,
+        method: &str,
+        params: Params,
+    ) -> Result<String> {
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let frame = serde_json::json!({ "id": id, "method": method, "params": params }).to_string();
+        let answer = connection.send(id, frame).map_err(|reason| Error::Transport { endpoint, reason })?;
+        // The handle must not outlive the send: a retired connection closes once unused.
+        drop(connection);
+        // A TRADE request that was sent may have been executed even though its answer is lost.
+        let lost = |reason: String| match security {
+            Security::Trade => Error::OutcomeUnknown { endpoint, reason },
+            _ => Error::Transport { endpoint, reason },
+        };
+        match tokio::time::timeout(self.inner.request_timeout, answer).await {
+            Ok(Ok(Ok(text))) => Ok(text),
+            Ok(Ok(Err(reason))) => Err(lost(reason)),
+            Ok(Err(_)) => Err(lost("the WebSocket connection closed before the request was written".into())),
+            Err(_) if security == Security::Trade => {
+                Err(lost(format!("no response within {:?}", self.inner.request_timeout)))
+            }
+            Err(_) => Err(Error::Timeout { endpoint, after: self.inner.request_timeout }),
+        }
+    }
+
+    /// The current connection, or a new one (after the backoff of failed attempts, if any).
+    async fn connection(&self, endpoint: &'static str) -> Result<Connection> {
+        let mut slot = self.inner.slot.lock().await;
+        if let Some(current) = slot.current.as_ref().filter(|c| c.is_usable(self.inner.max_age)) {
+            return Ok(current.clone());
+        }
+        // Dropping a retired connection's handle lets it finish its requests in flight, then close.
+        slot.current = None;
+        if let Some(at) = slot.retry_at {
+            tokio::time::sleep_until(at).await;
+        }
+        match self.open(endpoint).await {
+            Ok(connection) => {
+                slot.failures = 0;
+                slot.retry_at = None;
+                slot.current = Some(connection.clone());
+                Ok(connection)
+            }
+            Err(e) => {
+                slot.failures = slot.failures.saturating_add(1);
+                let wait = backoff_delay(self.inner.backoff, slot.failures);
+                slot.retry_at = Some(Instant::now() + wait);
+                tracing::warn!(url = %self.inner.url, failures = slot.failures, ?wait, error = %e, "WebSocket API connect failed");
+                Err(e)
+            }
+        }
+    }
+
+    /// Connects (booking the handshake's weight) and, with an Ed25519 key, logs on.
+    async fn open(&self, endpoint: &'static str) -> Result<Connection> {
+        let handshake = Weight { kind: WeightKind::Ip, value: HANDSHAKE_WEIGHT };
+        let _reservation = self.inner.governor.reserve("ws_api_handshake", handshake, self.inner.rate_policy).await?;
+        let mut connection = Connection::open(&self.inner.url, self.inner.connect_timeout, self.inner.keepalive)
+            .await
+            .map_err(|reason| Error::Transport { endpoint, reason })?;
+        if let (true, Some(credentials)) = (self.inner.logon, &self.inner.credentials) {
+            let weight = Weight { kind: WeightKind::Ip, value: LOGON_WEIGHT };
+            let _logon = self.inner.governor.reserve("session.logon", weight, self.inner.rate_policy).await?;
+            let mut params = Params::new();
+            signing::sign(&mut params, Auth::Sign(credentials), self.now_ms(), self.inner.recv_window);
+            let text =
+                self.exchange("session.logon", Security::UserData, connection.clone(), "session.logon", params).await?;
+            reply::classify::<serde_json::Value>("session.logon", &text, &self.inner.governor)?;
+            connection.logged_on = true;
+            tracing::debug!(url = %self.inner.url, "WebSocket API session logged on");
+        }
+        Ok(connection)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reconnect_backoff_doubles_and_is_bounded() {
+        let bounds = (Duration::from_millis(100), Duration::from_secs(2));
+        let waits: Vec<u128> = (1..=7).map(|n| backoff_delay(bounds, n).as_millis()).collect();
+        assert_eq!(waits, [100, 200, 400, 800, 1600, 2000, 2000]);
+        assert_eq!(backoff_delay(bounds, u32::MAX), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn builder_rejects_bad_urls_and_recv_windows() {
+        static P: Product = Product {
+            name: "p",
+            title: "P",
+            rest_url: None,
+            rest_testnet_url: None,
+            ws_api_url: None,
+            ws_api_testnet_url: None,
+            time_path: None,
+            rate_limits: &[],
+        };
+        assert!(matches!(WsApiBuilder::new(&P).build(), Err(Error::Config(m)) if m.contains("no WebSocket API URL")));
+        assert!(matches!(WsApiBuilder::new(&P).url("http://x").build(), Err(Error::Config(m)) if m.contains("wss://")));
+        assert!(matches!(WsApiBuilder::new(&P).url("ws:///x").build(), Err(Error::Config(m)) if m.contains("no host")));
+        let too_long = WsApiBuilder::new(&P).url("ws://127.0.0.1:1").recv_window(60_001).build();
+        assert!(matches!(too_long, Err(Error::Config(m)) if m.contains("recvWindow")));
+        assert!(WsApiBuilder::new(&P).url("wss://ws-fapi.binance.com/ws-fapi/v1").build().is_ok());
+    }
+}

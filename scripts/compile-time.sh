@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Compile-time budget of generated code (issue #7).
+#
+# 1. Writes a synthetic spec of N endpoints (12 response fields each; the shape of
+#    codegen/benches/generate.rs) into a temp dir, and a throwaway crate that runs
+#    binance-codegen in its build.rs against it and depends on this workspace's binance-runtime
+#    by path: what a user of binance-codegen does.
+# 2. Builds it once with a 1-endpoint spec (all dependencies built), then swaps in the
+#    N-endpoint spec and times the rebuild (build script + the generated crate), in debug and in
+#    release. Seconds per 100 endpoints = (t(N) - t(1)) / (N - 1) * 100.
+# 3. Unless --skip-cold: times a cold `cargo build --release -p binance-client` in a fresh
+#    target dir and counts the crates in its dependency tree (normal + build edges).
+#
+# Usage: scripts/compile-time.sh [--endpoints N] [--skip-cold] [--keep]
+# Everything goes to a temp dir (removed at the end unless --keep); the workspace's target/ is
+# not touched.
+set -euo pipefail
+
+endpoints=500
+cold=1
+keep=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --endpoints) endpoints="${2:?--endpoints needs a number}"; shift 2 ;;
+    --skip-cold) cold=0; shift ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+if ! [[ "$endpoints" =~ ^[0-9]+$ ]] || (( endpoints < 2 )); then
+  echo "--endpoints must be a whole number of at least 2, got '$endpoints'" >&2
+  exit 2
+fi
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d -t binance-compile-time.XXXXXX)"
+cleanup() { if (( keep )); then echo "kept $work"; else rm -rf "$work"; fi; }
+trap cleanup EXIT
+export CARGO_TERM_COLOR=never
+
+# One spec file with $1 endpoints.
+write_spec() {
+  local n="$1" out="$2" i
+  {
+    cat <<'EOF'
+product:
+  name: synthetic
+  title: Synthetic
+  base_urls: { rest: https://fapi.binance.com }
+  time_path: /fapi/v1/time
+  rate_limits:
+    - { type: REQUEST_WEIGHT, kind: IP, interval: MINUTE, interval_num: 1, limit: 2400 }
+
+endpoints:
+EOF
+    for ((i = 0; i < n; i++)); do
+      cat <<EOF
+  synthetic_endpoint_$i:
+    title: Synthetic Endpoint $i (USER_DATA)
+    description: Synthetic endpoint number $i for generator benchmarks.
+    docs: https://developers.binance.com/docs/synthetic/endpoint-$i
+    http: { method: GET, path: /fapi/v1/synthetic$i }
+    security: USER_DATA
+    weight: { kind: IP, value: 5, rules: [{ if_present: symbol, value: 1 }] }
+    params:
+      - { name: symbol, type: STRING, required: true, doc: Trading pair }
+      - { name: limit, type: INT, doc: How many rows }
+      - { name: recvWindow, type: LONG }
+      - { name: timestamp, type: LONG, required: true }
+    response: SyntheticModel$i
+    examples:
+      - json: |
+          {
+            "symbol": "BTCUSDT",
+            "price": "43210.10",
+            "qty": "0.002",
+            "quoteQty": "86.42",
+            "commission": "0.01728",
+            "realizedPnl": "-1.25000000",
+            "margin": "",
+            "side": "BOTH",
+            "orderId": 8886774,
+            "count": 3,
+            "isMaker": false,
+            "time": 1625474304765
+          }
+EOF
+    done
+    printf '\nmodels:\n'
+    for ((i = 0; i < n; i++)); do
+      cat <<EOF
+  SyntheticModel$i:
+    doc: Response of synthetic endpoint $i.
+    fields:
+      - { name: symbol, type: STRING, doc: Symbol }
+      - { name: price, type: DECIMAL, doc: Price }
+      - { name: qty, type: DECIMAL, doc: Quantity }
+      - { name: quoteQty, type: DECIMAL, doc: Quote quantity }
+      - { name: commission, type: DECIMAL, doc: Commission }
+      - { name: realizedPnl, type: DECIMAL, doc: Realized profit and loss }
+      - { name: margin, type: DECIMAL, optional: true, doc: Margin; empty when none }
+      - { name: side, type: SyntheticSide, doc: Position side }
+      - { name: orderId, type: LONG, doc: Order id }
+      - { name: count, type: INT, doc: Number of fills }
+      - { name: isMaker, type: BOOLEAN, doc: Whether the fill was a maker fill }
+      - { name: time, type: TIMESTAMP, doc: Trade time }
+EOF
+    done
+    printf '\nenums:\n  SyntheticSide:\n    doc: Position side.\n    values: [BOTH, LONG, SHORT]\n'
+  } > "$out"
+}
+
+# The throwaway crate: the same build.rs and lib.rs shape as generated-client, the workspace's
+# profile settings (optimised build scripts), and its Cargo.lock for the same versions.
+crate="$work/synthetic-client"
+mkdir -p "$crate/src" "$crate/spec"
+cat > "$crate/Cargo.toml" <<EOF
+[package]
+name = "synthetic-client"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+binance-runtime = { path = "$root/runtime" }
+
+[build-dependencies]
+binance-codegen = { path = "$root/codegen", default-features = false }
+
+[workspace]
+
+[profile.dev.build-override]
+opt-level = 3
+[profile.release.build-override]
+opt-level = 3
+EOF
+cat > "$crate/build.rs" <<'EOF'
+fn main() {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec");
+    if let Err(errors) = binance_codegen::Config::new().spec_dir(spec).emit_rerun_if_changed(true).write() {
+        eprintln!("{errors}");
+        std::process::exit(1);
+    }
+}
+EOF
+cat > "$crate/src/lib.rs" <<'EOF'
+#![allow(missing_docs)]
+include!(concat!(env!("OUT_DIR"), "/mod.rs"));
+EOF
+cp "$root/Cargo.lock" "$crate/Cargo.lock"
+export CARGO_TARGET_DIR="$work/target"
+
+now() { date +%s.%N; }
+# Seconds taken by `cargo build` with the given flags, in the throwaway crate.
+timed_build() {
+  local start end
+  start="$(now)"
+  (cd "$crate" && cargo build -q "$@")
+  end="$(now)"
+  echo "$end - $start" | bc -l
+}
+
+echo "== synthetic spec: $endpoints endpoints, 12 response fields each"
+write_spec "$endpoints" "$work/spec-big.yaml"
+write_spec 1 "$work/spec-one.yaml"
+echo "   $(wc -l < "$work/spec-big.yaml") YAML lines"
+
+declare -A per100 raw_big raw_one
+for profile in debug release; do
+  flags=()
+  [[ "$profile" == release ]] && flags=(--release)
+  echo "== $profile: building dependencies (not timed)"
+  cp "$work/spec-one.yaml" "$crate/spec/synthetic.yaml"
+  (cd "$crate" && cargo build -q "${flags[@]}")
+  # Alternate 1 and N so each timed build really regenerates and recompiles.
+  cp "$work/spec-big.yaml" "$crate/spec/synthetic.yaml"
+  raw_big[$profile]="$(timed_build "${flags[@]}")"
+  cp "$work/spec-one.yaml" "$crate/spec/synthetic.yaml"
+  raw_one[$profile]="$(timed_build "${flags[@]}")"
+  per100[$profile]="$(echo "(${raw_big[$profile]} - ${raw_one[$profile]}) / ($endpoints - 1) * 100" | bc -l)"
+  printf '   %s: %d endpoints %.2f s, 1 endpoint %.2f s -> %.2f s per 100 endpoints\n' \
+    "$profile" "$endpoints" "${raw_big[$profile]}" "${raw_one[$profile]}" "${per100[$profile]}"
+done
+
+if (( cold )); then
+  echo "== cold cargo build --release -p binance-client (fresh target dir)"
+  start="$(now)"
+  (cd "$root" && CARGO_TARGET_DIR="$work/cold-target" cargo build -q --release -p binance-client)
+  cold_s="$(echo "$(now) - $start" | bc -l)"
+  crates="$(cd "$root" && cargo tree -q -p binance-client -e normal,build --prefix none --format '{p}' \
+    | sed -E 's/ \(\*\)$//; s/ \(proc-macro\)$//' | sort -u | wc -l)"
+  printf '   cold release build %.1f s; %d crates in the tree (normal + build, binance-client included)\n' \
+    "$cold_s" "$crates"
+fi
+
+echo "== summary"
+printf 'per 100 endpoints (deps built): debug %.2f s, release %.2f s\n' "${per100[debug]}" "${per100[release]}"
+if (( cold )); then
+  printf 'cold release build of binance-client: %.1f s, %d crates\n' "$cold_s" "$crates"
+fi

@@ -1,0 +1,6 @@
+use binance_runtime::Endpoint;
+
+#[derive(Endpoint)]
+struct ServerTimeRequest {}
+
+fn main() {}
