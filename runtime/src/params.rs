@@ -25,6 +25,10 @@ pub trait ParamWriter {
 }
 
 /// A value that can be sent as a parameter. `Option` writes nothing when `None`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as a Binance parameter",
+    note = "parameters are strings, integers, `bool`, `Decimal`, `WireEnum` enums, or an `Option` of one of these"
+)]
 pub trait ToParam {
     /// Writes `self` as parameter `name`.
     fn write_param<W: ParamWriter + ?Sized>(&self, name: &str, out: &mut W);
