@@ -1,4 +1,4 @@
-//! Checks a loaded spec and resolves it into the [`ir`](crate::ir), collecting every problem
+//! Checks a loaded spec and resolves it into the [`crate::ir`], collecting every problem
 //! instead of stopping at the first.
 
 use crate::ast;

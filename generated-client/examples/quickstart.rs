@@ -1,11 +1,11 @@
-//! Quickstart: every seed endpoint through the generated client.
+//! Quickstart: every seed endpoint through the generated client, REST and WebSocket API.
 //!
-//! `cargo run --example quickstart` starts the mock exchange in-process (driven by the same
-//! spec) and calls every endpoint against it. `cargo run --example quickstart -- --live`, with
+//! `cargo run --example quickstart` starts the mock exchange and its WebSocket API in-process
+//! (driven by the same spec) and calls every endpoint against them. `cargo run --example quickstart -- --live`, with
 //! `BINANCE_API_KEY` and `BINANCE_API_SECRET` (HMAC) set, calls the real API instead; only
 //! read-only account endpoints are called.
 
-use binance_client::runtime::{self, ClientBuilder, Credentials, Product};
+use binance_client::runtime::{self, ClientBuilder, Credentials, Product, WsApiBuilder};
 use binance_client::{portfolio_margin, portfolio_margin_pro, usds_futures};
 use std::process::ExitCode;
 
@@ -15,6 +15,7 @@ const MOCK_SECRET: &str = "quickstart-secret";
 /// Where requests go: the embedded mock, or Binance itself.
 struct Target {
     base_url: Option<String>,
+    ws_url: Option<String>,
     credentials: Credentials,
 }
 
@@ -23,6 +24,14 @@ impl Target {
         let builder = ClientBuilder::new(product).credentials(self.credentials.clone());
         match &self.base_url {
             Some(url) => builder.base_url(url.clone()),
+            None => builder,
+        }
+    }
+
+    fn ws_builder(&self, product: &'static Product) -> WsApiBuilder {
+        let builder = WsApiBuilder::new(product).credentials(self.credentials.clone());
+        match &self.ws_url {
+            Some(url) => builder.url(url.clone()),
             None => builder,
         }
     }
@@ -41,19 +50,24 @@ async fn main() -> ExitCode {
 }
 
 async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
-    // Kept alive until the end of `run`; dropping it stops the mock.
-    let mut _mock = None;
+    // Kept alive until the end of `run`; dropping them stops the mocks.
+    let mut _mocks = None;
     let target = if live {
         let (Ok(key), Ok(secret)) = (std::env::var("BINANCE_API_KEY"), std::env::var("BINANCE_API_SECRET")) else {
             return Err("--live needs BINANCE_API_KEY and BINANCE_API_SECRET (an HMAC key pair)".into());
         };
         println!("calling the real Binance API (read-only endpoints)");
-        Target { base_url: None, credentials: Credentials::hmac(key, secret)? }
+        Target { base_url: None, ws_url: None, credentials: Credentials::hmac(key, secret)? }
     } else {
-        let mock = binance_mock::MockExchange::builder().hmac_key(MOCK_KEY, MOCK_SECRET).start().await?;
-        println!("mock exchange listening on {}", mock.base_url());
-        let target = Target { base_url: Some(mock.base_url()), credentials: Credentials::hmac(MOCK_KEY, MOCK_SECRET)? };
-        _mock = Some(mock);
+        let rest = binance_mock::MockExchange::builder().hmac_key(MOCK_KEY, MOCK_SECRET).start().await?;
+        let ws = binance_mock::ws::MockWsApi::builder().hmac_key(MOCK_KEY, MOCK_SECRET).start().await?;
+        println!("mock exchange listening on {} and {}", rest.base_url(), ws.url());
+        let target = Target {
+            base_url: Some(rest.base_url()),
+            ws_url: Some(ws.url()),
+            credentials: Credentials::hmac(MOCK_KEY, MOCK_SECRET)?,
+        };
+        _mocks = Some((rest, ws));
         target
     };
 
@@ -75,6 +89,24 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
     let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("USDT".into());
     report(fapi.classic_portfolio_margin_account_information(&request).await, |a| {
         println!("{}: max withdraw {} ({} USD)", a.asset, a.max_withdraw_amount, a.max_withdraw_amount_usd);
+    });
+    usage(fapi.rest());
+
+    // The WebSocket API shares the REST client's weight budget and clock.
+    let ws = usds_futures::WsClient::new(target.ws_builder(&usds_futures::PRODUCT).share_with(fapi.rest()).build()?);
+    section("USDⓈ-M Futures WebSocket API: account.status");
+    report(ws.account_status(&Default::default()).await, |reply| {
+        let a = &reply.result;
+        println!("fee tier {}  can trade {}  multi-assets margin {}", a.fee_tier, a.can_trade, a.multi_assets_margin);
+        println!(
+            "total wallet balance {}  assets {}  positions {}",
+            a.total_wallet_balance,
+            a.assets.len(),
+            a.positions.len()
+        );
+        for limit in &reply.rate_limits {
+            println!("server says {} used {} of {}", limit.rate_limit_type, limit.count, limit.limit);
+        }
     });
     usage(fapi.rest());
 

@@ -50,6 +50,8 @@ mod endpoint;
 mod enums;
 mod error;
 pub mod governor;
+#[doc(hidden)]
+pub mod model_support;
 pub mod params;
 mod product;
 mod retry;
@@ -78,5 +80,6 @@ pub use rust_decimal::Decimal;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::enums::{deserialize_wire, serialize_wire};
+    pub use crate::model_support as model;
     pub use serde;
 }

@@ -9,7 +9,8 @@
 //! `retryAfter` over the limit) and per connection.
 //!
 //! Test controls: [`drop_connections`](RunningWsApi::drop_connections),
-//! [`freeze`](RunningWsApi::freeze), [`set_delay`](RunningWsApi::set_delay),
+//! [`freeze`](RunningWsApi::freeze), [`ping_connections`](RunningWsApi::ping_connections),
+//! [`set_delay`](RunningWsApi::set_delay),
 //! [`reverse_batches`](RunningWsApi::reverse_batches) and [`push_fault`](RunningWsApi::push_fault).
 //!
 //! ```no_run
@@ -201,6 +202,12 @@ impl RunningWsApi {
     /// While frozen, open connections read and answer nothing, not even pings: a dead peer.
     pub fn freeze(&self, frozen: bool) {
         self.shared.signal.send_modify(|s| s.frozen = frozen);
+    }
+
+    /// Sends a ping on every open connection, as Binance does every 3 minutes; the pongs are
+    /// counted in [`WsStats::pongs`].
+    pub fn ping_connections(&self) {
+        self.shared.signal.send_modify(|s| s.ping_generation = s.ping_generation.wrapping_add(1));
     }
 
     /// Answers every request `delay` later (`None`: at once).

@@ -27,7 +27,10 @@ async fn serve(stream: TcpStream, shared: Arc<WsShared>) {
     let _ = stream.set_nodelay(true);
     let Ok(socket) = tokio_tungstenite::accept_async(stream).await else { return };
     let mut signal = shared.signal.subscribe();
-    let generation = signal.borrow().drop_generation;
+    let (generation, mut pinged) = {
+        let now = signal.borrow();
+        (now.drop_generation, now.ping_generation)
+    };
     let mut session = Session::default();
     {
         let mut stats = shared.stats();
@@ -44,9 +47,15 @@ async fn serve(stream: TcpStream, shared: Arc<WsShared>) {
     let (answers, mut outbox) = mpsc::unbounded_channel::<String>();
     let mut batch: Vec<String> = Vec::new();
     loop {
-        let Signal { drop_generation, frozen } = *signal.borrow();
+        let Signal { drop_generation, frozen, ping_generation } = *signal.borrow();
         if drop_generation != generation {
             return; // dropped without a close frame, like a network failure
+        }
+        if ping_generation != pinged && !frozen {
+            pinged = ping_generation;
+            if sink.send(Message::Ping(b"mock".to_vec().into())).await.is_err() {
+                return;
+            }
         }
         tokio::select! {
             changed = signal.changed() => if changed.is_err() { return },
@@ -60,6 +69,7 @@ async fn serve(stream: TcpStream, shared: Arc<WsShared>) {
                     dispatch(&shared, &answers, &mut batch, reply);
                 }
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(Message::Pong(_))) => shared.stats().pongs += 1,
                 Some(Ok(_)) => {} // pings are answered by tungstenite on the next read or write
             },
         }

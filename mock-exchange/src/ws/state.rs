@@ -70,6 +70,8 @@ pub struct WsStats {
     pub last_params: Option<serde_json::Value>,
     /// Weight charged to each connection, in accept order (handshake included).
     pub connection_weights: Vec<u32>,
+    /// Pongs received (answers to [`ping_connections`](super::RunningWsApi::ping_connections)).
+    pub pongs: u64,
 }
 
 impl WsStats {
@@ -97,6 +99,8 @@ pub(crate) struct Signal {
     pub(crate) drop_generation: u64,
     /// Connections stop reading and answering (pings included): a dead peer.
     pub(crate) frozen: bool,
+    /// Bumped to have every open connection send a ping.
+    pub(crate) ping_generation: u64,
 }
 
 /// Fixed-window IP weight count, shared by all connections (all of loopback is one IP).

@@ -126,11 +126,14 @@ where
             },
         }
     };
+    // Closed first, so a caller woken below already sees this connection as unusable and the
+    // next call reconnects; requests queued but not yet written fail at once (their reply
+    // senders are dropped with the queue).
+    requests.close();
     tracing::warn!(pending = pending.len(), %reason, "WebSocket API connection lost; failing its pending requests");
     for (_, reply) in pending.drain() {
         let _ = reply.send(Err(reason.clone()));
     }
-    // Dropping `requests` fails requests queued but not yet written, at once too.
 }
 
 /// Hands a response frame to the caller waiting for its `id`. Frames without a known id (a

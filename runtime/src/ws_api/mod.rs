@@ -9,6 +9,8 @@
 //!   and requests then carry only `timestamp`.
 //! * Error envelopes become the runtime's one [`Error`]: `Api` with code and message, 429 →
 //!   `RateLimited` and 418 → `Banned` (until `retryAfter`), shared with REST through the governor.
+//!   A `-1021` resyncs the clock of a REST client shared with [`WsApiBuilder::share_with`]
+//!   (the call itself is not resent).
 //! * Each request reserves its endpoint's weight, and each connection handshake 5, in a
 //!   [`Governor`]; [`WsApiBuilder::share_with`] uses a REST client's governor, because Binance
 //!   counts REST and WebSocket API weight together per IP.
@@ -51,7 +53,8 @@ use tokio::time::Instant;
 
 /// Weight of opening a connection (the WebSocket handshake), per Binance's WebSocket API docs.
 pub const HANDSHAKE_WEIGHT: u32 = 5;
-/// Weight booked for `session.logon` (Binance's WebSocket API docs list 2).
+/// Weight booked for `session.logon`: 2, as the spot WebSocket API docs list it (the USDⓈ-M
+/// docs state none).
 const LOGON_WEIGHT: u32 = 2;
 /// Default maximum connection age: Binance closes connections at 24 hours.
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 3600 - 600);
@@ -198,9 +201,11 @@ impl WsApiBuilder {
         if let Some(rw) = self.recv_window {
             check_recv_window(rw).map_err(|reason| Error::Config(format!("client default {reason}")))?;
         }
-        for (name, value) in
-            [("request_timeout", self.request_timeout), ("connect_timeout", self.connect_timeout), ("keepalive", self.keepalive)]
-        {
+        for (name, value) in [
+            ("request_timeout", self.request_timeout),
+            ("connect_timeout", self.connect_timeout),
+            ("keepalive", self.keepalive),
+        ] {
             if value.is_zero() {
                 return Err(Error::Config(format!("the WebSocket API {name} must be longer than zero")));
             }
@@ -357,7 +362,16 @@ impl WsApiClient {
             None => {}
         }
         let text = self.exchange(E::NAME, E::SECURITY, connection, E::METHOD, params).await?;
-        reply::classify::<E::Response>(E::NAME, &text, &self.inner.governor)
+        let answer = reply::classify::<E::Response>(E::NAME, &text, &self.inner.governor);
+        if let (Err(e), TimeSource::Rest(rest)) = (&answer, &self.inner.time) {
+            // Timestamp outside recvWindow: resync the shared clock so the next call is right.
+            if e.code() == Some(-1021) {
+                if let Err(sync_error) = rest.sync_time().await {
+                    tracing::warn!(error = %sync_error, "clock resync after -1021 failed");
+                }
+            }
+        }
+        answer
     }
 
     /// Sends one frame on `connection` and waits for the frame answering it.
@@ -382,7 +396,11 @@ impl WsApiClient {
         match tokio::time::timeout(self.inner.request_timeout, answer).await {
             Ok(Ok(Ok(text))) => Ok(text),
             Ok(Ok(Err(reason))) => Err(lost(reason)),
-            Ok(Err(_)) => Err(lost("the WebSocket connection closed before the request was written".into())),
+            // Dropped from the queue unwritten: certainly not executed, whatever the method.
+            Ok(Err(_)) => Err(Error::Transport {
+                endpoint,
+                reason: "the WebSocket connection closed before the request was written".into(),
+            }),
             Err(_) if security == Security::Trade => {
                 Err(lost(format!("no response within {:?}", self.inner.request_timeout)))
             }

@@ -20,7 +20,11 @@ pub struct WsReply<T> {
 
 /// Classifies one response frame of request `endpoint`. Every answer's `rateLimits` is fed to
 /// the governor; a 429 pauses the host and a 418 bans it there, as for REST.
-pub(crate) fn classify<T: DeserializeOwned>(endpoint: &'static str, text: &str, governor: &Governor) -> Result<WsReply<T>> {
+pub(crate) fn classify<T: DeserializeOwned>(
+    endpoint: &'static str,
+    text: &str,
+    governor: &Governor,
+) -> Result<WsReply<T>> {
     let envelope: WsResponse<serde_json::Value> = serde_json::from_str(text).map_err(|e| Error::Decode {
         endpoint,
         status: 0,
@@ -98,17 +102,19 @@ mod tests {
         match classify::<serde_json::Value>("e", &text, &g) {
             Err(Error::RateLimited { host, retry_after }) => {
                 assert_eq!(host, "ws-host");
-                assert!(retry_after > Duration::from_secs(28) && retry_after <= Duration::from_secs(30));
+                // Taken from retryAfter (without it the governor would pause one 60 s window).
+                assert!(!retry_after.is_zero() && retry_after <= Duration::from_secs(30), "{retry_after:?}");
             }
             other => panic!("expected RateLimited, got {other:?}"),
         }
         assert!(g.paused_for().is_some());
         let text = format!(
             r#"{{"id":1,"status":418,"error":{{"code":-1003,"msg":"banned","data":{{"retryAfter":{}}}}}}}"#,
-            epoch_ms_in(Duration::from_secs(600))
+            epoch_ms_in(Duration::from_secs(3600))
         );
         match classify::<serde_json::Value>("e", &text, &g) {
-            Err(Error::Banned { until, .. }) => assert!(until > SystemTime::now() + Duration::from_secs(590)),
+            // Without retryAfter the ban would last the default two minutes.
+            Err(Error::Banned { until, .. }) => assert!(until > SystemTime::now() + Duration::from_secs(1800)),
             other => panic!("expected Banned, got {other:?}"),
         }
         assert!(g.banned_until().is_some());
