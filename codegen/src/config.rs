@@ -5,12 +5,19 @@ use crate::{emit, ir, load, validate};
 use std::path::{Path, PathBuf};
 
 /// Generator configuration, in the manner of `prost_build::Config`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     spec_files: Vec<PathBuf>,
     spec_dirs: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
     rerun_if_changed: bool,
+    format: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { spec_files: Vec::new(), spec_dirs: Vec::new(), out_dir: None, rerun_if_changed: false, format: true }
+    }
 }
 
 /// One generated product module.
@@ -53,6 +60,15 @@ impl Config {
     /// Print `cargo:rerun-if-changed` for every spec file and directory (for build scripts).
     pub fn emit_rerun_if_changed(&mut self, yes: bool) -> &mut Self {
         self.rerun_if_changed = yes;
+        self
+    }
+
+    /// Pretty-print the generated code (default `true`). Formatting is about half of generation
+    /// time; a build script over a very large spec may turn it off, at the price of compiler
+    /// errors in generated code pointing into long lines (`binance-codegen generate` still
+    /// prints the formatted source).
+    pub fn format(&mut self, yes: bool) -> &mut Self {
+        self.format = yes;
         self
     }
 
@@ -99,10 +115,14 @@ impl Config {
         self.validate()?
             .iter()
             .map(|p| {
-                let source = emit::product_module(p).map_err(|e| {
-                    Diagnostic::new(&p.source, "", format!("generated code does not parse: {e}"))
-                        .with_help("this is a bug in binance-codegen; please report it with the spec file")
-                })?;
+                let source = if self.format {
+                    emit::product_module(p).map_err(|e| {
+                        Diagnostic::new(&p.source, "", format!("generated code does not parse: {e}"))
+                            .with_help("this is a bug in binance-codegen; please report it with the spec file")
+                    })?
+                } else {
+                    emit::product_module_unformatted(p)
+                };
                 Ok(GeneratedFile { spec: p.source.clone(), module: p.module.clone(), title: p.title.clone(), source })
             })
             .collect()

@@ -15,6 +15,12 @@ pub fn product_module(product: &Product) -> Result<String, syn::Error> {
     Ok(separate_items(&prettyplease::unparse(&file)))
 }
 
+/// The body of one product module as plain token text: the same code as [`product_module`],
+/// without the cost of parsing and pretty-printing it (about half of generation time).
+pub fn product_module_unformatted(product: &Product) -> String {
+    product_tokens(product).to_string()
+}
+
 /// prettyplease packs items together; a blank line after each top-level item reads better.
 fn separate_items(source: &str) -> String {
     let mut out = String::with_capacity(source.len() + source.len() / 16);
