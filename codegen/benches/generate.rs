@@ -1,12 +1,12 @@
 //! How long the generator takes inside `build.rs`: the real spec, and synthetic specs of 10,
 //! 100 and 1,000 endpoints with 12 response fields each (issue #7; target: 1,000 endpoints in
-//! at most 0.3 s). `stages/*` splits the 1,000-endpoint run into YAML parsing, validation and
-//! emission (tokens + `syn::parse2` + `prettyplease`).
+//! at most 0.3 s). `stages_1000_endpoints/*` splits the 1,000-endpoint run into YAML parsing,
+//! validation and emission (tokens + `syn::parse2` + `prettyplease`), and emission into parts.
 //!
 //! Run: `cargo bench -p binance-codegen --bench generate -- --warm-up-time 1 --measurement-time 3`
 
 use binance_codegen::{emit, load, validate, Config};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -123,6 +123,15 @@ fn benches(c: &mut Criterion) {
     stages.bench_function("load_parse_yaml", |b| b.iter(|| load::parse(&path, black_box(&yaml))));
     stages.bench_function("validate", |b| b.iter(|| validate::validate(black_box(&loaded))));
     stages.bench_function("emit_tokens_syn_prettyplease", |b| b.iter(|| emit::product_module(black_box(&product))));
+    // Where emission's time goes: `syn::parse2` of the module's tokens and `prettyplease`;
+    // the rest of `emit_tokens_syn_prettyplease` is building the tokens with `quote`.
+    let source = emit::product_module(&product).expect("generated code parses");
+    let tokens: proc_macro2::TokenStream = source.parse().expect("generated code lexes");
+    let file: syn::File = syn::parse2(tokens.clone()).expect("generated code parses");
+    stages.bench_function("emit_part_syn_parse2", |b| {
+        b.iter_batched(|| tokens.clone(), syn::parse2::<syn::File>, BatchSize::LargeInput)
+    });
+    stages.bench_function("emit_part_prettyplease_unparse", |b| b.iter(|| prettyplease::unparse(black_box(&file))));
     stages.finish();
 }
 
