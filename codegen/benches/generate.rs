@@ -110,6 +110,14 @@ fn benches(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("synthetic_endpoints", n), &yaml, |b, yaml| {
             b.iter(|| generate_from_text(&path, black_box(yaml)))
         });
+        // `Config::format(false)`, what a build script over a very large spec can use.
+        group.bench_with_input(BenchmarkId::new("synthetic_endpoints_unformatted", n), &yaml, |b, yaml| {
+            b.iter(|| {
+                let loaded = load::parse(&path, black_box(yaml)).expect("synthetic spec parses");
+                let product = validate::validate(&loaded).expect("synthetic spec is valid");
+                emit::product_module_unformatted(&product)
+            })
+        });
     }
     group.finish();
 
