@@ -5,8 +5,9 @@
 //!   the runtime's `Endpoint` and `RestEndpoint` / `WsEndpoint` implementations.
 //! * `#[derive(WireEnum)]` gives an enum with a catch-all variant its wire strings, serde
 //!   support that never fails on unknown values, `Display` and parameter encoding.
-//! * `#[model]` makes a struct a response model: serde derives through the runtime, camelCase
-//!   names and the lenient, lossless decimal codec on every decimal field.
+//! * `#[model]` makes a struct a response model: lean `Serialize`/`Deserialize` impls over the
+//!   runtime's helpers (serde's derives for shapes they do not cover), camelCase names and the
+//!   lenient, lossless decimal codec on every decimal field.
 //!
 //! Each macro follows parse → validate → expand; every problem is a `syn::Error` pointing at
 //! the offending token, reported through `compile_error!`, all of them in one build. The
@@ -78,6 +79,12 @@ pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
 ///
 /// Put it above the struct's other derives. Fields keep any `#[serde(...)]` of their own; a
 /// field with its own `with`/`deserialize_with` is left alone. Unknown JSON fields are ignored.
+///
+/// For structs with named fields whose only serde attribute is a field `rename` (everything the
+/// generator emits), the impls are written directly: one visitor matching Binance names to
+/// field slots, with serde's own `missing field` / `duplicate field` errors. That expands to
+/// about a seventh of serde's derives. Every other shape (tuple structs, generics, `with`,
+/// `default`, `alias`, ...) goes through serde's derives with the attributes above.
 #[proc_macro_attribute]
 pub fn model(args: TokenStream, item: TokenStream) -> TokenStream {
     let item2 = proc_macro2::TokenStream::from(item);

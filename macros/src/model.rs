@@ -1,48 +1,86 @@
 //! `#[model]`: the serde plumbing every response model needs, written once.
 //!
-//! It adds `Serialize`/`Deserialize` through the runtime's serde (users need no serde
-//! dependency), `rename_all = "camelCase"`, and the runtime's lenient, lossless codec on every
-//! `Decimal`, `Option<Decimal>`, `Vec<Decimal>` and `Option<Vec<Decimal>>` field. Decoding stays
-//! serde's; this only removes the attributes a generator or a user would otherwise repeat.
+//! A struct with named fields whose only serde attribute is a field's `rename` (everything the
+//! generator emits) gets lean hand-written `Serialize` / `Deserialize` impls: one map visitor
+//! with one slot and one match arm per field, the rest generic code in the runtime
+//! (`__private::model`). Names are camelCase of the field (as serde's `rename_all =
+//! "camelCase"`), unknown fields are skipped, and the errors are serde's ("missing field `x`",
+//! "duplicate field `x`"). `Decimal`, `Option<Decimal>`, `Vec<Decimal>` and
+//! `Option<Vec<Decimal>>` fields use the runtime's lenient, lossless codec.
+//!
+//! Anything else (tuple structs, generics, other serde attributes) keeps serde's derives with
+//! the same names and codecs added as attributes, so it behaves the same, only compiles slower.
 
-use proc_macro2::{TokenStream, TokenTree};
-use quote::quote;
+use proc_macro2::{Literal, TokenStream, TokenTree};
+use quote::{format_ident, quote};
+use syn::ext::IdentExt;
 use syn::parse::Parser;
-use syn::{Attribute, Error, Fields, GenericArgument, Item, PathArguments, Result, Type};
+use syn::{Attribute, Error, Fields, GenericArgument, Item, ItemStruct, LitStr, PathArguments, Result, Type};
 
 const SERDE: &str = "::binance_runtime::__private::serde";
 
-/// How a field holds decimals, and the runtime codec module for it.
-fn codec(ty: &Type) -> Result<Option<(&'static str, bool)>> {
-    if is_decimal(ty) {
-        return Ok(Some(("::binance_runtime::decimal", false)));
-    }
-    if let Some(inner) = only_arg(ty, "Option") {
-        if is_decimal(inner) {
-            return Ok(Some(("::binance_runtime::decimal::option", true)));
+/// How a field holds decimals: each kind has a runtime codec module (serde path) and a
+/// runtime seed (lean path).
+#[derive(Clone, Copy)]
+enum Codec {
+    Decimal,
+    OptionDecimal,
+    VecDecimal,
+    OptionVecDecimal,
+}
+
+impl Codec {
+    fn of(ty: &Type) -> Result<Option<Codec>> {
+        if is_decimal(ty) {
+            return Ok(Some(Codec::Decimal));
         }
-        if only_arg(inner, "Vec").is_some_and(is_decimal) {
-            return Ok(Some(("::binance_runtime::decimal::option_vec", true)));
+        if let Some(inner) = only_arg(ty, "Option") {
+            if is_decimal(inner) {
+                return Ok(Some(Codec::OptionDecimal));
+            }
+            if only_arg(inner, "Vec").is_some_and(is_decimal) {
+                return Ok(Some(Codec::OptionVecDecimal));
+            }
+        }
+        if only_arg(ty, "Vec").is_some_and(is_decimal) {
+            return Ok(Some(Codec::VecDecimal));
+        }
+        if mentions_decimal(quote!(#ty)) {
+            return Err(Error::new_spanned(
+                ty,
+                "unsupported decimal field; use `Decimal`, `Option<Decimal>`, `Vec<Decimal>` or \
+                 `Option<Vec<Decimal>>`, or give the field its own `#[serde(with = \"...\")]`",
+            ));
+        }
+        Ok(None)
+    }
+
+    /// The serde-derive attribute for this codec.
+    fn attribute(self) -> TokenStream {
+        match self {
+            Codec::Decimal => quote!(#[serde(with = "::binance_runtime::decimal")]),
+            Codec::OptionDecimal => quote!(#[serde(default, with = "::binance_runtime::decimal::option")]),
+            Codec::VecDecimal => quote!(#[serde(with = "::binance_runtime::decimal::vec")]),
+            Codec::OptionVecDecimal => quote!(#[serde(default, with = "::binance_runtime::decimal::option_vec")]),
         }
     }
-    if only_arg(ty, "Vec").is_some_and(is_decimal) {
-        return Ok(Some(("::binance_runtime::decimal::vec", false)));
+
+    /// The runtime seed that decodes this codec's type.
+    fn seed(self) -> TokenStream {
+        match self {
+            Codec::Decimal => quote!(__m::Dec),
+            Codec::OptionDecimal => quote!(__m::OptDec),
+            Codec::VecDecimal => quote!(__m::VecDec),
+            Codec::OptionVecDecimal => quote!(__m::OptVecDec),
+        }
     }
-    if mentions_decimal(quote!(#ty)) {
-        return Err(Error::new_spanned(
-            ty,
-            "unsupported decimal field; use `Decimal`, `Option<Decimal>`, `Vec<Decimal>` or \
-             `Option<Vec<Decimal>>`, or give the field its own `#[serde(with = \"...\")]`",
-        ));
-    }
-    Ok(None)
 }
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
     if let Some(first) = args.into_iter().next() {
         return Err(Error::new_spanned(first, "`#[model]` takes no arguments"));
     }
-    let mut item: syn::ItemStruct = match syn::parse2::<Item>(item)? {
+    let item: ItemStruct = match syn::parse2::<Item>(item)? {
         Item::Struct(s) => s,
         Item::Enum(e) => {
             return Err(Error::new_spanned(
@@ -52,22 +90,36 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream
         }
         other => return Err(Error::new_spanned(other, "`#[model]` is for structs")),
     };
-    let named = matches!(item.fields, Fields::Named(_));
     if matches!(item.fields, Fields::Unit) {
         return Err(Error::new_spanned(&item.ident, "`#[model]` needs a struct with fields"));
     }
     let mut errors = crate::errors::Errors::default();
-    for field in item.fields.iter_mut() {
-        if serde_keys(&field.attrs).iter().any(|k| k.ends_with("with")) {
-            continue; // The field chose its own codec.
-        }
-        if let Some((module, optional)) = errors.ok(codec(&field.ty)).flatten() {
-            let attr =
-                if optional { quote!(#[serde(default, with = #module)]) } else { quote!(#[serde(with = #module)]) };
-            field.attrs.extend(Attribute::parse_outer.parse2(attr)?);
+    let codecs: Vec<Option<Codec>> = item
+        .fields
+        .iter()
+        .map(|field| {
+            if serde_keys(&field.attrs).iter().any(|k| k.ends_with("with")) {
+                None // The field chose its own codec.
+            } else {
+                errors.ok(Codec::of(&field.ty)).flatten()
+            }
+        })
+        .collect();
+    errors.finish()?;
+    match lean_fields(&item, &codecs) {
+        Some(fields) => Ok(lean(item, &fields)),
+        None => serde_derive(item, &codecs),
+    }
+}
+
+/// The serde-derive route: serde's derives, `rename_all` and the codec attributes.
+fn serde_derive(mut item: ItemStruct, codecs: &[Option<Codec>]) -> Result<TokenStream> {
+    for (field, codec) in item.fields.iter_mut().zip(codecs) {
+        if let Some(codec) = codec {
+            field.attrs.extend(Attribute::parse_outer.parse2(codec.attribute())?);
         }
     }
-    errors.finish()?;
+    let named = matches!(item.fields, Fields::Named(_));
     let rename_all = (named && !serde_keys(&item.attrs).iter().any(|k| k == "rename_all"))
         .then(|| quote!(#[serde(rename_all = "camelCase")]));
     let serde: syn::Path = syn::parse_str(SERDE)?;
@@ -77,6 +129,159 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream
         #rename_all
         #item
     })
+}
+
+/// One field of a lean model.
+struct LeanField {
+    ident: syn::Ident,
+    wire: String,
+    codec: Option<Codec>,
+}
+
+/// The fields, when the struct needs nothing the lean impls lack: named fields, no generics,
+/// no struct-level serde attribute, and at most a `rename = "..."` per field.
+fn lean_fields(item: &ItemStruct, codecs: &[Option<Codec>]) -> Option<Vec<LeanField>> {
+    let Fields::Named(named) = &item.fields else { return None };
+    if !item.generics.params.is_empty() || item.attrs.iter().any(|a| a.path().is_ident("serde")) {
+        return None;
+    }
+    named
+        .named
+        .iter()
+        .zip(codecs)
+        .map(|(field, codec)| {
+            let ident = field.ident.clone()?;
+            let wire = match only_rename(&field.attrs)? {
+                Some(rename) => rename,
+                None => serde_camel_case(&ident.unraw().to_string()),
+            };
+            Some(LeanField { ident, wire, codec: *codec })
+        })
+        .collect()
+}
+
+/// `Some(rename)` when the field's serde attributes are at most one `rename = "..."`;
+/// `None` when they hold anything else.
+fn only_rename(attrs: &[Attribute]) -> Option<Option<String>> {
+    let mut rename = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") && rename.is_none() {
+                rename = Some(meta.value()?.parse::<LitStr>()?.value());
+                Ok(())
+            } else {
+                Err(meta.error("not supported by the lean impls"))
+            }
+        })
+        .ok()?;
+    }
+    Some(rename)
+}
+
+/// serde's `rename_all = "camelCase"` for a field: `max_withdraw_amount` → `maxWithdrawAmount`.
+fn serde_camel_case(field: &str) -> String {
+    let mut pascal = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    let mut chars = pascal.chars();
+    chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+/// The struct without its serde attributes, and its `Serialize` / `Deserialize` impls.
+fn lean(mut item: ItemStruct, fields: &[LeanField]) -> TokenStream {
+    for field in item.fields.iter_mut() {
+        field.attrs.retain(|a| !a.path().is_ident("serde"));
+    }
+    let name = &item.ident;
+    let name_str = name.unraw().to_string();
+    let expecting = format!("struct {name_str}");
+    let count = fields.len();
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let idents: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
+    let slots: Vec<syn::Ident> = (0..count).map(|i| format_ident!("__f{}", i)).collect();
+    let indices = (0..count).map(Literal::usize_unsuffixed);
+    let seeds: Vec<TokenStream> =
+        fields.iter().map(|f| f.codec.map_or_else(|| quote!(__m::Plain::new()), Codec::seed)).collect();
+    let values = fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.codec.is_some() {
+            quote!(&__m::DecimalText(&self.#ident))
+        } else {
+            quote!(&self.#ident)
+        }
+    });
+    let key_loop = if fields.is_empty() {
+        quote! {
+            while __keys.next_key(&mut __map)?.is_some() {
+                __m::skip(&mut __map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let ::core::option::Option::Some(__i) = __keys.next_key(&mut __map)? {
+                match __i {
+                    #(#indices => __m::fill(&mut #slots, &mut __map, #seeds, #wires)?,)*
+                    _ => __m::skip(&mut __map)?,
+                }
+            }
+        }
+    };
+    quote! {
+        #item
+
+        const _: () = {
+            use ::binance_runtime::__private::{model as __m, serde as __serde};
+
+            const __FIELDS: &[&str] = &[#(#wires),*];
+
+            #[automatically_derived]
+            impl<'de> __serde::Deserialize<'de> for #name {
+                fn deserialize<__D: __serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
+                    struct __Visitor;
+
+                    impl<'de> __serde::de::Visitor<'de> for __Visitor {
+                        type Value = #name;
+
+                        fn expecting(&self, __f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                            __f.write_str(#expecting)
+                        }
+
+                        fn visit_map<__A: __serde::de::MapAccess<'de>>(
+                            self,
+                            mut __map: __A,
+                        ) -> ::core::result::Result<#name, __A::Error> {
+                            #(let mut #slots = ::core::option::Option::None;)*
+                            let mut __keys = __m::Keys::new(__FIELDS);
+                            #key_loop
+                            ::core::result::Result::Ok(#name {
+                                #(#idents: __m::finish(#slots, #seeds, #wires)?,)*
+                            })
+                        }
+                    }
+
+                    __serde::Deserializer::deserialize_struct(__d, #name_str, __FIELDS, __Visitor)
+                }
+            }
+
+            #[automatically_derived]
+            impl __serde::Serialize for #name {
+                fn serialize<__S: __serde::Serializer>(&self, __s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    let mut __st = __serde::Serializer::serialize_struct(__s, #name_str, #count)?;
+                    #(__serde::ser::SerializeStruct::serialize_field(&mut __st, #wires, #values)?;)*
+                    __serde::ser::SerializeStruct::end(__st)
+                }
+            }
+        };
+    }
 }
 
 /// The top-level keys of a list of `#[serde(...)]` attributes (`with`, `rename_all`, …).
@@ -133,7 +338,7 @@ mod tests {
     }
 
     #[test]
-    fn decimal_fields_get_the_lenient_codec_and_others_stay_plain() {
+    fn generated_models_get_lean_impls_with_binance_names_and_decimal_seeds() {
         let out = expanded(quote! {
             pub struct Balance {
                 pub asset: String,
@@ -143,17 +348,59 @@ mod tests {
                 pub bands: Option<Vec<Decimal>>,
                 #[serde(rename = "uniMMR")]
                 pub uni_mmr: Decimal,
+                pub r#type: u8,
+            }
+        });
+        assert!(!out.contains("# [derive"), "{out}");
+        assert!(!out.contains("# [serde"), "the rename attribute must be consumed: {out}");
+        assert!(
+            out.contains(r#"& [& str] = & ["asset" , "free" , "locked" , "history" , "bands" , "uniMMR" , "type"]"#),
+            "{out}"
+        );
+        // One match arm and one `finish` per field.
+        for (seed, fields) in
+            [("__m :: Dec ,", 2), ("__m :: OptDec ,", 1), ("__m :: VecDec ,", 1), ("__m :: OptVecDec ,", 1)]
+        {
+            assert_eq!(out.matches(seed).count(), 2 * fields, "{seed}: {out}");
+        }
+        assert_eq!(out.matches("__m :: Plain :: new ()").count(), 4, "{out}");
+        assert_eq!(out.matches("__m :: DecimalText").count(), 5, "{out}");
+    }
+
+    #[test]
+    fn camel_case_matches_serde() {
+        assert_eq!(serde_camel_case("max_withdraw_amount"), "maxWithdrawAmount");
+        assert_eq!(serde_camel_case("total_cross_un_pnl"), "totalCrossUnPnl");
+        assert_eq!(serde_camel_case("time"), "time");
+        assert_eq!(serde_camel_case("a__b_"), "aB");
+        assert_eq!(serde_camel_case("_x"), "x");
+        assert_eq!(serde_camel_case(""), "");
+    }
+
+    #[test]
+    fn other_serde_attributes_keep_the_serde_derive_with_codecs() {
+        let out = expanded(quote! {
+            pub struct Balance {
+                pub free: Decimal,
+                pub locked: Option<Decimal>,
+                pub history: Vec<Decimal>,
+                pub bands: Option<Vec<Decimal>>,
                 #[serde(deserialize_with = "custom")]
                 pub custom: Decimal,
             }
         });
-        // free, locked, history, bands, uni_mmr; `custom` keeps its own codec.
-        assert_eq!(out.matches("with = \"::binance_runtime::decimal").count(), 5, "{out}");
-        assert!(out.contains("with = \"::binance_runtime::decimal::option\""), "{out}");
+        assert!(out.contains("# [derive"), "{out}");
+        // free, locked, history, bands; `custom` keeps its own codec.
+        assert_eq!(out.matches("with = \"::binance_runtime::decimal").count(), 4, "{out}");
+        assert!(out.contains("default , with = \"::binance_runtime::decimal::option\""), "{out}");
         assert!(out.contains("default , with = \"::binance_runtime::decimal::option_vec\""), "{out}");
         assert!(out.contains("with = \"::binance_runtime::decimal::vec\""), "{out}");
         assert!(out.contains("rename_all = \"camelCase\""), "{out}");
         assert!(out.contains("deserialize_with = \"custom\""), "{out}");
+        let out = expanded(quote! { struct A { #[serde(rename = "a", alias = "b")] a: u8 } });
+        assert!(out.contains("# [derive"), "{out}");
+        let out = expanded(quote! { struct A { #[serde(rename = "a")] #[serde(rename = "b")] a: u8 } });
+        assert!(out.contains("# [derive"), "a duplicate rename is serde's error to report: {out}");
     }
 
     #[test]

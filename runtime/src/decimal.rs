@@ -44,6 +44,13 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         f.write_str("a decimal as a string or a number")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        // Fast path for the usual well-formed text (a decoding hot spot: issue #7's decode
+        // bench). `Decimal::from_str` accepts neither spaces nor `,`, so whenever it succeeds
+        // the lenient path below would trim nothing, find no separator and call it on the
+        // same text: the result is the same.
+        if let Ok(d) = Decimal::from_str(v) {
+            return Ok(Some(d));
+        }
         if v.trim().is_empty() {
             return Ok(None);
         }
@@ -220,6 +227,25 @@ mod tests {
     fn keeps_scale_when_reencoding() {
         let r = row(r#"{"req":"103.12345678"}"#).unwrap();
         assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"req":"103.12345678","opt":null,"list":null}"#);
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_lenient_path() {
+        // The fast path in `visit_str` relies on this: plain `from_str` rejects what `parse`
+        // would change (spaces, separators) and empty text.
+        for text in ["", "  ", " 1.5", "1.5 ", "1,000.5", "1 000"] {
+            assert!(Decimal::from_str(text).is_err(), "{text:?}");
+        }
+        for text in ["0.00000000", "-1.25000000", "43210.10", "1_000", "+7", "1e3", "0"] {
+            let fast = Decimal::from_str(text).ok();
+            let lenient = parse(text).ok();
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), lenient, "{text:?}");
+                assert_eq!(fast.scale(), lenient.map_or(0, |d| d.scale()), "{text:?}");
+            }
+        }
+        let r = row(r#"{"req":" 1.50 ","opt":" "}"#).unwrap();
+        assert_eq!((r.req.to_string(), r.opt), ("1.50".to_string(), None));
     }
 
     #[test]
