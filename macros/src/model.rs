@@ -153,7 +153,7 @@ fn lean_fields(item: &ItemStruct, codecs: &[Option<Codec>]) -> Option<Vec<LeanFi
             let ident = field.ident.clone()?;
             let wire = match only_rename(&field.attrs)? {
                 Some(rename) => rename,
-                None => serde_camel_case(&ident.unraw().to_string()),
+                None => crate::case::camel_case(&ident.unraw().to_string()),
             };
             Some(LeanField { ident, wire, codec: *codec })
         })
@@ -176,24 +176,6 @@ fn only_rename(attrs: &[Attribute]) -> Option<Option<String>> {
         .ok()?;
     }
     Some(rename)
-}
-
-/// serde's `rename_all = "camelCase"` for a field: `max_withdraw_amount` → `maxWithdrawAmount`.
-fn serde_camel_case(field: &str) -> String {
-    let mut pascal = String::with_capacity(field.len());
-    let mut capitalize = true;
-    for ch in field.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(ch);
-        }
-    }
-    let mut chars = pascal.chars();
-    chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// The struct without its serde attributes, and its `Serialize` / `Deserialize` impls.
@@ -365,16 +347,6 @@ mod tests {
         }
         assert_eq!(out.matches("__m :: Plain :: new ()").count(), 4, "{out}");
         assert_eq!(out.matches("__m :: DecimalText").count(), 5, "{out}");
-    }
-
-    #[test]
-    fn camel_case_matches_serde() {
-        assert_eq!(serde_camel_case("max_withdraw_amount"), "maxWithdrawAmount");
-        assert_eq!(serde_camel_case("total_cross_un_pnl"), "totalCrossUnPnl");
-        assert_eq!(serde_camel_case("time"), "time");
-        assert_eq!(serde_camel_case("a__b_"), "aB");
-        assert_eq!(serde_camel_case("_x"), "x");
-        assert_eq!(serde_camel_case(""), "");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod parse;
 
 use crate::errors::Errors;
 use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Error, Fields, Ident, Result, Type};
 
 enum Route {
@@ -99,7 +100,7 @@ fn param(f: &syn::Field, errors: &mut Errors) -> Option<Param> {
     let rename = parse::field_rename(&f.attrs, errors);
     let (wire, wire_span) = match rename {
         Some(lit) => (lit.value(), lit.span()),
-        None => (lower_camel(&ident.to_string()), ident.span()),
+        None => (crate::case::camel_case(&ident.unraw().to_string()), ident.span()),
     };
     Some(Param { optional: is_option(&f.ty), ty: f.ty.clone(), ident, wire, wire_span })
 }
@@ -174,27 +175,10 @@ fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
-/// `recv_window` → `recvWindow`; `r#type` → `type`.
-fn lower_camel(ident: &str) -> String {
-    let ident = ident.strip_prefix("r#").unwrap_or(ident).trim_end_matches('_');
-    let mut out = String::new();
-    let mut upper = false;
-    for c in ident.chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{derive, lower_camel};
+    use super::derive;
+    use crate::case::camel_case;
 
     fn derive_str(src: &str) -> Result<String, String> {
         let input: syn::DeriveInput = syn::parse_str(src).map_err(|e| format!("test input: {e}"))?;
@@ -255,9 +239,9 @@ mod tests {
 
     #[test]
     fn field_names_become_binance_names() {
-        assert_eq!(lower_camel("recv_window"), "recvWindow");
-        assert_eq!(lower_camel("r#type"), "type");
-        assert_eq!(lower_camel("order_id_"), "orderId");
-        assert_eq!(lower_camel("symbol"), "symbol");
+        assert_eq!(camel_case("recv_window"), "recvWindow");
+        assert_eq!(camel_case("type_"), "type");
+        assert_eq!(camel_case("order_id_"), "orderId");
+        assert_eq!(camel_case("symbol"), "symbol");
     }
 }
