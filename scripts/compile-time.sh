@@ -2,7 +2,7 @@
 # Compile-time budget of generated code (issue #7).
 #
 # 1. Writes a synthetic spec of N endpoints (12 response fields each; the shape of
-#    codegen/benches/generate.rs) into a temp dir, and a throwaway crate that runs
+#    codegen/benches/generate.rs, written by `--example synthetic_spec`) into a temp dir, and a throwaway crate that runs
 #    binance-codegen in its build.rs against it and depends on this workspace's binance-runtime
 #    by path: what a user of binance-codegen does.
 # 2. Builds it once with a 1-endpoint spec (all dependencies built), then swaps in the
@@ -39,76 +39,10 @@ cleanup() { if (( keep )); then echo "kept $work"; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 export CARGO_TERM_COLOR=never
 
-# One spec file with $1 endpoints.
+# One spec file with $1 endpoints: the generator bench's synthetic spec
+# (codegen/benches/support/synthetic.rs), written by its example.
 write_spec() {
-  local n="$1" out="$2" i
-  {
-    cat <<'EOF'
-product:
-  name: synthetic
-  title: Synthetic
-  base_urls: { rest: https://fapi.binance.com }
-  time_path: /fapi/v1/time
-  rate_limits:
-    - { type: REQUEST_WEIGHT, kind: IP, interval: MINUTE, interval_num: 1, limit: 2400 }
-
-endpoints:
-EOF
-    for ((i = 0; i < n; i++)); do
-      cat <<EOF
-  synthetic_endpoint_$i:
-    title: Synthetic Endpoint $i (USER_DATA)
-    description: Synthetic endpoint number $i for generator benchmarks.
-    docs: https://developers.binance.com/docs/synthetic/endpoint-$i
-    http: { method: GET, path: /fapi/v1/synthetic$i }
-    security: USER_DATA
-    weight: { kind: IP, value: 5, rules: [{ if_present: symbol, value: 1 }] }
-    params:
-      - { name: symbol, type: STRING, required: true, doc: Trading pair }
-      - { name: limit, type: INT, doc: How many rows }
-      - { name: recvWindow, type: LONG }
-      - { name: timestamp, type: LONG, required: true }
-    response: SyntheticModel$i
-    examples:
-      - json: |
-          {
-            "symbol": "BTCUSDT",
-            "price": "43210.10",
-            "qty": "0.002",
-            "quoteQty": "86.42",
-            "commission": "0.01728",
-            "realizedPnl": "-1.25000000",
-            "margin": "",
-            "side": "BOTH",
-            "orderId": 8886774,
-            "count": 3,
-            "isMaker": false,
-            "time": 1625474304765
-          }
-EOF
-    done
-    printf '\nmodels:\n'
-    for ((i = 0; i < n; i++)); do
-      cat <<EOF
-  SyntheticModel$i:
-    doc: Response of synthetic endpoint $i.
-    fields:
-      - { name: symbol, type: STRING, doc: Symbol }
-      - { name: price, type: DECIMAL, doc: Price }
-      - { name: qty, type: DECIMAL, doc: Quantity }
-      - { name: quoteQty, type: DECIMAL, doc: Quote quantity }
-      - { name: commission, type: DECIMAL, doc: Commission }
-      - { name: realizedPnl, type: DECIMAL, doc: Realized profit and loss }
-      - { name: margin, type: DECIMAL, optional: true, doc: Margin; empty when none }
-      - { name: side, type: SyntheticSide, doc: Position side }
-      - { name: orderId, type: LONG, doc: Order id }
-      - { name: count, type: INT, doc: Number of fills }
-      - { name: isMaker, type: BOOLEAN, doc: Whether the fill was a maker fill }
-      - { name: time, type: TIMESTAMP, doc: Trade time }
-EOF
-    done
-    printf '\nenums:\n  SyntheticSide:\n    doc: Position side.\n    values: [BOTH, LONG, SHORT]\n'
-  } > "$out"
+  cargo run -q --manifest-path "$root/Cargo.toml" -p binance-codegen --example synthetic_spec -- "$1" > "$2"
 }
 
 # The throwaway crate: the same build.rs and lib.rs shape as generated-client, the workspace's
