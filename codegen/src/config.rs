@@ -12,11 +12,19 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     rerun_if_changed: bool,
     format: bool,
+    emit: emit::Options,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { spec_files: Vec::new(), spec_dirs: Vec::new(), out_dir: None, rerun_if_changed: false, format: true }
+        Config {
+            spec_files: Vec::new(),
+            spec_dirs: Vec::new(),
+            out_dir: None,
+            rerun_if_changed: false,
+            format: true,
+            emit: emit::Options::default(),
+        }
     }
 }
 
@@ -72,6 +80,14 @@ impl Config {
         self
     }
 
+    /// Emit `WsClient` for WebSocket API endpoints (default `true`). It needs the runtime's `ws`
+    /// feature; a build script whose crate does not enable it turns this off, e.g.
+    /// `.ws_client(std::env::var_os("CARGO_FEATURE_WS").is_some())`.
+    pub fn ws_client(&mut self, yes: bool) -> &mut Self {
+        self.emit.ws_client = yes;
+        self
+    }
+
     /// Every spec file this configuration names, sorted within each directory.
     pub fn files(&self) -> Result<Vec<PathBuf>, Diagnostics> {
         let mut files = self.spec_files.clone();
@@ -116,12 +132,12 @@ impl Config {
             .iter()
             .map(|p| {
                 let source = if self.format {
-                    emit::product_module(p).map_err(|e| {
+                    emit::product_module(p, self.emit).map_err(|e| {
                         Diagnostic::new(&p.source, "", format!("generated code does not parse: {e}"))
                             .with_help("this is a bug in binance-codegen; please report it with the spec file")
                     })?
                 } else {
-                    emit::product_module_unformatted(p)
+                    emit::product_module_unformatted(p, self.emit)
                 };
                 Ok(GeneratedFile { spec: p.source.clone(), module: p.module.clone(), title: p.title.clone(), source })
             })

@@ -8,17 +8,32 @@ use crate::ir::{Endpoint, Enum, Field, FieldType, Model, ParamType, Product, Tra
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+/// What to emit besides the data types and the REST `Client`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Emit `WsClient` for the product's WebSocket API endpoints. It wraps the runtime's
+    /// `WsApiClient`, which exists only with the runtime's `ws` feature; without it the
+    /// WebSocket request types and models are still emitted.
+    pub ws_client: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { ws_client: true }
+    }
+}
+
 /// The formatted body of one product module.
-pub fn product_module(product: &Product) -> Result<String, syn::Error> {
-    let tokens = product_tokens(product);
+pub fn product_module(product: &Product, options: Options) -> Result<String, syn::Error> {
+    let tokens = product_tokens(product, options);
     let file: syn::File = syn::parse2(tokens)?;
     Ok(separate_items(&prettyplease::unparse(&file)))
 }
 
 /// The body of one product module as plain token text: the same code as [`product_module`],
 /// without the cost of parsing and pretty-printing it (about half of generation time).
-pub fn product_module_unformatted(product: &Product) -> String {
-    product_tokens(product).to_string()
+pub fn product_module_unformatted(product: &Product, options: Options) -> String {
+    product_tokens(product, options).to_string()
 }
 
 /// prettyplease packs items together; a blank line after each top-level item reads better.
@@ -58,11 +73,11 @@ fn opt_str(value: &Option<String>) -> TokenStream {
     }
 }
 
-fn product_tokens(p: &Product) -> TokenStream {
+fn product_tokens(p: &Product, options: Options) -> TokenStream {
     let spec_file = p.source.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let statics = product_static(p, &spec_file);
     let client = client(p);
-    let ws_client = ws_client(p);
+    let ws_client = if options.ws_client { ws_client(p) } else { TokenStream::new() };
     let requests = p.endpoints.iter().map(request);
     let models = p.models.iter().map(model);
     let enums = p.enums.iter().map(enumeration);

@@ -4,6 +4,11 @@
 //! a `Client` with one method per REST endpoint, a `…Request` type per endpoint, and the
 //! response models and enums. The runtime is re-exported as [`runtime`].
 //!
+//! Cargo features (off by default, to keep the dependency tree small):
+//! * `ws`: a `WsClient` per product with one method per WebSocket API endpoint (the request
+//!   types and models of those endpoints exist either way);
+//! * `rsa`: RSA signing keys (`Credentials::rsa_pem`); HMAC and Ed25519 need no feature.
+//!
 //! ```no_run
 //! # async fn demo() -> binance_client::runtime::Result<()> {
 //! use binance_client::runtime::Credentials;

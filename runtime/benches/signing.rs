@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 const ED25519_TEST_PEM: &str =
     "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH\n-----END PRIVATE KEY-----\n";
 /// The 2048-bit RSA test key of the runtime's tests.
+#[cfg(feature = "rsa")]
 const RSA_TEST_PEM: &str = include_str!("../tests/fixtures/rsa_test_key.pem");
 
 /// What `GET /fapi/v3/account` signs, and what a typical new-order request signs.
@@ -42,6 +43,8 @@ fn sign(c: &mut Criterion) {
     let keys = [
         ("hmac_sha256", Credentials::hmac("bench-key", "bench-secret-0123456789abcdef").expect("hmac key")),
         ("ed25519", Credentials::ed25519_pem("bench-key", ED25519_TEST_PEM).expect("ed25519 key")),
+        // Only with `--features rsa`.
+        #[cfg(feature = "rsa")]
         ("rsa_2048", Credentials::rsa_pem("bench-key", RSA_TEST_PEM).expect("rsa key")),
     ];
     let mut group = c.benchmark_group("sign");

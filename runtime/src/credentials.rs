@@ -3,8 +3,10 @@
 //! Three key types, as Binance accepts them:
 //! * HMAC-SHA256 ([`Credentials::hmac`]): signature in lower-case hex.
 //! * Ed25519 ([`Credentials::ed25519_pem`]): PKCS#8 PEM private key, signature in standard base64.
-//! * RSA ([`Credentials::rsa_pem`]): PKCS#8 PEM private key, RSASSA-PKCS1-v1_5 with SHA-256,
-//!   signature in standard base64.
+//! * RSA (`Credentials::rsa_pem`, with the `rsa` feature): PKCS#8 PEM private key,
+//!   RSASSA-PKCS1-v1_5 with SHA-256, signature in standard base64. RSA support is a cargo feature
+//!   because it brings about a dozen crates (big-integer arithmetic, a second `rand` line) that
+//!   HMAC and Ed25519 users do not need; Binance recommends Ed25519.
 //!
 //! The REST query writer percent-encodes base64 signatures (`+`, `/`, `=`), so the same string
 //! goes into a query or a WebSocket API `params` object.
@@ -40,6 +42,7 @@ enum Signer {
     /// Wipes itself on drop.
     Ed25519(ed25519_dalek::SigningKey),
     /// The private key inside wipes itself on drop.
+    #[cfg(feature = "rsa")]
     Rsa(rsa::pkcs1v15::SigningKey<Sha256>),
 }
 
@@ -100,7 +103,8 @@ impl Credentials {
     }
 
     /// RSA credentials: API key and the private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
-    /// Signatures are RSASSA-PKCS1-v1_5 over SHA-256.
+    /// Signatures are RSASSA-PKCS1-v1_5 over SHA-256. Needs the `rsa` feature.
+    #[cfg(feature = "rsa")]
     pub fn rsa_pem(api_key: impl Into<String>, pkcs8_pem: &str) -> crate::Result<Self> {
         use rsa::pkcs8::DecodePrivateKey;
         let api_key = api_key.into();
@@ -140,6 +144,7 @@ impl Credentials {
                 use ed25519_dalek::Signer as _;
                 b64.encode(key.sign(payload).to_bytes())
             }
+            #[cfg(feature = "rsa")]
             Signer::Rsa(key) => {
                 use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
                 // Blinded with OS randomness, as a side-channel mitigation. PKCS#1 v1.5 signatures
@@ -154,6 +159,7 @@ impl Credentials {
         match &*self.signer {
             Signer::Hmac(_) => KeyType::Hmac,
             Signer::Ed25519(_) => KeyType::Ed25519,
+            #[cfg(feature = "rsa")]
             Signer::Rsa(_) => KeyType::Rsa,
         }
     }
@@ -222,6 +228,7 @@ mod tests {
         assert!(public.verify(b"symbol=ETHUSDT&timestamp=1591702613943", &sig).is_err());
     }
 
+    #[cfg(feature = "rsa")]
     #[test]
     fn rsa_signature_verifies_with_the_public_key() {
         use rsa::pkcs8::DecodePrivateKey as _;
@@ -243,6 +250,7 @@ mod tests {
         let cases = [
             (Credentials::hmac("my-api-key-123", "my-secret-456").unwrap(), "my-secret-456".to_string()),
             (Credentials::ed25519_pem("my-api-key-123", &ed_pem).unwrap(), ed_pem.to_string()),
+            #[cfg(feature = "rsa")]
             (Credentials::rsa_pem("my-api-key-123", TEST_RSA_PEM).unwrap(), TEST_RSA_PEM.to_string()),
         ];
         for (c, secret) in cases {
@@ -265,6 +273,7 @@ mod tests {
         fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>() {}
         wipes_on_drop::<Zeroizing<Vec<u8>>>();
         wipes_on_drop::<ed25519_dalek::SigningKey>();
+        #[cfg(feature = "rsa")]
         wipes_on_drop::<rsa::RsaPrivateKey>();
     }
 
@@ -277,10 +286,14 @@ mod tests {
 
     #[test]
     fn malformed_pem_is_a_config_error_not_a_panic() {
-        let ed_pem = ed25519_pem();
         let truncated_rsa = &TEST_RSA_PEM[..TEST_RSA_PEM.len() / 2];
         for bad in ["", "not a key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", truncated_rsa] {
-            for result in [Credentials::ed25519_pem("key", bad), Credentials::rsa_pem("key", bad)] {
+            let results = [
+                Credentials::ed25519_pem("key", bad),
+                #[cfg(feature = "rsa")]
+                Credentials::rsa_pem("key", bad),
+            ];
+            for result in results {
                 match result {
                     Err(crate::Error::Config(msg)) => assert!(msg.contains("PKCS#8"), "{msg}"),
                     other => panic!("expected a Config error, got {other:?}"),
@@ -289,7 +302,8 @@ mod tests {
         }
         // A valid key of the other type is rejected too.
         assert!(matches!(Credentials::ed25519_pem("key", TEST_RSA_PEM), Err(crate::Error::Config(_))));
-        assert!(matches!(Credentials::rsa_pem("key", &ed_pem), Err(crate::Error::Config(_))));
+        #[cfg(feature = "rsa")]
+        assert!(matches!(Credentials::rsa_pem("key", &ed25519_pem()), Err(crate::Error::Config(_))));
         // The message never echoes the key material.
         if let Err(e) = Credentials::ed25519_pem("key", TEST_RSA_PEM) {
             let body_line = TEST_RSA_PEM.lines().nth(1).unwrap();

@@ -7,6 +7,10 @@
 //! [`RetryPolicy`], lenient decoding of decimals ([`decimal`]) and enums ([`WireEnum`]), and one
 //! error type ([`Error`]).
 //!
+//! Cargo features (both off by default, to keep the dependency tree small):
+//! * `ws`: the WebSocket API client (`WsApiClient`, over `tokio-tungstenite` with rustls);
+//! * `rsa`: RSA signing keys (`Credentials::rsa_pem`). HMAC and Ed25519 keys need no feature.
+//!
 //! What the executor guarantees:
 //! * every request reserves its weight in the host's budgets before it is sent, so a client
 //!   (and all its clones) never exceeds the declared limits by itself; 429 pauses the host and
@@ -26,7 +30,7 @@
 //! #   rate_limits: &[] };
 //! # let pem = "";
 //! let client = ClientBuilder::new(&PRODUCT)
-//!     .credentials(Credentials::ed25519_pem("api-key", pem)?) // or ::hmac, ::rsa_pem
+//!     .credentials(Credentials::ed25519_pem("api-key", pem)?) // or ::hmac, or ::rsa_pem (feature `rsa`)
 //!     .recv_window(5_000)
 //!     .timeout(Duration::from_secs(5))
 //!     .rate_policy(RatePolicy::Wait)
@@ -56,6 +60,7 @@ pub mod params;
 mod product;
 mod retry;
 pub mod ws;
+#[cfg(feature = "ws")]
 pub mod ws_api;
 
 pub use client::{ClientBuilder, PreparedRequest, RestClient, MAX_RECV_WINDOW_MS};
@@ -67,6 +72,7 @@ pub use governor::{Governor, RatePolicy, UsageSnapshot};
 pub use params::{ParamWriter, ToParam};
 pub use product::{Interval, LimitKind, Product, RateLimit, RateLimitType};
 pub use retry::RetryPolicy;
+#[cfg(feature = "ws")]
 pub use ws_api::{WsApiBuilder, WsApiClient, WsReply};
 
 /// Derive macros: `#[derive(Endpoint)]` for request types, `#[derive(WireEnum)]` for enums,
