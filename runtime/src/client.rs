@@ -19,6 +19,13 @@ use std::time::Duration;
 /// Binance rejects `recvWindow` above this.
 pub const MAX_RECV_WINDOW_MS: u64 = 60_000;
 
+/// Room for what `finish` adds: `&recvWindow=60000&timestamp=<13 digits>&signature=` and 64
+/// hex digits (HMAC) or 88 base64 characters, percent-encoded (Ed25519; usually fits). Longer
+/// signatures (RSA) grow the buffer once.
+const SIGNED_SUFFIX_ROOM: usize = 160;
+
+const API_KEY_HEADER: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("x-mbx-apikey");
+
 /// Builds a [`RestClient`] for one product.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
@@ -146,6 +153,16 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let api_key_header = match &self.credentials {
+            Some(c) => {
+                // `Credentials` only accepts visible ASCII keys, so this error cannot happen.
+                let mut value = reqwest::header::HeaderValue::from_str(c.api_key())
+                    .map_err(|_| Error::Config("the API key has characters that cannot go in an HTTP header".into()))?;
+                value.set_sensitive(true); // Kept out of the HTTP stack's debug output.
+                Some(value)
+            }
+            None => None,
+        };
         let governor = self.governor.unwrap_or_else(|| {
             let limits = self.rate_limits.as_deref().unwrap_or(self.product.rate_limits);
             Governor::new(host, limits, self.window_override)
@@ -156,6 +173,7 @@ impl ClientBuilder {
                 base_url: base,
                 product: self.product,
                 credentials: self.credentials,
+                api_key_header,
                 recv_window: self.recv_window,
                 timeout: self.timeout,
                 governor,
@@ -187,6 +205,8 @@ struct Inner {
     base_url: String,
     product: &'static Product,
     credentials: Option<Credentials>,
+    /// `X-MBX-APIKEY`, built once from `credentials`.
+    api_key_header: Option<reqwest::header::HeaderValue>,
     recv_window: Option<u64>,
     timeout: Duration,
     governor: Governor,
@@ -216,8 +236,8 @@ pub struct PreparedRequest {
     pub url: String,
     /// The encoded query, `signature` last when signed.
     pub query: String,
-    /// Value of `X-MBX-APIKEY`, when the endpoint needs it.
-    pub api_key: Option<String>,
+    /// Value of `X-MBX-APIKEY`, when the endpoint needs it (shared with the credentials).
+    pub api_key: Option<Arc<str>>,
     /// Weight this request costs.
     pub weight: Weight,
 }
@@ -251,6 +271,7 @@ struct Call<'a> {
     name: &'static str,
     method: HttpMethod,
     path: &'a str,
+    /// The full URL so far: base URL, path, `?`, the request's own parameters.
     query: QueryWriter,
     signed: bool,
     needs_api_key: bool,
@@ -315,8 +336,15 @@ impl RestClient {
 
     /// Builds the request with a given `timestamp` (milliseconds), e.g. for tests.
     pub fn prepare_at<E: RestEndpoint>(&self, request: &E, timestamp_ms: u64) -> Result<PreparedRequest> {
-        let call = self.call(request)?;
-        Ok(self.finish(&call, timestamp_ms))
+        let mut call = self.call(request)?;
+        let mut query = std::mem::take(&mut call.query);
+        self.finish(&call, &mut query, timestamp_ms);
+        let (url, query) = query.into_url_and_query();
+        let api_key = match &self.inner.credentials {
+            Some(c) if call.needs_api_key => Some(c.shared_api_key()),
+            _ => None,
+        };
+        Ok(PreparedRequest { method: call.method, url, query, api_key, weight: call.weight })
     }
 
     /// Sends the request and decodes the response: rate-limited, time-stamped, signed, retried
@@ -340,7 +368,7 @@ impl RestClient {
             name: "server_time",
             method: HttpMethod::Get,
             path,
-            query: QueryWriter::new(),
+            query: QueryWriter::for_url(&self.inner.base_url, path, 0),
             signed: false,
             needs_api_key: false,
             recv_window: None,
@@ -365,7 +393,8 @@ impl RestClient {
 
     /// Validates and encodes the request's own parameters.
     fn call<E: RestEndpoint>(&self, request: &E) -> Result<Call<'static>> {
-        let mut query = QueryWriter::with_capacity(128);
+        // Room for the parameters of most requests plus what `finish` adds to signed ones.
+        let mut query = QueryWriter::for_url(&self.inner.base_url, E::PATH, 64 + SIGNED_SUFFIX_ROOM);
         request.write_params(&mut query);
         if E::SECURITY.needs_api_key() && self.inner.credentials.is_none() {
             return Err(Error::Config(format!(
@@ -391,30 +420,19 @@ impl RestClient {
         })
     }
 
-    /// Adds `recvWindow`, `timestamp` and `signature` (last) to a validated call.
-    fn finish(&self, call: &Call<'_>, timestamp_ms: u64) -> PreparedRequest {
-        let mut query = call.query.clone();
-        let api_key = match &self.inner.credentials {
-            Some(c) if call.needs_api_key => Some(c.api_key().to_string()),
-            _ => None,
-        };
-        if call.signed {
-            if let Some(rw) = call.recv_window {
-                query.uint("recvWindow", rw);
-            }
-            query.uint("timestamp", timestamp_ms);
-            // `call` checked that signed endpoints have credentials.
-            if let Some(credentials) = &self.inner.credentials {
-                let signature = credentials.sign(query.as_str().as_bytes());
-                query.str("signature", &signature);
-            }
+    /// Adds `recvWindow`, `timestamp` and `signature` (last) to `query`, the call's query or a
+    /// copy of it. The signature is written straight into the query.
+    fn finish(&self, call: &Call<'_>, query: &mut QueryWriter, timestamp_ms: u64) {
+        if !call.signed {
+            return;
         }
-        PreparedRequest {
-            method: call.method,
-            url: format!("{}{}", self.inner.base_url, call.path),
-            query: query.into_string(),
-            api_key,
-            weight: call.weight,
+        if let Some(rw) = call.recv_window {
+            query.uint("recvWindow", rw);
+        }
+        query.uint("timestamp", timestamp_ms);
+        // `call` checked that signed endpoints have credentials.
+        if let Some(credentials) = &self.inner.credentials {
+            credentials.signature(query.as_str().as_bytes()).write_param("signature", query);
         }
     }
 
@@ -465,7 +483,8 @@ impl RestClient {
         let governor = &self.inner.governor;
         let reservation = governor.reserve(call.name, call.weight, self.inner.rate_policy).await?;
         // Time-stamped after any wait for budget, so the wait cannot cause a -1021.
-        let prepared = self.finish(call, self.inner.clock.now_ms());
+        let mut url = call.query.clone_with_room(SIGNED_SUFFIX_ROOM);
+        self.finish(call, &mut url, self.inner.clock.now_ms());
         tracing::debug!(
             endpoint = call.name,
             method = call.method.as_str(),
@@ -474,7 +493,7 @@ impl RestClient {
             "sending"
         );
         let sent_ms = local_ms();
-        let result = self.send(&prepared).await;
+        let result = self.send(call, url.into_url()).await;
         let received_ms = local_ms();
         drop(reservation);
         let (status, retry_after, body) = match result {
@@ -498,30 +517,29 @@ impl RestClient {
     /// Sends and reads the whole answer; reconciles usage headers on every answer.
     async fn send(
         &self,
-        prepared: &PreparedRequest,
+        call: &Call<'_>,
+        url: String,
     ) -> std::result::Result<(u16, Option<Duration>, String), reqwest::Error> {
-        let method = match prepared.method {
+        let method = match call.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
             HttpMethod::Put => reqwest::Method::PUT,
             HttpMethod::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self.inner.http.request(method, prepared.full_url());
-        if let Some(key) = &prepared.api_key {
-            builder = builder.header("X-MBX-APIKEY", key);
+        let mut builder = self.inner.http.request(method, url);
+        if let Some(key) = self.inner.api_key_header.as_ref().filter(|_| call.needs_api_key) {
+            builder = builder.header(API_KEY_HEADER, key.clone());
         }
         let response = builder.send().await?;
         let status = response.status().as_u16();
         let headers = response.headers();
-        self.inner
-            .governor
-            .observe_headers(headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))));
+        self.inner.governor.observe_header_map(headers);
         let retry_after = headers
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = response.text().await?;
+        let body = body_text(Vec::from(response.bytes().await?));
         Ok((status, retry_after, body))
     }
 
@@ -576,6 +594,12 @@ impl RestClient {
     }
 }
 
+/// The body as text, like `reqwest::Response::text` (UTF-8, invalid sequences replaced by
+/// U+FFFD) but without its copy of a valid body.
+fn body_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// The error and its sources, `a: b: c`, so "connection reset" is not hidden behind
 /// "error sending request".
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
@@ -600,4 +624,15 @@ pub(crate) fn decode<E: Endpoint>(status: u16, body: &str) -> Result<E::Response
         reason: e.to_string(),
         body: body.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_text_keeps_utf8_and_replaces_invalid_bytes_like_reqwest_text() {
+        assert_eq!(body_text(r#"{"asset":"€"}"#.as_bytes().to_vec()), r#"{"asset":"€"}"#);
+        assert_eq!(body_text(b"{\"msg\":\"a\xffb\"}".to_vec()), "{\"msg\":\"a\u{fffd}b\"}");
+    }
 }

@@ -12,9 +12,15 @@
 //! goes into a query or a WebSocket API `params` object.
 //!
 //! # What is zeroized
-//! * HMAC: the secret bytes live in a [`Zeroizing`] buffer, wiped on drop. The HMAC state built
-//!   for each signature (derived inner/outer pads) lives on the stack for the duration of one
-//!   `sign` call and is not explicitly wiped (the `hmac` crate offers no zeroizing state).
+//! * HMAC: the secret itself is not kept. [`Credentials::hmac`] turns it into the two SHA-256
+//!   states after the key's inner and outer pad blocks (RFC 2104, section 4: the precomputation
+//!   that saves two of the four compressions of a short message per signature). Those states
+//!   are secret-equivalent (they sign anything), so they are wiped on drop, and each signature
+//!   wipes its working copies of them, its padding blocks and the inner hash before returning.
+//!   Not wiped: copies that the compiler or the SHA-256 compression function leave in
+//!   registers or spilled to the stack (no Rust library can promise those), the caller's own
+//!   copy of the secret, and, for a secret longer than 64 bytes only (Binance's are 64), the
+//!   `sha2` hasher's state after hashing the secret down to 32 bytes.
 //! * Ed25519: `ed25519_dalek::SigningKey` wipes its secret on drop (its `zeroize` feature).
 //! * RSA: `rsa::RsaPrivateKey` wipes its private exponent and primes on drop.
 //! * The PEM text passed in is borrowed and stays the caller's to wipe; the DER decoded from it is
@@ -23,22 +29,21 @@
 //!   redacted from `Debug` and `Display`.
 
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+#[cfg(feature = "rsa")]
 use sha2::Sha256;
 use std::fmt;
 use std::sync::Arc;
-use zeroize::Zeroizing;
 
 /// API key plus the key that signs requests. Cheap to clone (the key is shared).
 #[derive(Clone)]
 pub struct Credentials {
-    api_key: String,
+    api_key: Arc<str>,
     signer: Arc<Signer>,
 }
 
 enum Signer {
-    /// The HMAC secret, wiped on drop.
-    Hmac(Zeroizing<Vec<u8>>),
+    /// The HMAC key's pad states, wiped on drop.
+    Hmac(hmac_sha256::PadStates),
     /// Wipes itself on drop.
     Ed25519(ed25519_dalek::SigningKey),
     /// The private key inside wipes itself on drop.
@@ -83,7 +88,8 @@ impl Credentials {
         if secret.is_empty() {
             return Err(crate::Error::Config("the HMAC secret key is empty; paste the secret Binance showed".into()));
         }
-        Ok(Credentials { api_key, signer: Arc::new(Signer::Hmac(Zeroizing::new(secret.to_vec()))) })
+        let signer = Signer::Hmac(hmac_sha256::PadStates::new(secret));
+        Ok(Credentials { api_key: api_key.into(), signer: Arc::new(signer) })
     }
 
     /// Ed25519 credentials: API key and the private key as PKCS#8 PEM
@@ -99,7 +105,7 @@ impl Credentials {
                  between `-----BEGIN PRIVATE KEY-----` and `-----END PRIVATE KEY-----`"
             ))
         })?;
-        Ok(Credentials { api_key, signer: Arc::new(Signer::Ed25519(key)) })
+        Ok(Credentials { api_key: api_key.into(), signer: Arc::new(Signer::Ed25519(key)) })
     }
 
     /// RSA credentials: API key and the private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
@@ -116,7 +122,8 @@ impl Credentials {
                  `BEGIN RSA PRIVATE KEY` file to PKCS#8 first)"
             ))
         })?;
-        Ok(Credentials { api_key, signer: Arc::new(Signer::Rsa(rsa::pkcs1v15::SigningKey::<Sha256>::new(key))) })
+        let signer = Signer::Rsa(rsa::pkcs1v15::SigningKey::<Sha256>::new(key));
+        Ok(Credentials { api_key: api_key.into(), signer: Arc::new(signer) })
     }
 
     /// The API key, sent in `X-MBX-APIKEY`.
@@ -124,32 +131,45 @@ impl Credentials {
         &self.api_key
     }
 
+    /// The API key, shared rather than copied (one per request).
+    pub(crate) fn shared_api_key(&self) -> Arc<str> {
+        Arc::clone(&self.api_key)
+    }
+
     /// Signs `payload` (the exact bytes sent): lower-case hex for HMAC, standard base64 for
     /// Ed25519 and RSA.
     pub fn sign(&self, payload: &[u8]) -> String {
+        match self.signature(payload) {
+            Signature::Hmac(mac) => {
+                let mut text = String::with_capacity(2 * mac.len());
+                push_hex(&mut text, &mac);
+                text
+            }
+            other => other.as_text().to_owned(),
+        }
+    }
+
+    /// Like [`sign`](Self::sign), without allocating for HMAC and Ed25519 signatures.
+    pub(crate) fn signature(&self, payload: &[u8]) -> Signature {
         let b64 = &base64::engine::general_purpose::STANDARD;
         match &*self.signer {
-            Signer::Hmac(secret) => {
-                // HMAC takes keys of any length, so the error arm is unreachable; should it ever
-                // happen, an empty signature is rejected by Binance (-1022) rather than panicking.
-                match Hmac::<Sha256>::new_from_slice(secret) {
-                    Ok(mut mac) => {
-                        mac.update(payload);
-                        hex::encode(mac.finalize().into_bytes())
-                    }
-                    Err(_) => String::new(),
-                }
-            }
+            Signer::Hmac(key) => Signature::Hmac(key.sign(payload)),
             Signer::Ed25519(key) => {
                 use ed25519_dalek::Signer as _;
-                b64.encode(key.sign(payload).to_bytes())
+                let mut text = [0u8; Signature::INLINE];
+                // 64 bytes are 88 base64 characters: always fits, so the error arm never runs.
+                let signature = key.sign(payload).to_bytes();
+                match b64.encode_slice(signature, &mut text) {
+                    Ok(len) => Signature::Inline(text, len),
+                    Err(_) => Signature::Heap(b64.encode(signature)),
+                }
             }
             #[cfg(feature = "rsa")]
             Signer::Rsa(key) => {
                 use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
                 // Blinded with OS randomness, as a side-channel mitigation. PKCS#1 v1.5 signatures
                 // are deterministic, so the result is the same as an unblinded signature.
-                b64.encode(key.sign_with_rng(&mut rand_core::OsRng, payload).to_bytes())
+                Signature::Heap(b64.encode(key.sign_with_rng(&mut rand_core::OsRng, payload).to_bytes()))
             }
         }
     }
@@ -167,6 +187,49 @@ impl Credentials {
     /// The key type's name, for logs (`HMAC-SHA256`, `Ed25519`, `RSA`).
     pub fn key_type(&self) -> &'static str {
         self.key_kind().as_str()
+    }
+}
+
+/// Appends `bytes` as lower-case hex digits.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+}
+
+/// A signature before it is written out: HMAC's raw bytes (sent as hex), or base64 text, on
+/// the stack for Ed25519 (88 characters) and on the heap for RSA.
+pub(crate) enum Signature {
+    /// HMAC-SHA256, sent as 64 lower-case hex digits.
+    Hmac([u8; 32]),
+    /// Base64 text in the first `.1` bytes.
+    Inline([u8; Signature::INLINE], usize),
+    /// Longer base64 text.
+    Heap(String),
+}
+
+impl Signature {
+    const INLINE: usize = 88;
+
+    /// Appends the signature to `query` as parameter `name`: hex digits as they are, base64
+    /// percent-encoded.
+    pub(crate) fn write_param(&self, name: &str, query: &mut crate::params::QueryWriter) {
+        match self {
+            Signature::Hmac(mac) => query.hex(name, mac),
+            other => crate::ParamWriter::str(query, name, other.as_text()),
+        }
+    }
+
+    /// The base64 text ("" for HMAC, which has no text form until written).
+    fn as_text(&self) -> &str {
+        match self {
+            Signature::Hmac(_) => "",
+            // Only ASCII is ever written inline, so this never falls back to "".
+            Signature::Inline(text, len) => text.get(..*len).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or(""),
+            Signature::Heap(text) => text,
+        }
     }
 }
 
@@ -194,10 +257,137 @@ impl fmt::Display for Credentials {
     }
 }
 
+/// HMAC-SHA256 (RFC 2104) over `sha2`'s compression function, with the key's pad states
+/// computed once and wiped on drop (the `hmac` crate's state cannot be wiped).
+mod hmac_sha256 {
+    use sha2::digest::generic_array::GenericArray;
+    use sha2::Digest as _;
+    use zeroize::{Zeroize, Zeroizing};
+
+    const BLOCK: usize = 64;
+    /// SHA-256's initial hash value (FIPS 180-4, section 5.3.3).
+    const INITIAL_STATE: [u32; 8] =
+        [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+    /// The SHA-256 states after one block of `key ^ ipad` and one of `key ^ opad`.
+    pub(super) struct PadStates {
+        inner: [u32; 8],
+        outer: [u32; 8],
+    }
+
+    impl PadStates {
+        pub(super) fn new(secret: &[u8]) -> Self {
+            let mut key = Zeroizing::new([0u8; BLOCK]);
+            if secret.len() > BLOCK {
+                let mut digest: [u8; 32] = sha2::Sha256::digest(secret).into();
+                key[..digest.len()].copy_from_slice(&digest);
+                digest.zeroize();
+            } else {
+                key[..secret.len()].copy_from_slice(secret);
+            }
+            let pad_state = |pad: u8| {
+                let mut block = Zeroizing::new([0u8; BLOCK]);
+                for (b, k) in block.iter_mut().zip(key.iter()) {
+                    *b = k ^ pad;
+                }
+                let mut state = INITIAL_STATE;
+                compress(&mut state, &block[..]);
+                state
+            };
+            PadStates { inner: pad_state(0x36), outer: pad_state(0x5c) }
+        }
+
+        /// HMAC-SHA256 of `message`.
+        pub(super) fn sign(&self, message: &[u8]) -> [u8; 32] {
+            let inner = Zeroizing::new(hash_after_one_block(self.inner, message));
+            hash_after_one_block(self.outer, &inner[..])
+        }
+    }
+
+    impl Zeroize for PadStates {
+        fn zeroize(&mut self) {
+            self.inner.zeroize();
+            self.outer.zeroize();
+        }
+    }
+
+    impl Drop for PadStates {
+        fn drop(&mut self) {
+            self.zeroize();
+        }
+    }
+
+    impl zeroize::ZeroizeOnDrop for PadStates {}
+
+    /// SHA-256 of (one block already compressed into `state`) followed by `message`.
+    fn hash_after_one_block(mut state: [u32; 8], message: &[u8]) -> [u8; 32] {
+        let blocks = message.chunks_exact(BLOCK);
+        let rest = blocks.remainder();
+        for block in blocks {
+            compress(&mut state, block);
+        }
+        // Padding: 0x80, zeros, then the length in bits as a big-endian u64 at the end of the
+        // last block; a second block when fewer than 9 bytes are left after the message.
+        let mut tail = [0u8; 2 * BLOCK];
+        tail[..rest.len()].copy_from_slice(rest);
+        tail[rest.len()] = 0x80;
+        let tail_len = if rest.len() + 9 <= BLOCK { BLOCK } else { 2 * BLOCK };
+        let bits = (BLOCK as u64).wrapping_add(message.len() as u64).wrapping_mul(8);
+        tail[tail_len - 8..tail_len].copy_from_slice(&bits.to_be_bytes());
+        for block in tail[..tail_len].chunks_exact(BLOCK) {
+            compress(&mut state, block);
+        }
+        let mut digest = [0u8; 32];
+        for (out, word) in digest.chunks_exact_mut(4).zip(state.iter()) {
+            out.copy_from_slice(&word.to_be_bytes());
+        }
+        tail.zeroize();
+        state.zeroize();
+        digest
+    }
+
+    /// One compression; `block` is always exactly 64 bytes (`chunks_exact(BLOCK)`).
+    fn compress(state: &mut [u32; 8], block: &[u8]) {
+        sha2::compress256(state, std::slice::from_ref(GenericArray::from_slice(block)));
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use hmac::Mac as _;
+
+        #[test]
+        fn agrees_with_the_hmac_crate_for_every_padding_case() {
+            // Secrets shorter than, equal to and longer than a block; messages across one and
+            // two padding blocks and several whole blocks.
+            for secret_len in [1, 31, 64, 65, 200] {
+                let secret: Vec<u8> = (0..secret_len).map(|i| (i * 7 + 3) as u8).collect();
+                let key = PadStates::new(&secret);
+                for message_len in 0..=200 {
+                    let message: Vec<u8> = (0..message_len).map(|i| (i * 13 + 1) as u8).collect();
+                    let mut reference = hmac::Hmac::<sha2::Sha256>::new_from_slice(&secret).unwrap();
+                    reference.update(&message);
+                    let expected: [u8; 32] = reference.finalize().into_bytes().into();
+                    assert_eq!(key.sign(&message), expected, "secret {secret_len} B, message {message_len} B");
+                }
+            }
+        }
+
+        #[test]
+        fn zeroize_wipes_both_pad_states() {
+            let mut key = PadStates::new(b"secret");
+            assert_ne!(key.inner, [0; 8]);
+            key.zeroize();
+            assert_eq!((key.inner, key.outer), ([0; 8], [0; 8]));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ed25519_dalek::pkcs8::EncodePrivateKey as _;
+    use zeroize::Zeroizing;
 
     /// A 2048-bit RSA key made once for these tests with the `rsa` crate; it signs nothing real.
     pub(crate) const TEST_RSA_PEM: &str = include_str!("../tests/fixtures/rsa_test_key.pem");
@@ -271,7 +461,7 @@ mod tests {
     fn every_stored_secret_is_wiped_on_drop() {
         // Compile-time proof that each secret holder zeroizes itself when dropped.
         fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>() {}
-        wipes_on_drop::<Zeroizing<Vec<u8>>>();
+        wipes_on_drop::<hmac_sha256::PadStates>();
         wipes_on_drop::<ed25519_dalek::SigningKey>();
         #[cfg(feature = "rsa")]
         wipes_on_drop::<rsa::RsaPrivateKey>();

@@ -21,6 +21,7 @@
 
 use crate::endpoint::{Weight, WeightKind};
 use crate::{Error, Interval, LimitKind, RateLimit, RateLimitType, Result};
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -69,55 +70,69 @@ pub struct UsageSnapshot {
 /// ([`ClientBuilder::governor`](crate::ClientBuilder::governor)) when they share an IP budget.
 #[derive(Clone)]
 pub struct Governor {
-    host: Arc<str>,
-    state: Arc<Mutex<State>>,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    host: Box<str>,
+    state: Mutex<State>,
 }
 
 struct State {
     budgets: Vec<Budget>,
     paused_until: Option<Instant>,
     banned_until: Option<Instant>,
-    next_id: u64,
 }
 
+/// One budget's count, kept so that booking, release and expiry are O(1) amortised: a running
+/// total of in-flight weight, and the settled weights in a queue ordered by expiry.
 struct Budget {
     kind: LimitKind,
     interval: Interval,
     interval_num: u32,
     window: Duration,
     limit: u32,
-    entries: Vec<Entry>,
-}
-
-/// One booked weight. `expires` is `None` while the request is in flight: it cannot expire
-/// before one window after its response.
-struct Entry {
-    id: u64,
-    weight: u32,
-    expires: Option<Instant>,
+    /// Weight of requests not answered yet: it cannot expire before one window after the answer.
+    in_flight: u64,
+    /// Settled weight (answered requests, and weight the server reported beyond the local
+    /// count), in expiry order: every entry expires `window` after it was pushed, and time
+    /// only moves forward.
+    expiring: VecDeque<(Instant, u32)>,
+    /// Sum of the weights in `expiring`.
+    expiring_total: u64,
 }
 
 impl Budget {
     fn prune(&mut self, now: Instant) {
-        self.entries.retain(|e| e.expires.is_none_or(|t| t > now));
+        while let Some(&(at, weight)) = self.expiring.front() {
+            if at > now {
+                break;
+            }
+            self.expiring.pop_front();
+            self.expiring_total -= u64::from(weight);
+        }
     }
 
-    fn used(&self) -> u32 {
-        self.entries.iter().fold(0u32, |sum, e| sum.saturating_add(e.weight))
+    fn used(&self) -> u64 {
+        self.in_flight + self.expiring_total
+    }
+
+    /// Books settled weight for one window from `now`.
+    fn push_expiring(&mut self, now: Instant, weight: u32) {
+        // Never before the last entry, so the queue stays ordered even if a clock misbehaves.
+        let at = self.expiring.back().map_or(now + self.window, |&(last, _)| last.max(now + self.window));
+        self.expiring.push_back((at, weight));
+        self.expiring_total += u64::from(weight);
     }
 
     /// When `weight` more fits, or `None` if it fits now. Call after `prune`.
     fn fits_at(&self, now: Instant, weight: u32) -> Option<Instant> {
-        let used = self.used();
-        let excess = used.saturating_add(weight).checked_sub(self.limit).filter(|e| *e > 0)?;
-        let mut expiring: Vec<(Instant, u32)> =
-            self.entries.iter().filter_map(|e| e.expires.map(|t| (t, e.weight))).collect();
-        expiring.sort_unstable_by_key(|(t, _)| *t);
-        let mut freed = 0u32;
-        for (t, w) in expiring {
-            freed = freed.saturating_add(w);
+        let excess = (self.used() + u64::from(weight)).checked_sub(u64::from(self.limit)).filter(|e| *e > 0)?;
+        let mut freed = 0u64;
+        for &(at, w) in &self.expiring {
+            freed += u64::from(w);
             if freed >= excess {
-                return Some(t);
+                return Some(at);
             }
         }
         // In-flight reservations block: they expire one window after their response at the
@@ -151,24 +166,24 @@ impl Governor {
                 interval_num: l.interval_num,
                 window: window_override.unwrap_or_else(|| l.window()).clamp(Duration::from_millis(1), MAX_WAIT),
                 limit: l.limit,
-                entries: Vec::new(),
+                in_flight: 0,
+                expiring: VecDeque::new(),
+                expiring_total: 0,
             })
             .collect();
-        Governor {
-            host: Arc::from(host.into()),
-            state: Arc::new(Mutex::new(State { budgets, paused_until: None, banned_until: None, next_id: 0 })),
-        }
+        let state = Mutex::new(State { budgets, paused_until: None, banned_until: None });
+        Governor { shared: Arc::new(Shared { host: host.into().into_boxed_str(), state }) }
     }
 
     /// The host this governor guards.
     pub fn host(&self) -> &str {
-        &self.host
+        &self.shared.host
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the counts inconsistent in a way that
         // matters more than refusing all traffic would, so keep going with the data.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.shared.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Reserves `weight` for request `endpoint`, waiting (policy [`RatePolicy::Wait`]) or failing
@@ -190,11 +205,11 @@ impl Governor {
             match policy {
                 RatePolicy::FailFast => {
                     let retry_after = ready_at.saturating_duration_since(Instant::now());
-                    tracing::debug!(host = %self.host, endpoint, ?retry_after, "rate budget exhausted; failing fast");
-                    return Err(Error::RateLimited { host: self.host.to_string(), retry_after });
+                    tracing::debug!(host = %self.host(), endpoint, ?retry_after, "rate budget exhausted; failing fast");
+                    return Err(Error::RateLimited { host: self.host().to_string(), retry_after });
                 }
                 RatePolicy::Wait => {
-                    tracing::debug!(host = %self.host, endpoint, wait = ?ready_at.saturating_duration_since(Instant::now()), "waiting for rate budget");
+                    tracing::debug!(host = %self.host(), endpoint, wait = ?ready_at.saturating_duration_since(Instant::now()), "waiting for rate budget");
                     tokio::time::sleep_until(ready_at).await;
                 }
             }
@@ -211,7 +226,7 @@ impl Governor {
     ) -> Result<std::result::Result<Reservation, Instant>> {
         if let Some(until) = state.banned_until {
             if until > now {
-                return Err(Error::Banned { host: self.host.to_string(), until: wall_clock(until) });
+                return Err(Error::Banned { host: self.host().to_string(), until: wall_clock(until) });
             }
             state.banned_until = None;
         }
@@ -228,7 +243,11 @@ impl Governor {
                     endpoint,
                     reason: format!(
                         "its weight {} exceeds the whole {:?} budget of {} per {:?} on {}",
-                        weight.value, budget.kind, budget.limit, budget.window, self.host
+                        weight.value,
+                        budget.kind,
+                        budget.limit,
+                        budget.window,
+                        self.host()
                     ),
                 });
             }
@@ -240,14 +259,10 @@ impl Governor {
         if let Some(at) = ready_at {
             return Ok(Err(at));
         }
-        let id = state.next_id;
-        state.next_id = state.next_id.wrapping_add(1);
-        if weight.value > 0 {
-            for budget in state.budgets.iter_mut().filter(|b| matches(weight.kind, b.kind)) {
-                budget.entries.push(Entry { id, weight: weight.value, expires: None });
-            }
+        for budget in state.budgets.iter_mut().filter(|b| matches(weight.kind, b.kind)) {
+            budget.in_flight += u64::from(weight.value);
         }
-        Ok(Ok(Reservation { governor: self.clone(), id }))
+        Ok(Ok(Reservation { governor: self.clone(), weight }))
     }
 
     /// Reconciles with the server's count for one window (from a response header): when the
@@ -263,9 +278,10 @@ impl Governor {
         {
             budget.prune(now);
             let local = budget.used();
-            if used > local {
-                tracing::debug!(host = %self.host, ?kind, server = used, local, "server counts more weight than this client; booking the difference");
-                budget.entries.push(Entry { id: u64::MAX, weight: used - local, expires: Some(now + budget.window) });
+            if let Some(more) = u64::from(used).checked_sub(local).filter(|m| *m > 0) {
+                tracing::debug!(host = %self.host(), ?kind, server = used, local, "server counts more weight than this client; booking the difference");
+                // `more` is at most `used`, a u32.
+                budget.push_expiring(now, u32::try_from(more).unwrap_or(used));
             }
         }
     }
@@ -276,6 +292,18 @@ impl Governor {
         for (name, value) in headers {
             if let Some((kind, interval, num)) = parse_usage_header(name) {
                 if let Ok(used) = value.trim().parse::<u32>() {
+                    self.observe_used(kind, interval, num, used);
+                }
+            }
+        }
+    }
+
+    /// [`observe_headers`](Self::observe_headers) for a response's header map: only the values of
+    /// usage headers are read.
+    pub(crate) fn observe_header_map(&self, headers: &reqwest::header::HeaderMap) {
+        for (name, value) in headers {
+            if let Some((kind, interval, num)) = parse_usage_header(name.as_str()) {
+                if let Some(used) = value.to_str().ok().and_then(|v| v.trim().parse::<u32>().ok()) {
                     self.observe_used(kind, interval, num, used);
                 }
             }
@@ -301,7 +329,7 @@ impl Governor {
             retry_after.or_else(|| state.budgets.iter().map(|b| b.window).max()).unwrap_or(DEFAULT_PAUSE).min(MAX_WAIT);
         let until = Instant::now() + pause;
         state.paused_until = Some(state.paused_until.map_or(until, |p| p.max(until)));
-        tracing::warn!(host = %self.host, ?pause, "HTTP 429: pausing all requests to this host");
+        tracing::warn!(host = %self.host(), ?pause, "HTTP 429: pausing all requests to this host");
         pause
     }
 
@@ -312,7 +340,7 @@ impl Governor {
         let until = Instant::now() + retry_after.unwrap_or(DEFAULT_BAN).min(MAX_WAIT);
         let until = state.banned_until.map_or(until, |b| b.max(until));
         state.banned_until = Some(until);
-        tracing::warn!(host = %self.host, ban = ?until.saturating_duration_since(Instant::now()), "HTTP 418: IP banned; refusing all requests to this host");
+        tracing::warn!(host = %self.host(), ban = ?until.saturating_duration_since(Instant::now()), "HTTP 418: IP banned; refusing all requests to this host");
         wall_clock(until)
     }
 
@@ -339,12 +367,12 @@ impl Governor {
             .map(|b| {
                 b.prune(now);
                 UsageSnapshot {
-                    host: self.host.to_string(),
+                    host: self.host().to_string(),
                     kind: b.kind,
                     interval: b.interval,
                     interval_num: b.interval_num,
                     window: b.window,
-                    used: b.used(),
+                    used: u32::try_from(b.used()).unwrap_or(u32::MAX),
                     limit: b.limit,
                 }
             })
@@ -352,21 +380,22 @@ impl Governor {
     }
 
     /// Starts the expiry clock of a finished request's reservation.
-    fn settle(&self, id: u64) {
+    fn settle(&self, weight: Weight) {
+        if weight.value == 0 {
+            return;
+        }
         let mut state = self.lock();
         let now = Instant::now();
-        for budget in &mut state.budgets {
-            let window = budget.window;
-            if let Some(entry) = budget.entries.iter_mut().rev().find(|e| e.id == id && e.expires.is_none()) {
-                entry.expires = Some(now + window);
-            }
+        for budget in state.budgets.iter_mut().filter(|b| matches(weight.kind, b.kind)) {
+            budget.in_flight -= u64::from(weight.value);
+            budget.push_expiring(now, weight.value);
         }
     }
 }
 
 impl fmt::Debug for Governor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Governor").field("host", &self.host).field("usage", &self.usage()).finish()
+        f.debug_struct("Governor").field("host", &self.host()).field("usage", &self.usage()).finish()
     }
 }
 
@@ -375,43 +404,45 @@ impl fmt::Debug for Governor {
 #[must_use = "dropping the reservation at once ends its in-flight protection"]
 pub struct Reservation {
     governor: Governor,
-    id: u64,
+    /// What was booked in every budget of its kind.
+    weight: Weight,
 }
 
 impl fmt::Debug for Reservation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Reservation").field("host", &self.governor.host).finish_non_exhaustive()
+        f.debug_struct("Reservation").field("host", &self.governor.host()).finish_non_exhaustive()
     }
 }
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        self.governor.settle(self.id);
+        self.governor.settle(self.weight);
     }
 }
 
 /// Parses `X-MBX-USED-WEIGHT-1M`, `X-SAPI-USED-IP-WEIGHT-1M` or `X-SAPI-USED-UID-WEIGHT-1M`
-/// (any case) into the budget it reports on.
+/// (any case) into the budget it reports on. Runs for every header of every response, so it
+/// compares in place rather than upper-casing a copy.
 fn parse_usage_header(name: &str) -> Option<(LimitKind, Interval, u32)> {
-    let upper = name.to_ascii_uppercase();
-    let (kind, suffix) = if let Some(s) = upper.strip_prefix("X-MBX-USED-WEIGHT-") {
-        (LimitKind::Ip, s)
-    } else if let Some(s) = upper.strip_prefix("X-SAPI-USED-IP-WEIGHT-") {
-        (LimitKind::Ip, s)
-    } else if let Some(s) = upper.strip_prefix("X-SAPI-USED-UID-WEIGHT-") {
-        (LimitKind::Uid, s)
-    } else {
-        return None;
-    };
-    let unit = suffix.chars().last()?;
-    let num: u32 = suffix[..suffix.len() - unit.len_utf8()].parse().ok()?;
-    let interval = match unit {
-        'S' => Interval::Second,
-        'M' => Interval::Minute,
-        'H' => Interval::Hour,
-        'D' => Interval::Day,
+    const PREFIXES: [(&str, LimitKind); 3] = [
+        ("X-MBX-USED-WEIGHT-", LimitKind::Ip),
+        ("X-SAPI-USED-IP-WEIGHT-", LimitKind::Ip),
+        ("X-SAPI-USED-UID-WEIGHT-", LimitKind::Uid),
+    ];
+    let (kind, suffix) = PREFIXES.iter().find_map(|(prefix, kind)| {
+        let head = name.get(..prefix.len())?;
+        head.eq_ignore_ascii_case(prefix).then(|| Some((*kind, name.get(prefix.len()..)?))).flatten()
+    })?;
+    let (&unit, digits) = suffix.as_bytes().split_last()?;
+    let interval = match unit.to_ascii_uppercase() {
+        b'S' => Interval::Second,
+        b'M' => Interval::Minute,
+        b'H' => Interval::Hour,
+        b'D' => Interval::Day,
         _ => return None,
     };
+    // The unit is one ASCII byte, so what precedes it is whole characters.
+    let num = std::str::from_utf8(digits).ok()?.parse().ok()?;
     Some((kind, interval, num))
 }
 
@@ -457,6 +488,10 @@ mod tests {
         assert_eq!(parse_usage_header("x-mbx-used-weight"), None);
         assert_eq!(parse_usage_header("x-mbx-order-count-1m"), None);
         assert_eq!(parse_usage_header("x-mbx-used-weight-1x"), None);
+        assert_eq!(parse_usage_header("x-mbx-used-weight-m"), None);
+        assert_eq!(parse_usage_header("x-mbx-used-weight-1é"), None);
+        assert_eq!(parse_usage_header("x-mbx-used-weight-"), None);
+        assert_eq!(parse_usage_header("X-Mbx-Used-Weight-30d"), Some((LimitKind::Ip, Interval::Day, 30)));
     }
 
     #[tokio::test(start_paused = true)]
@@ -540,6 +575,24 @@ mod tests {
         drop(in_flight);
         tokio::time::advance(MINUTE).await;
         drop(g.reserve("e", ip(1), RatePolicy::FailFast).await.unwrap());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_weight_expires_one_window_after_its_own_release_whatever_the_order() {
+        let g = Governor::new("h", &limits(100), None);
+        let (first, second) = (
+            g.reserve("e", ip(3), RatePolicy::Wait).await.unwrap(),
+            g.reserve("e", ip(4), RatePolicy::Wait).await.unwrap(),
+        );
+        drop(second);
+        tokio::time::advance(Duration::from_secs(10)).await;
+        drop(first);
+        drop(g.reserve("e", ip(0), RatePolicy::Wait).await.unwrap()); // weight 0 books nothing
+        assert_eq!(used(&g), 7);
+        tokio::time::advance(MINUTE - Duration::from_secs(10)).await;
+        assert_eq!(used(&g), 3, "the weight released first expired first");
+        tokio::time::advance(Duration::from_secs(10)).await;
+        assert_eq!(used(&g), 0);
     }
 
     #[tokio::test(start_paused = true)]

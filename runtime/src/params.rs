@@ -10,6 +10,17 @@ use std::fmt::Write as _;
 /// signature over the bytes as sent, so the same bytes are signed and sent.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
+/// Appends `text` percent-encoded with [`QUERY_VALUE`]. Names, numbers, symbols and hex
+/// signatures need no escaping, so they are checked in one pass and copied whole.
+fn push_encoded(buf: &mut String, text: &str) {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    if text.bytes().all(unreserved) {
+        buf.push_str(text);
+    } else {
+        buf.extend(utf8_percent_encode(text, QUERY_VALUE));
+    }
+}
+
 /// A sink for typed parameters.
 pub trait ParamWriter {
     /// A text parameter (also enums, by their wire value).
@@ -81,7 +92,10 @@ impl<T: ToParam> ToParam for Option<T> {
 /// Builds a percent-encoded query string: `a=1&b=x%20y`.
 #[derive(Debug, Default, Clone)]
 pub struct QueryWriter {
+    /// An optional URL prefix (`https://host/path?`), then the query.
     buf: String,
+    /// Where the query starts in `buf`.
+    start: usize,
 }
 
 impl QueryWriter {
@@ -91,37 +105,95 @@ impl QueryWriter {
     }
     /// A query with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
-        QueryWriter { buf: String::with_capacity(capacity) }
+        QueryWriter { buf: String::with_capacity(capacity), start: 0 }
+    }
+    /// A query written after `base` + `path` + `?` in the same buffer, so that the full URL is
+    /// built in one allocation, with room for `capacity` bytes of query.
+    pub(crate) fn for_url(base: &str, path: &str, capacity: usize) -> Self {
+        let mut buf = String::with_capacity(base.len() + path.len() + 1 + capacity);
+        buf.push_str(base);
+        buf.push_str(path);
+        buf.push('?');
+        QueryWriter { start: buf.len(), buf }
+    }
+    /// A copy with room for `extra` more bytes (one allocation).
+    pub(crate) fn clone_with_room(&self, extra: usize) -> Self {
+        let mut buf = String::with_capacity(self.buf.len() + extra);
+        buf.push_str(&self.buf);
+        QueryWriter { buf, start: self.start }
     }
     fn key(&mut self, name: &str) {
-        if !self.buf.is_empty() {
+        if self.buf.len() > self.start {
             self.buf.push('&');
         }
-        self.buf.extend(utf8_percent_encode(name, QUERY_VALUE));
+        push_encoded(&mut self.buf, name);
         self.buf.push('=');
     }
-    /// The query so far.
+    /// The query so far (without the URL prefix the client writes before it).
     pub fn as_str(&self) -> &str {
-        &self.buf
+        self.buf.get(self.start..).unwrap_or_default()
     }
     /// The finished query.
-    pub fn into_string(self) -> String {
+    pub fn into_string(mut self) -> String {
+        if self.start == 0 {
+            self.buf
+        } else {
+            self.buf.split_off(self.start)
+        }
+    }
+    /// The URL prefix without its `?`, and the query, as two strings (one new allocation).
+    pub(crate) fn into_url_and_query(mut self) -> (String, String) {
+        let query = self.buf.split_off(self.start);
+        if self.start > 0 {
+            self.buf.pop(); // The `?` of `for_url`.
+        }
+        (self.buf, query)
+    }
+    /// The full URL: the prefix of [`for_url`](Self::for_url) and the query, without a `?`
+    /// when the query is empty.
+    pub(crate) fn into_url(mut self) -> String {
+        if self.start > 0 && self.buf.len() == self.start {
+            self.buf.pop();
+        }
         self.buf
+    }
+    /// Parameter `name` with `bytes` as lower-case hex digits (which need no escaping).
+    pub(crate) fn hex(&mut self, name: &str, bytes: &[u8]) {
+        self.key(name);
+        crate::credentials::push_hex(&mut self.buf, bytes);
+    }
+    /// Appends `value` as decimal digits, without the formatting machinery of `write!`.
+    fn push_u64(&mut self, mut value: u64) {
+        let mut digits = [0u8; 20];
+        let mut first = digits.len();
+        loop {
+            first -= 1;
+            digits[first] = b'0' + (value % 10) as u8;
+            value /= 10;
+            if value == 0 {
+                break;
+            }
+        }
+        // Only ASCII digits were written, so this never falls back to "".
+        self.buf.push_str(std::str::from_utf8(&digits[first..]).unwrap_or(""));
     }
 }
 
 impl ParamWriter for QueryWriter {
     fn str(&mut self, name: &str, value: &str) {
         self.key(name);
-        self.buf.extend(utf8_percent_encode(value, QUERY_VALUE));
+        push_encoded(&mut self.buf, value);
     }
     fn int(&mut self, name: &str, value: i64) {
         self.key(name);
-        let _ = write!(self.buf, "{value}");
+        if value < 0 {
+            self.buf.push('-');
+        }
+        self.push_u64(value.unsigned_abs());
     }
     fn uint(&mut self, name: &str, value: u64) {
         self.key(name);
-        let _ = write!(self.buf, "{value}");
+        self.push_u64(value);
     }
     fn decimal(&mut self, name: &str, value: &Decimal) {
         self.key(name);
@@ -172,7 +244,46 @@ mod tests {
         None::<i64>.write_param("skipped", &mut q);
         Decimal::from_str("0.00100").unwrap().write_param("qty", &mut q);
         true.write_param("flag", &mut q);
-        assert_eq!(q.as_str(), "symbol=BTC%20USDT%26x%3D1&n=-5&qty=0.00100&flag=true");
+        "a-b_c.d~e".write_param("unreserved", &mut q);
+        "x+y/z=é".write_param("reserved", &mut q);
+        assert_eq!(
+            q.as_str(),
+            "symbol=BTC%20USDT%26x%3D1&n=-5&qty=0.00100&flag=true&unreserved=a-b_c.d~e&reserved=x%2By%2Fz%3D%C3%A9"
+        );
+    }
+
+    #[test]
+    fn integers_are_written_in_full() {
+        let mut q = QueryWriter::new();
+        for (name, value) in [("a", 0), ("b", 7), ("c", -10), ("d", i64::MIN), ("e", i64::MAX)] {
+            q.int(name, value);
+        }
+        q.uint("f", u64::MAX);
+        q.uint("g", 1_591_702_613_943);
+        assert_eq!(
+            q.as_str(),
+            "a=0&b=7&c=-10&d=-9223372036854775808&e=9223372036854775807&f=18446744073709551615&g=1591702613943"
+        );
+    }
+
+    #[test]
+    fn a_url_prefix_is_not_part_of_the_query() {
+        let mut q = QueryWriter::for_url("http://127.0.0.1:9", "/fapi/v3/account", 16);
+        assert_eq!(q.as_str(), "");
+        assert_eq!(q.clone().into_url(), "http://127.0.0.1:9/fapi/v3/account");
+        q.uint("recvWindow", 5000);
+        q.str("symbol", "BTC USDT");
+        assert_eq!(q.as_str(), "recvWindow=5000&symbol=BTC%20USDT");
+        assert_eq!(
+            q.clone_with_room(8).into_url(),
+            "http://127.0.0.1:9/fapi/v3/account?recvWindow=5000&symbol=BTC%20USDT"
+        );
+        assert_eq!(q.clone().into_string(), "recvWindow=5000&symbol=BTC%20USDT");
+        let (url, query) = q.into_url_and_query();
+        assert_eq!(
+            (url.as_str(), query.as_str()),
+            ("http://127.0.0.1:9/fapi/v3/account", "recvWindow=5000&symbol=BTC%20USDT")
+        );
     }
 
     #[test]
