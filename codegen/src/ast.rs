@@ -266,9 +266,10 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// (De)serializes a YAML mapping as an ordered list of pairs, rejecting duplicate keys.
-mod ordered {
+pub(crate) mod ordered {
     use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
     use serde::ser::{Serialize, SerializeMap, Serializer};
+    use std::collections::HashSet;
     use std::fmt;
     use std::marker::PhantomData;
 
@@ -292,8 +293,10 @@ mod ordered {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut pairs: Vec<(String, T)> = Vec::new();
+                // Hashed: comparing each name with all earlier ones is quadratic in a large spec.
+                let mut seen = HashSet::new();
                 while let Some((k, v)) = map.next_entry::<String, T>()? {
-                    if pairs.iter().any(|(seen, _)| *seen == k) {
+                    if !seen.insert(k.clone()) {
                         return Err(serde::de::Error::custom(format_args!(
                             "`{k}` is defined twice; names must be unique"
                         )));

@@ -5,8 +5,11 @@
 //! included; serde is reached through the runtime so users need no direct serde dependency.
 
 use crate::ir::{Endpoint, Enum, Field, FieldType, Model, ParamType, Product, Transport};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream};
+use quote::{format_ident, quote, ToTokens, TokenStreamExt};
+use std::cell::Cell;
+
+mod pretty;
 
 /// What to emit besides the data types and the REST `Client`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,31 +28,13 @@ impl Default for Options {
 
 /// The formatted body of one product module.
 pub fn product_module(product: &Product, options: Options) -> Result<String, syn::Error> {
-    let tokens = product_tokens(product, options);
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(separate_items(&prettyplease::unparse(&file)))
+    pretty::format_parts(&parts(product, options), |part| part_tokens(product, part))
 }
 
 /// The body of one product module as plain token text: the same code as [`product_module`],
 /// without the cost of parsing and pretty-printing it (about half of generation time).
 pub fn product_module_unformatted(product: &Product, options: Options) -> String {
-    product_tokens(product, options).to_string()
-}
-
-/// prettyplease packs items together; a blank line after each top-level item reads better.
-fn separate_items(source: &str) -> String {
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
-    for line in source.lines() {
-        out.push_str(line);
-        out.push('\n');
-        if line == "}" || line == "};" {
-            out.push('\n');
-        }
-    }
-    while out.ends_with("\n\n") {
-        out.pop();
-    }
-    out
+    pretty::plain_parts(&parts(product, options), |part| part_tokens(product, part))
 }
 
 fn unsuffixed(n: u32) -> proc_macro2::Literal {
@@ -61,9 +46,46 @@ fn ident(name: &str) -> Ident {
 }
 
 /// `#[doc = " line"]` attributes, one per line, so prettyplease prints `/// line`.
-fn doc_lines(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
-    quote!( #( #[doc = #lines] )* )
+fn doc_lines(text: &str) -> Doc {
+    Doc(text.to_string())
+}
+
+/// Doc text that `quote!` writes as `#[doc = " line"]` attributes straight into the tokens around
+/// it: docs are a large share of the output, and an interpolated `TokenStream` would be copied.
+struct Doc(String);
+
+impl ToTokens for Doc {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for line in self.0.lines() {
+            let mut text = String::with_capacity(line.len() + 1);
+            if !line.is_empty() {
+                text.push(' ');
+                text.push_str(line);
+            }
+            let mut attr = TokenStream::new();
+            attr.append(ident("doc"));
+            attr.append(Punct::new('=', Spacing::Alone));
+            attr.append(Literal::string(&text));
+            tokens.append(Punct::new('#', Spacing::Alone));
+            tokens.append(Group::new(Delimiter::Bracket, attr));
+        }
+    }
+}
+
+/// The items of a `#( … )*` repetition, moved into the surrounding tokens: `quote!` copies an
+/// interpolated `TokenStream` token by token (identifiers are heap strings), which at every
+/// level of nesting cost as much as building the tokens. Each item is interpolated once.
+fn moved(items: impl Iterator<Item = TokenStream>) -> impl Iterator<Item = Moved> {
+    items.map(|tokens| Moved(Cell::new(tokens)))
+}
+
+/// One item of [`moved`].
+struct Moved(Cell<TokenStream>);
+
+impl ToTokens for Moved {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(self.0.take());
+    }
 }
 
 fn opt_str(value: &Option<String>) -> TokenStream {
@@ -73,21 +95,42 @@ fn opt_str(value: &Option<String>) -> TokenStream {
     }
 }
 
-fn product_tokens(p: &Product, options: Options) -> TokenStream {
-    let spec_file = p.source.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let statics = product_static(p, &spec_file);
-    let client = client(p);
-    let ws_client = if options.ws_client { ws_client(p) } else { TokenStream::new() };
-    let requests = p.endpoints.iter().map(request);
-    let models = p.models.iter().map(model);
-    let enums = p.enums.iter().map(enumeration);
-    quote! {
-        #statics
-        #client
-        #ws_client
-        #( #requests )*
-        #( #models )*
-        #( #enums )*
+/// One top-level piece of a product module (an item, or a type with its `impl`), built and
+/// formatted on its own; see [`pretty`].
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Product,
+    Client,
+    WsClient,
+    Request(&'a Endpoint),
+    Model(&'a Model),
+    Enum(&'a Enum),
+}
+
+/// The parts of a product module in output order.
+fn parts(p: &Product, options: Options) -> Vec<Part<'_>> {
+    let mut parts = Vec::with_capacity(3 + p.endpoints.len() + p.models.len() + p.enums.len());
+    parts.extend([Part::Product, Part::Client]);
+    if options.ws_client {
+        parts.push(Part::WsClient);
+    }
+    parts.extend(p.endpoints.iter().map(Part::Request));
+    parts.extend(p.models.iter().map(Part::Model));
+    parts.extend(p.enums.iter().map(Part::Enum));
+    parts
+}
+
+fn part_tokens(p: &Product, part: &Part<'_>) -> TokenStream {
+    match *part {
+        Part::Product => {
+            let spec_file = p.source.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            product_static(p, &spec_file)
+        }
+        Part::Client => client(p),
+        Part::WsClient => ws_client(p),
+        Part::Request(e) => request(e),
+        Part::Model(m) => model(m),
+        Part::Enum(e) => enumeration(e),
     }
 }
 
@@ -151,6 +194,7 @@ fn client(p: &Product) -> TokenStream {
             }
         }
     });
+    let methods = moved(methods);
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -208,6 +252,7 @@ fn ws_client(p: &Product) -> TokenStream {
     if methods.is_empty() {
         return quote!();
     }
+    let methods = moved(methods.into_iter());
     let doc = doc_lines(&format!(
         "WebSocket API client for {}: one method per WebSocket endpoint of the spec.\n\nAll calls share \
          one connection; see [`::binance_runtime::ws_api`] for signing, reconnects and weight.",
@@ -298,7 +343,7 @@ fn request(e: &Endpoint) -> TokenStream {
         quote!(, if_present(#field = #w))
     });
     let response = response_type(e);
-    let fields = e.params.iter().map(|p| {
+    let fields = moved(e.params.iter().map(|p| {
         let default_doc = match p.ty {
             ParamType::RecvWindow => "`recvWindow`: how many milliseconds after `timestamp` the request stays valid \
                                       (at most 60000); the client's default applies when unset."
@@ -309,14 +354,14 @@ fn request(e: &Endpoint) -> TokenStream {
         let field = ident(&p.rust_name);
         let ty = param_type(&p.ty);
         let ty = if p.required { ty } else { quote!(::core::option::Option<#ty>) };
-        let rename = if crate::names::camel_case_of(&p.rust_name) != p.binance_name {
+        let rename = if p.needs_rename {
             let n = &p.binance_name;
             quote!(#[endpoint(rename = #n)])
         } else {
             quote!()
         };
         quote! { #doc #rename pub #field: #ty, }
-    });
+    }));
     let required: Vec<_> = e.params.iter().filter(|p| p.required).collect();
     let (default, constructor) = if required.is_empty() {
         (quote!(Default,), quote!())
@@ -394,7 +439,7 @@ fn field(f: &Field) -> TokenStream {
 fn model(m: &Model) -> TokenStream {
     let doc = doc_lines(m.doc.as_deref().unwrap_or(&format!("The `{}` object.", m.name)));
     let name = ident(&m.name);
-    let fields = m.fields.iter().map(field);
+    let fields = moved(m.fields.iter().map(field));
     quote! {
         #doc
         #[::binance_runtime::model]
@@ -408,11 +453,11 @@ fn model(m: &Model) -> TokenStream {
 fn enumeration(e: &Enum) -> TokenStream {
     let doc = doc_lines(e.doc.as_deref().unwrap_or(&format!("The `{}` values.", e.name)));
     let name = ident(&e.name);
-    let variants = e.variants.iter().map(|(wire, variant, vdoc)| {
+    let variants = moved(e.variants.iter().map(|(wire, variant, vdoc)| {
         let doc = doc_lines(vdoc.as_deref().unwrap_or(&format!("`{wire}`")));
         let variant = ident(variant);
         quote! { #doc #[wire(#wire)] #variant, }
-    });
+    }));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, ::binance_runtime::WireEnum)]

@@ -110,6 +110,9 @@ pub struct Param {
     pub binance_name: String,
     /// Rust field name.
     pub rust_name: String,
+    /// The camelCase of `rust_name` is not the Binance name, so the field needs
+    /// `#[endpoint(rename)]`.
+    pub needs_rename: bool,
     /// Resolved type.
     pub ty: ParamType,
     /// Mandatory.

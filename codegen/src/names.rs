@@ -1,6 +1,7 @@
 //! Rust names for Binance names: heck for the case, plus keyword and collision handling.
 
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::HashMap;
 
 /// Words Rust reserves (strict and reserved keywords of the 2021 edition).
 const KEYWORDS: &[&str] = &[
@@ -38,18 +39,76 @@ pub(crate) fn variant_name(wire: &str) -> String {
 
 /// `account_information_v3` → `AccountInformationV3`.
 pub(crate) fn type_name(name: &str) -> String {
-    usable(identifier_chars(name).to_upper_camel_case(), "T")
+    let name = identifier_chars(name);
+    let camel = match snake_words(&name) {
+        Some(words) => words.map(capitalized).collect(),
+        None => name.to_upper_camel_case(),
+    };
+    usable(camel, "T")
 }
 
 /// `account_information_v3` → `account_information_v3` (with keyword handling).
 pub(crate) fn method_name(name: &str) -> String {
-    usable(identifier_chars(name).to_snake_case(), "n")
+    let name = identifier_chars(name);
+    let snake = match snake_words(&name) {
+        Some(words) => words.collect::<Vec<_>>().join("_"),
+        None => name.to_snake_case(),
+    };
+    usable(snake, "n")
+}
+
+/// The words heck finds in `name` when it has only lower-case ASCII letters, digits and `_`
+/// (every well-formed endpoint name): its `_`-separated parts. Endpoint names are all
+/// different, and heck formats character by character, which an unoptimised build script
+/// pays for on every endpoint.
+fn snake_words(name: &str) -> Option<impl Iterator<Item = &str>> {
+    let plain = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    plain.then(|| name.split('_').filter(|w| !w.is_empty()))
+}
+
+/// `v3` → `V3`, for an ASCII word.
+fn capitalized(word: &str) -> String {
+    let mut out = word.to_string();
+    out[..1].make_ascii_uppercase();
+    out
 }
 
 /// What serde's `rename_all = "camelCase"` makes of a Rust field name; a field whose Binance
 /// name differs from this needs an explicit `#[serde(rename)]`.
 pub(crate) fn camel_case_of(rust_field: &str) -> String {
     rust_field.trim_end_matches('_').to_lower_camel_case()
+}
+
+/// [`field_name`] and the rename check, remembered: models repeat the same field names, and
+/// heck's case conversion was a fifth of validation time on a large spec.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    field_names: HashMap<String, String>,
+    camel_cases: HashMap<String, String>,
+}
+
+impl Cache {
+    /// [`field_name`]`(binance)`.
+    pub(crate) fn field_name(&mut self, binance: &str) -> String {
+        if let Some(name) = self.field_names.get(binance) {
+            return name.clone();
+        }
+        let name = field_name(binance);
+        self.field_names.insert(binance.to_string(), name.clone());
+        name
+    }
+
+    /// Whether the Rust field `rust_field` needs an explicit rename to read as `binance`
+    /// ([`camel_case_of`] differs).
+    pub(crate) fn needs_rename(&mut self, rust_field: &str, binance: &str) -> bool {
+        if let Some(camel) = self.camel_cases.get(rust_field) {
+            return camel != binance;
+        }
+        let camel = camel_case_of(rust_field);
+        let differs = camel != binance;
+        self.camel_cases.insert(rust_field.to_string(), camel);
+        differs
+    }
 }
 
 /// Makes every name in `names` unique by appending `_2`, `_3`, … to later duplicates.
@@ -101,6 +160,31 @@ mod tests {
         assert_eq!(camel_case_of(&field_name("uniMMR")), "uniMmr");
         assert_eq!(camel_case_of(&field_name("totalWalletBalance")), "totalWalletBalance");
         assert_eq!(camel_case_of(&field_name("type")), "type");
+    }
+
+    #[test]
+    fn snake_case_names_convert_like_heck() {
+        let names = ["account_information_v3", "a__b_", "_lead", "v1", "x", "1m_klines", "order_", "a_1_b2", "_", ""];
+        for name in names {
+            assert_eq!(method_name(name), usable(name.to_snake_case(), "n"), "{name}");
+            assert_eq!(type_name(name), usable(name.to_upper_camel_case(), "T"), "{name}");
+        }
+        assert_eq!(type_name("self"), "Self_");
+        assert_eq!(method_name("type"), "type_");
+    }
+
+    #[test]
+    fn the_cache_answers_like_the_functions() {
+        let mut cache = Cache::default();
+        for _ in 0..2 {
+            for binance in ["uniMMR", "type", "totalWalletBalance", "1mVolume", "a.b"] {
+                let rust = cache.field_name(binance);
+                assert_eq!(rust, field_name(binance));
+                assert_eq!(cache.needs_rename(&rust, binance), camel_case_of(&rust) != binance, "{binance}");
+            }
+        }
+        assert!(cache.needs_rename("uni_mmr", "uniMMR"));
+        assert!(!cache.needs_rename("uni_mmr", "uniMmr"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::ir;
 use crate::load::LoadedSpec;
 use crate::locate::{line_of, parse_path};
 use crate::names;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
 const SECURITY: &[&str] = &["NONE", "MARKET_DATA", "USER_STREAM", "USER_DATA", "TRADE"];
@@ -21,6 +21,34 @@ const RUNTIME_PARAMS: &[&str] = &["timestamp", "signature", "apiKey"];
 struct Checker<'a> {
     spec: &'a LoadedSpec,
     diags: Diagnostics,
+    names: names::Cache,
+}
+
+/// The model and enum names a spec declares: in spec order for suggestions, hashed for lookups
+/// (a large spec looks one up for every field and endpoint).
+struct Declared<'a> {
+    models: Vec<&'a str>,
+    enums: Vec<&'a str>,
+    model_set: HashSet<&'a str>,
+    enum_set: HashSet<&'a str>,
+}
+
+impl<'a> Declared<'a> {
+    fn new(ast: &'a crate::ast::SpecFile) -> Self {
+        let models: Vec<&str> = ast.models.iter().map(|(n, _)| n.as_str()).collect();
+        let enums: Vec<&str> = ast.enums.iter().map(|(n, _)| n.as_str()).collect();
+        let model_set = models.iter().copied().collect();
+        let enum_set = enums.iter().copied().collect();
+        Declared { models, enums, model_set, enum_set }
+    }
+
+    fn is_model(&self, name: &str) -> bool {
+        self.model_set.contains(name)
+    }
+
+    fn is_enum(&self, name: &str) -> bool {
+        self.enum_set.contains(name)
+    }
 }
 
 impl Checker<'_> {
@@ -31,29 +59,30 @@ impl Checker<'_> {
         self.diags.push(d);
     }
 
-    /// Reports `value` when it is not one of `allowed`, with a suggestion.
-    fn one_of(&mut self, path: &str, what: &str, value: &str, allowed: &[&str]) -> bool {
+    /// Reports `value` when it is not one of `allowed`, with a suggestion. The path is only
+    /// built when there is something to report.
+    fn one_of(&mut self, path: impl FnOnce() -> String, what: &str, value: &str, allowed: &[&str]) -> bool {
         if allowed.contains(&value) {
             return true;
         }
+        let path = path();
         let help = match did_you_mean(value, allowed.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? expected one of: {}", allowed.join(", ")),
             None => format!("expected one of: {}", allowed.join(", ")),
         };
-        self.error(path, format!("unknown {what} `{value}`"), Some(help));
+        self.error(&path, format!("unknown {what} `{value}`"), Some(help));
         false
     }
 }
 
 /// Validates one loaded file and resolves it into a product.
 pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
-    let mut c = Checker { spec, diags: Diagnostics::default() };
+    let mut c = Checker { spec, diags: Diagnostics::default(), names: names::Cache::default() };
     let ast = &spec.ast;
-    let model_names: Vec<&str> = ast.models.iter().map(|(n, _)| n.as_str()).collect();
-    let enum_names: Vec<&str> = ast.enums.iter().map(|(n, _)| n.as_str()).collect();
+    let declared = Declared::new(ast);
 
     check_product(&mut c, &ast.product);
-    for name in model_names.iter().filter(|m| enum_names.contains(m)) {
+    for name in declared.models.iter().filter(|m| declared.is_enum(m)) {
         c.error(
             &format!("enums.{name}"),
             format!("`{name}` is both a model and an enum"),
@@ -62,27 +91,28 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
     }
 
     let enums: Vec<ir::Enum> = ast.enums.iter().map(|(name, e)| check_enum(&mut c, name, e)).collect();
-    let models: Vec<ir::Model> =
-        ast.models.iter().map(|(name, m)| check_model(&mut c, name, m, &model_names, &enum_names)).collect();
+    let models: Vec<ir::Model> = ast.models.iter().map(|(name, m)| check_model(&mut c, name, m, &declared)).collect();
 
     let mut endpoints = Vec::new();
-    let mut request_types: Vec<String> = Vec::new();
-    let mut seen_routes: Vec<(String, String)> = Vec::new();
+    // Route → the first endpoint that declared it.
+    let mut seen_routes: HashMap<String, &str> = HashMap::new();
     for (name, e) in &ast.endpoints {
-        if let Some(ep) = check_endpoint(&mut c, name, e, &model_names, &enum_names) {
+        if let Some(ep) = check_endpoint(&mut c, name, e, &declared) {
             let route = match &ep.transport {
                 ir::Transport::Http { method, path } => format!("{method} {path}"),
                 ir::Transport::Ws { method } => format!("ws {method}"),
             };
-            if let Some((other, _)) = seen_routes.iter().find(|(_, r)| *r == route) {
-                c.error(
+            match seen_routes.get(&route) {
+                Some(first) => c.error(
                     &format!("endpoints.{name}"),
-                    format!("`{route}` is already defined by endpoint `{other}`"),
+                    format!("`{route}` is already defined by endpoint `{first}`"),
                     Some("each method and path may be described once; remove one of them".into()),
-                );
+                ),
+                None => {
+                    seen_routes.insert(route, name);
+                }
             }
-            seen_routes.push((name.clone(), route));
-            if model_names.contains(&ep.request_type.as_str()) || enum_names.contains(&ep.request_type.as_str()) {
+            if declared.is_model(&ep.request_type) || declared.is_enum(&ep.request_type) {
                 c.error(
                     &format!("endpoints.{name}"),
                     format!(
@@ -92,7 +122,6 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
                     Some("rename the endpoint or the model".into()),
                 );
             }
-            request_types.push(ep.request_type.clone());
             endpoints.push(ep);
         }
     }
@@ -167,13 +196,13 @@ fn check_product(c: &mut Checker<'_>, p: &ast::Product) {
     for (i, rl) in p.rate_limits.iter().enumerate() {
         let at = format!("product.rate_limits[{i}]");
         c.one_of(
-            &format!("{at}.type"),
+            || format!("{at}.type"),
             "rate limit type",
             &rl.limit_type,
             &["REQUEST_WEIGHT", "ORDERS", "RAW_REQUESTS"],
         );
-        c.one_of(&format!("{at}.kind"), "rate limit kind", &rl.kind, &["IP", "UID", "ACCOUNT"]);
-        c.one_of(&format!("{at}.interval"), "interval", &rl.interval, &["SECOND", "MINUTE", "HOUR", "DAY"]);
+        c.one_of(|| format!("{at}.kind"), "rate limit kind", &rl.kind, &["IP", "UID", "ACCOUNT"]);
+        c.one_of(|| format!("{at}.interval"), "interval", &rl.interval, &["SECOND", "MINUTE", "HOUR", "DAY"]);
         if rl.interval_num == 0 || rl.limit == 0 {
             c.error(&at, "`interval_num` and `limit` must be positive", None);
         }
@@ -246,7 +275,7 @@ fn check_enum(c: &mut Checker<'_>, name: &str, e: &ast::Enum) -> ir::Enum {
     }
 }
 
-fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, models: &[&str], enums: &[&str]) -> ir::Model {
+fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, declared: &Declared<'_>) -> ir::Model {
     let at = format!("models.{name}");
     if !names::is_pascal_case(name) {
         c.error(&at, format!("model name `{name}` is not PascalCase"), Some("e.g. `AccountAsset`".into()));
@@ -258,20 +287,21 @@ fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, models: &[&str],
             Some("list the fields of the JSON object".into()),
         );
     }
-    let mut rust_names: Vec<String> = m.fields.iter().map(|f| names::field_name(&f.name)).collect();
+    let mut rust_names: Vec<String> = m.fields.iter().map(|f| c.names.field_name(&f.name)).collect();
     names::dedupe(&mut rust_names);
     let mut fields = Vec::new();
     for (i, (f, rust_name)) in m.fields.iter().zip(rust_names).enumerate() {
-        let fat = format!("{at}.fields[{i}]");
+        // Built only for a problem: a large spec has thousands of fields.
+        let fat = |key: &str| format!("{at}.fields[{i}].{key}");
         if m.fields[..i].iter().any(|g| g.name == f.name) {
             c.error(
-                &format!("{fat}.name"),
+                &fat("name"),
                 format!("field `{}` is declared twice in model `{name}`", f.name),
                 Some("remove one of them".into()),
             );
         }
         if f.name.is_empty() {
-            c.error(&format!("{fat}.name"), "field name is empty", None);
+            c.error(&fat("name"), "field name is empty", None);
         }
         let ty = match f.ty.as_str() {
             "DECIMAL" => Some(ir::FieldType::Decimal),
@@ -282,25 +312,25 @@ fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, models: &[&str],
             "BOOLEAN" => Some(ir::FieldType::Boolean),
             t if t == name && !f.list && !f.optional => {
                 c.error(
-                    &format!("{fat}.type"),
+                    &fat("type"),
                     format!("model `{name}` contains itself directly, which has no finite size"),
                     Some("make the field `list: true` or `optional: true`".into()),
                 );
                 None
             }
-            t if models.contains(&t) => Some(ir::FieldType::Model(t.to_string())),
-            t if enums.contains(&t) => Some(ir::FieldType::Enum(t.to_string())),
+            t if declared.is_model(t) => Some(ir::FieldType::Model(t.to_string())),
+            t if declared.is_enum(t) => Some(ir::FieldType::Enum(t.to_string())),
             t => {
-                let candidates = FIELD_SCALARS.iter().chain(models).chain(enums).copied();
+                let candidates = FIELD_SCALARS.iter().chain(&declared.models).chain(&declared.enums).copied();
                 let help = match did_you_mean(t, candidates) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("use one of {} or a model or enum defined in this file", FIELD_SCALARS.join(", ")),
                 };
-                c.error(&format!("{fat}.type"), format!("unknown type `{t}` for field `{}`", f.name), Some(help));
+                c.error(&fat("type"), format!("unknown type `{t}` for field `{}`", f.name), Some(help));
                 None
             }
         };
-        let needs_rename = names::camel_case_of(&rust_name) != f.name;
+        let needs_rename = c.names.needs_rename(&rust_name, &f.name);
         if let Some(ty) = ty {
             fields.push(ir::Field {
                 binance_name: f.name.clone(),
@@ -316,13 +346,7 @@ fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, models: &[&str],
     ir::Model { name: name.to_string(), doc: m.doc.clone(), fields }
 }
 
-fn check_endpoint(
-    c: &mut Checker<'_>,
-    name: &str,
-    e: &ast::Endpoint,
-    models: &[&str],
-    enums: &[&str],
-) -> Option<ir::Endpoint> {
+fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: &Declared<'_>) -> Option<ir::Endpoint> {
     let at = format!("endpoints.{name}");
     let before = c.diags.0.len();
     if !names::is_snake_case(name) {
@@ -336,7 +360,7 @@ fn check_endpoint(
     }
     let transport = match (&e.http, &e.ws) {
         (Some(h), None) => {
-            c.one_of(&format!("{at}.http.method"), "HTTP method", &h.method, HTTP_METHODS);
+            c.one_of(|| format!("{at}.http.method"), "HTTP method", &h.method, HTTP_METHODS);
             if !h.path.starts_with('/') {
                 c.error(
                     &format!("{at}.http.path"),
@@ -380,17 +404,18 @@ fn check_endpoint(
             None
         }
     };
-    c.one_of(&format!("{at}.security"), "security", &e.security, SECURITY);
+    c.one_of(|| format!("{at}.security"), "security", &e.security, SECURITY);
 
     // Parameters.
-    let mut rust_names: Vec<String> = e.params.iter().map(|p| names::field_name(&p.name)).collect();
+    let mut rust_names: Vec<String> = e.params.iter().map(|p| c.names.field_name(&p.name)).collect();
     names::dedupe(&mut rust_names);
     let mut params = Vec::new();
     for (i, (p, rust_name)) in e.params.iter().zip(rust_names).enumerate() {
-        let pat = format!("{at}.params[{i}]");
+        // Built only for a problem, like the paths below.
+        let pat = |key: &str| format!("{at}.params[{i}].{key}");
         if e.params[..i].iter().any(|q| q.name == p.name) {
             c.error(
-                &format!("{pat}.name"),
+                &pat("name"),
                 format!("parameter `{}` is declared twice", p.name),
                 Some("remove one of them".into()),
             );
@@ -398,25 +423,25 @@ fn check_endpoint(
         if p.name.is_empty()
             || !p.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || ch == '.')
         {
-            c.error(&format!("{pat}.name"), format!("parameter name `{}` is not a valid query key", p.name), None);
+            c.error(&pat("name"), format!("parameter name `{}` is not a valid query key", p.name), None);
         }
-        if !c.one_of(&format!("{pat}.type"), "parameter type", &p.ty, PARAM_TYPES) {
+        if !c.one_of(|| pat("type"), "parameter type", &p.ty, PARAM_TYPES) {
             continue;
         }
         let ty = match (p.ty.as_str(), &p.enum_name) {
-            ("ENUM", Some(en)) if enums.contains(&en.as_str()) => ir::ParamType::Enum(en.clone()),
+            ("ENUM", Some(en)) if declared.is_enum(en) => ir::ParamType::Enum(en.clone()),
             ("ENUM", Some(en)) => {
-                let help = match did_you_mean(en, enums.iter().copied()) {
+                let help = match did_you_mean(en, declared.enums.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "define it under `enums`".to_string(),
                 };
-                c.error(&format!("{pat}.enum"), format!("unknown enum `{en}`"), Some(help));
+                c.error(&pat("enum"), format!("unknown enum `{en}`"), Some(help));
                 continue;
             }
             ("ENUM", None) => ir::ParamType::String,
             (_, Some(_)) => {
                 c.error(
-                    &format!("{pat}.enum"),
+                    &pat("enum"),
                     format!("`enum` is given but the type is `{}`", p.ty),
                     Some("use `type: ENUM` or remove `enum`".into()),
                 );
@@ -434,6 +459,7 @@ fn check_endpoint(
         }
         params.push(ir::Param {
             binance_name: p.name.clone(),
+            needs_rename: c.names.needs_rename(&rust_name, &p.name),
             rust_name,
             ty,
             required: p.required,
@@ -450,12 +476,12 @@ fn check_endpoint(
             Some("copy it from the page's \"Request Weight\" section, e.g. `weight: { kind: IP, value: 5 }`".into()),
         ),
         Some(w) => {
-            c.one_of(&format!("{at}.weight.kind"), "weight kind", &w.kind, WEIGHT_KINDS);
-            let value = positive(c, &format!("{at}.weight.value"), w.value);
+            c.one_of(|| format!("{at}.weight.kind"), "weight kind", &w.kind, WEIGHT_KINDS);
+            let value = positive(c, || format!("{at}.weight.value"), w.value);
             let mut rules = Vec::new();
             for (i, r) in w.rules.iter().enumerate() {
-                let rat = format!("{at}.weight.rules[{i}]");
-                let v = positive(c, &format!("{rat}.value"), r.value);
+                let rat = |key: &str| format!("{at}.weight.rules[{i}].{key}");
+                let v = positive(c, || rat("value"), r.value);
                 match params.iter().find(|p| p.binance_name == r.if_present) {
                     Some(p) => rules.push((p.rust_name.clone(), v)),
                     None => {
@@ -464,7 +490,7 @@ fn check_endpoint(
                             None => "a rule must name one of this endpoint's parameters".into(),
                         };
                         c.error(
-                            &format!("{rat}.if_present"),
+                            &rat("if_present"),
                             format!("no parameter `{}` on this endpoint", r.if_present),
                             Some(help),
                         );
@@ -476,10 +502,10 @@ fn check_endpoint(
     }
 
     // Response and examples.
-    if !models.contains(&e.response.as_str()) {
-        let help = match did_you_mean(&e.response, models.iter().copied()) {
+    if !declared.is_model(&e.response) {
+        let help = match did_you_mean(&e.response, declared.models.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
-            None if enums.contains(&e.response.as_str()) => "a response must be a model, not an enum".into(),
+            None if declared.is_enum(&e.response) => "a response must be a model, not an enum".into(),
             None => "define the model under `models`".into(),
         };
         c.error(&format!("{at}.response"), format!("unknown model `{}`", e.response), Some(help));
@@ -517,12 +543,12 @@ fn check_endpoint(
     })
 }
 
-fn positive(c: &mut Checker<'_>, path: &str, value: i64) -> u32 {
+fn positive(c: &mut Checker<'_>, path: impl FnOnce() -> String, value: i64) -> u32 {
     match u32::try_from(value) {
         Ok(v) if v > 0 => v,
         _ => {
             c.error(
-                path,
+                &path(),
                 format!("weight `{value}` is not a positive integer"),
                 Some("Binance weights are whole numbers of at least 1".into()),
             );
