@@ -7,7 +7,8 @@
 #    by path: what a user of binance-codegen does.
 # 2. Builds it once with a 1-endpoint spec (all dependencies built), then swaps in the
 #    N-endpoint spec and times the rebuild (build script + the generated crate), in debug and in
-#    release. Seconds per 100 endpoints = (t(N) - t(1)) / (N - 1) * 100.
+#    release. Seconds per 100 endpoints = (t(N) - t(1)) / (N - 1) * 100, for the wall time and
+#    for the CPU time (user + system of cargo and rustc; steadier on a shared machine).
 # 3. Unless --skip-cold: times a cold `cargo build --release -p binance-client` in a fresh
 #    target dir and counts the crates in its dependency tree (normal + build edges).
 #
@@ -46,7 +47,7 @@ write_spec() {
 }
 
 # The throwaway crate: the same build.rs and lib.rs shape as generated-client, the workspace's
-# profile settings (optimised build scripts), and its Cargo.lock for the same versions.
+# profile settings (which build-time crates are optimised), and its Cargo.lock for the same versions.
 crate="$work/synthetic-client"
 mkdir -p "$crate/src" "$crate/spec"
 cat > "$crate/Cargo.toml" <<EOF
@@ -63,12 +64,9 @@ binance-runtime = { path = "$root/runtime" }
 binance-codegen = { path = "$root/codegen", default-features = false }
 
 [workspace]
-
-[profile.dev.build-override]
-opt-level = 3
-[profile.release.build-override]
-opt-level = 3
 EOF
+# The workspace's [profile.*] tables, copied as they are (which build-time crates are optimised).
+awk '/^\[/ { keep = /^\[profile\./ } keep' "$root/Cargo.toml" >> "$crate/Cargo.toml"
 cat > "$crate/build.rs" <<'EOF'
 fn main() {
     let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec");
@@ -86,13 +84,16 @@ cp "$root/Cargo.lock" "$crate/Cargo.lock"
 export CARGO_TARGET_DIR="$work/target"
 
 now() { date +%s.%N; }
-# Seconds taken by `cargo build` with the given flags, in the throwaway crate.
+# "wall cpu" seconds taken by `cargo build` with the given flags, in the throwaway crate. CPU is
+# user + system time of cargo and rustc: on a shared machine it moves much less with the load
+# than the wall time does.
 timed_build() {
-  local start end
-  start="$(now)"
-  (cd "$crate" && cargo build -q "$@")
-  end="$(now)"
-  echo "$end - $start" | bc -l
+  local TIMEFORMAT='%R %U %S'
+  if ! { time (cd "$crate" && cargo build -q "$@"); } 2> "$work/time.txt"; then
+    cat "$work/time.txt" >&2
+    exit 1
+  fi
+  tail -n 1 "$work/time.txt" | awk '{ printf "%s %s\n", $1, $2 + $3 }'
 }
 
 echo "== synthetic spec: $endpoints endpoints, 12 response fields each"
@@ -100,7 +101,7 @@ write_spec "$endpoints" "$work/spec-big.yaml"
 write_spec 1 "$work/spec-one.yaml"
 echo "   $(wc -l < "$work/spec-big.yaml") YAML lines"
 
-declare -A per100 raw_big raw_one
+declare -A per100 per100_cpu
 for profile in debug release; do
   flags=()
   [[ "$profile" == release ]] && flags=(--release)
@@ -109,13 +110,15 @@ for profile in debug release; do
   (cd "$crate" && cargo build -q "${flags[@]}")
   # Alternate 1 and N so each timed build really regenerates and recompiles.
   cp "$work/spec-big.yaml" "$crate/spec/synthetic.yaml"
-  raw_big[$profile]="$(timed_build "${flags[@]}")"
+  read -r big big_cpu < <(timed_build "${flags[@]}")
   cp "$work/spec-one.yaml" "$crate/spec/synthetic.yaml"
-  raw_one[$profile]="$(timed_build "${flags[@]}")"
-  per100[$profile]="$(echo "(${raw_big[$profile]} - ${raw_one[$profile]}) / ($endpoints - 1) * 100" | bc -l)"
-  printf '   %s: %d endpoints %.2f s, 1 endpoint %.2f s -> %.2f s per 100 endpoints\n' \
-    "$profile" "$endpoints" "${raw_big[$profile]}" "${raw_one[$profile]}" "${per100[$profile]}"
+  read -r one one_cpu < <(timed_build "${flags[@]}")
+  per100[$profile]="$(echo "($big - $one) / ($endpoints - 1) * 100" | bc -l)"
+  per100_cpu[$profile]="$(echo "($big_cpu - $one_cpu) / ($endpoints - 1) * 100" | bc -l)"
+  printf '   %s: %d endpoints %.2f s (CPU %.2f s), 1 endpoint %.2f s (CPU %.2f s) -> %.2f s per 100 endpoints (CPU %.2f s)\n' \
+    "$profile" "$endpoints" "$big" "$big_cpu" "$one" "$one_cpu" "${per100[$profile]}" "${per100_cpu[$profile]}"
 done
+echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 
 if (( cold )); then
   echo "== cold cargo build --release -p binance-client (fresh target dir)"
@@ -129,7 +132,8 @@ if (( cold )); then
 fi
 
 echo "== summary"
-printf 'per 100 endpoints (deps built): debug %.2f s, release %.2f s\n' "${per100[debug]}" "${per100[release]}"
+printf 'per 100 endpoints (deps built): debug %.2f s, release %.2f s (CPU: debug %.2f s, release %.2f s)\n' \
+  "${per100[debug]}" "${per100[release]}" "${per100_cpu[debug]}" "${per100_cpu[release]}"
 if (( cold )); then
   printf 'cold release build of binance-client: %.1f s, %d crates\n' "$cold_s" "$crates"
 fi

@@ -82,9 +82,10 @@ pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
 /// field with its own `with`/`deserialize_with` is left alone. Unknown JSON fields are ignored.
 ///
 /// For structs with named fields whose only serde attribute is a field `rename` (everything the
-/// generator emits), the impls are written directly: one visitor matching Binance names to
-/// field slots, with serde's own `missing field` / `duplicate field` errors. That expands to
-/// about a seventh of serde's derives. Every other shape (tuple structs, generics, `with`,
+/// generator emits), the impls are written directly: each is one call into the runtime's
+/// shared visitor (or `serialize_struct`) with the fields as a tuple type, keeping serde's own
+/// `missing field` / `duplicate field` errors. That is a few lines per model for the compiler
+/// to check instead of serde's derives. Every other shape (tuple structs, generics, `with`,
 /// `default`, `alias`, ...) goes through serde's derives with the attributes above.
 #[proc_macro_attribute]
 pub fn model(args: TokenStream, item: TokenStream) -> TokenStream {

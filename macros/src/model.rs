@@ -1,17 +1,19 @@
 //! `#[model]`: the serde plumbing every response model needs, written once.
 //!
 //! A struct with named fields whose only serde attribute is a field's `rename` (everything the
-//! generator emits) gets lean hand-written `Serialize` / `Deserialize` impls: one map visitor
-//! with one slot and one match arm per field, the rest generic code in the runtime
-//! (`__private::model`). Names are camelCase of the field (as serde's `rename_all =
-//! "camelCase"`), unknown fields are skipped, and the errors are serde's ("missing field `x`",
-//! "duplicate field `x`"). `Decimal`, `Option<Decimal>`, `Vec<Decimal>` and
-//! `Option<Vec<Decimal>>` fields use the runtime's lenient, lossless codec.
+//! generator emits) gets lean hand-written `Serialize` / `Deserialize` impls: each is one call
+//! into the runtime (`__private::model`) naming the fields as one tuple type (a codec per field
+//! to decode, a reference per field to encode); the visitor, the key loop and the field rules
+//! are compiled once there, so a model costs the compiler little to type-check. Names are
+//! camelCase of the field (as serde's `rename_all = "camelCase"`), unknown fields are skipped,
+//! and the errors are serde's ("missing field `x`", "duplicate field `x`"). `Decimal`,
+//! `Option<Decimal>`, `Vec<Decimal>` and `Option<Vec<Decimal>>` fields use the runtime's
+//! lenient, lossless codec.
 //!
 //! Anything else (tuple structs, generics, other serde attributes) keeps serde's derives with
 //! the same names and codecs added as attributes, so it behaves the same, only compiles slower.
 
-use proc_macro2::{Literal, TokenStream, TokenTree};
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 use syn::parse::Parser;
@@ -134,6 +136,7 @@ fn serde_derive(mut item: ItemStruct, codecs: &[Option<Codec>]) -> Result<TokenS
 /// One field of a lean model.
 struct LeanField {
     ident: syn::Ident,
+    ty: Type,
     wire: String,
     codec: Option<Codec>,
 }
@@ -155,7 +158,7 @@ fn lean_fields(item: &ItemStruct, codecs: &[Option<Codec>]) -> Option<Vec<LeanFi
                 Some(rename) => rename,
                 None => crate::case::camel_case(&ident.unraw().to_string()),
             };
-            Some(LeanField { ident, wire, codec: *codec })
+            Some(LeanField { ident, ty: field.ty.clone(), wire, codec: *codec })
         })
         .collect()
 }
@@ -178,7 +181,23 @@ fn only_rename(attrs: &[Attribute]) -> Option<Option<String>> {
     Some(rename)
 }
 
-/// The struct without its serde attributes, and its `Serialize` / `Deserialize` impls.
+/// How many elements a tuple of the runtime's `Slots` / `SerFields` may have
+/// (`model_support::MAX_TUPLE`).
+const MAX_TUPLE: usize = 8;
+
+/// `(a, b, ...)`, nested in tuples of at most [`MAX_TUPLE`] for longer lists. The slot types,
+/// the pattern binding the decoded values and the encoded values are nested alike.
+fn nest(items: Vec<TokenStream>) -> TokenStream {
+    if items.len() <= MAX_TUPLE {
+        return quote!((#(#items,)*));
+    }
+    nest(items.chunks(MAX_TUPLE).map(|chunk| nest(chunk.to_vec())).collect())
+}
+
+/// The struct without its serde attributes, and its `Serialize` / `Deserialize` impls: each
+/// one call into the runtime, which gets the fields as one nested tuple type (codecs for
+/// decoding, references for encoding). The key loop and the field rules are compiled once in
+/// the runtime instead of being type-checked for every model.
 fn lean(mut item: ItemStruct, fields: &[LeanField]) -> TokenStream {
     for field in item.fields.iter_mut() {
         field.attrs.retain(|a| !a.path().is_ident("serde"));
@@ -186,37 +205,32 @@ fn lean(mut item: ItemStruct, fields: &[LeanField]) -> TokenStream {
     let name = &item.ident;
     let name_str = name.unraw().to_string();
     let expecting = format!("struct {name_str}");
-    let count = fields.len();
-    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
-    let idents: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
-    let slots: Vec<syn::Ident> = (0..count).map(|i| format_ident!("__f{}", i)).collect();
-    let indices = (0..count).map(Literal::usize_unsuffixed);
-    let seeds: Vec<TokenStream> =
-        fields.iter().map(|f| f.codec.map_or_else(|| quote!(__m::Plain::new()), Codec::seed)).collect();
-    let values = fields.iter().map(|f| {
-        let ident = &f.ident;
-        if f.codec.is_some() {
-            quote!(&__m::DecimalText(&self.#ident))
-        } else {
-            quote!(&self.#ident)
-        }
-    });
-    let key_loop = if fields.is_empty() {
-        quote! {
-            while __keys.next_key(&mut __map)?.is_some() {
-                __m::skip(&mut __map)?;
-            }
-        }
-    } else {
-        quote! {
-            while let ::core::option::Option::Some(__i) = __keys.next_key(&mut __map)? {
-                match __i {
-                    #(#indices => __m::fill(&mut #slots, &mut __map, #seeds, #wires)?,)*
-                    _ => __m::skip(&mut __map)?,
+    let wires = fields.iter().map(|f| f.wire.as_str());
+    let idents = fields.iter().map(|f| &f.ident);
+    let vars: Vec<syn::Ident> = (0..fields.len()).map(|i| format_ident!("__f{}", i)).collect();
+    let pattern = nest(vars.iter().map(|v| quote!(#v)).collect());
+    let slots = nest(
+        fields
+            .iter()
+            .map(|f| {
+                let ty = &f.ty;
+                f.codec.map_or_else(|| quote!(__m::Plain<#ty>), Codec::seed)
+            })
+            .collect(),
+    );
+    let values = nest(
+        fields
+            .iter()
+            .map(|f| {
+                let ident = &f.ident;
+                if f.codec.is_some() {
+                    quote!(__m::DecimalText(&self.#ident))
+                } else {
+                    quote!(__m::Field(&self.#ident))
                 }
-            }
-        }
-    };
+            })
+            .collect(),
+    );
     quote! {
         #item
 
@@ -228,38 +242,15 @@ fn lean(mut item: ItemStruct, fields: &[LeanField]) -> TokenStream {
             #[automatically_derived]
             impl<'de> __serde::Deserialize<'de> for #name {
                 fn deserialize<__D: __serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
-                    struct __Visitor;
-
-                    impl<'de> __serde::de::Visitor<'de> for __Visitor {
-                        type Value = #name;
-
-                        fn expecting(&self, __f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                            __f.write_str(#expecting)
-                        }
-
-                        fn visit_map<__A: __serde::de::MapAccess<'de>>(
-                            self,
-                            mut __map: __A,
-                        ) -> ::core::result::Result<#name, __A::Error> {
-                            #(let mut #slots = ::core::option::Option::None;)*
-                            let mut __keys = __m::Keys::new(__FIELDS);
-                            #key_loop
-                            ::core::result::Result::Ok(#name {
-                                #(#idents: __m::finish(#slots, #seeds, #wires)?,)*
-                            })
-                        }
-                    }
-
-                    __serde::Deserializer::deserialize_struct(__d, #name_str, __FIELDS, __Visitor)
+                    let #pattern = __m::deserialize::<__D, #slots>(__d, #name_str, #expecting, __FIELDS)?;
+                    ::core::result::Result::Ok(#name { #(#idents: #vars,)* })
                 }
             }
 
             #[automatically_derived]
             impl __serde::Serialize for #name {
                 fn serialize<__S: __serde::Serializer>(&self, __s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
-                    let mut __st = __serde::Serializer::serialize_struct(__s, #name_str, #count)?;
-                    #(__serde::ser::SerializeStruct::serialize_field(&mut __st, #wires, #values)?;)*
-                    __serde::ser::SerializeStruct::end(__st)
+                    __m::serialize(__s, #name_str, __FIELDS, &#values)
                 }
             }
         };
@@ -339,14 +330,30 @@ mod tests {
             out.contains(r#"& [& str] = & ["asset" , "free" , "locked" , "history" , "bands" , "uniMMR" , "type"]"#),
             "{out}"
         );
-        // One match arm and one `finish` per field.
-        for (seed, fields) in
-            [("__m :: Dec ,", 2), ("__m :: OptDec ,", 1), ("__m :: VecDec ,", 1), ("__m :: OptVecDec ,", 1)]
-        {
-            assert_eq!(out.matches(seed).count(), 2 * fields, "{seed}: {out}");
-        }
-        assert_eq!(out.matches("__m :: Plain :: new ()").count(), 4, "{out}");
-        assert_eq!(out.matches("__m :: DecimalText").count(), 5, "{out}");
+        // The fields as one tuple type each way: a codec per field to decode, a reference to encode.
+        assert!(
+            out.contains(
+                "__m :: deserialize :: < __D , (__m :: Plain < String > , __m :: Dec , __m :: OptDec , \
+                 __m :: VecDec , __m :: OptVecDec , __m :: Dec , __m :: Plain < u8 > ,) >"
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches("__m :: DecimalText (& self .").count(), 5, "{out}");
+        assert_eq!(out.matches("__m :: Field (& self .").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn many_fields_nest_in_tuples_of_at_most_eight() {
+        let fields = (0..10_usize).map(|i| format_ident!("f{}", i));
+        let out = expanded(quote! { pub struct Wide { #(pub #fields: u8,)* } });
+        let slot = "__m :: Plain < u8 > ,";
+        let group_of_8 = format!("({})", [slot; 8].join(" "));
+        let group_of_2 = format!("({})", [slot; 2].join(" "));
+        assert!(out.contains(&format!("({group_of_8} , {group_of_2} ,)")), "{out}");
+        assert!(
+            out.contains("let ((__f0 , __f1 , __f2 , __f3 , __f4 , __f5 , __f6 , __f7 ,) , (__f8 , __f9 ,) ,)"),
+            "{out}"
+        );
     }
 
     #[test]

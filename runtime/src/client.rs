@@ -140,6 +140,11 @@ impl ClientBuilder {
         if host.is_empty() {
             return Err(Error::Config(format!("base URL `{base}` has no host")));
         }
+        let base_url = reqwest::Url::parse(&base)
+            .map_err(|e| Error::Config(format!("base URL `{base}` is not a valid URL: {e}")))?;
+        if base_url.query().is_some() || base_url.fragment().is_some() {
+            return Err(Error::Config(format!("base URL `{base}` must not have a query or fragment")));
+        }
         if let Some(rw) = self.recv_window {
             check_recv_window(rw).map_err(|reason| Error::Config(format!("client default {reason}")))?;
         }
@@ -170,7 +175,9 @@ impl ClientBuilder {
         Ok(RestClient {
             inner: Arc::new(Inner {
                 http,
-                base_url: base,
+                base_path: base_url.path().trim_end_matches('/').to_string(),
+                base_url,
+                base,
                 product: self.product,
                 credentials: self.credentials,
                 api_key_header,
@@ -202,7 +209,14 @@ pub struct RestClient {
 
 struct Inner {
     http: reqwest::Client,
-    base_url: String,
+    /// The base URL as configured, without a trailing `/`.
+    base: String,
+    /// `base`, parsed once: each request sets its path and query on a clone, so that the
+    /// scheme and host are not parsed again per request.
+    base_url: reqwest::Url,
+    /// The path of `base_url` without a trailing `/` (usually empty; a proxy may add one),
+    /// which every endpoint path follows.
+    base_path: String,
     product: &'static Product,
     credentials: Option<Credentials>,
     /// `X-MBX-APIKEY`, built once from `credentials`.
@@ -220,7 +234,7 @@ impl fmt::Debug for RestClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RestClient")
             .field("product", &self.inner.product.name)
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.base)
             .field("credentials", &self.inner.credentials)
             .field("rate_policy", &self.inner.rate_policy)
             .finish_non_exhaustive()
@@ -271,7 +285,7 @@ struct Call<'a> {
     name: &'static str,
     method: HttpMethod,
     path: &'a str,
-    /// The full URL so far: base URL, path, `?`, the request's own parameters.
+    /// The request's own parameters.
     query: QueryWriter,
     signed: bool,
     needs_api_key: bool,
@@ -295,7 +309,7 @@ impl RestClient {
 
     /// The REST base URL in use.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.base
     }
 
     /// The rate-limit governor of this client's host (shared by its clones).
@@ -339,7 +353,8 @@ impl RestClient {
         let mut call = self.call(request)?;
         let mut query = std::mem::take(&mut call.query);
         self.finish(&call, &mut query, timestamp_ms);
-        let (url, query) = query.into_url_and_query();
+        let url = format!("{}{}", self.inner.base, call.path);
+        let query = query.into_string();
         let api_key = match &self.inner.credentials {
             Some(c) if call.needs_api_key => Some(c.shared_api_key()),
             _ => None,
@@ -368,7 +383,7 @@ impl RestClient {
             name: "server_time",
             method: HttpMethod::Get,
             path,
-            query: QueryWriter::for_url(&self.inner.base_url, path, 0),
+            query: QueryWriter::new(),
             signed: false,
             needs_api_key: false,
             recv_window: None,
@@ -394,7 +409,7 @@ impl RestClient {
     /// Validates and encodes the request's own parameters.
     fn call<E: RestEndpoint>(&self, request: &E) -> Result<Call<'static>> {
         // Room for the parameters of most requests plus what `finish` adds to signed ones.
-        let mut query = QueryWriter::for_url(&self.inner.base_url, E::PATH, 64 + SIGNED_SUFFIX_ROOM);
+        let mut query = QueryWriter::with_capacity(64 + SIGNED_SUFFIX_ROOM);
         request.write_params(&mut query);
         if E::SECURITY.needs_api_key() && self.inner.credentials.is_none() {
             return Err(Error::Config(format!(
@@ -483,8 +498,8 @@ impl RestClient {
         let governor = &self.inner.governor;
         let reservation = governor.reserve(call.name, call.weight, self.inner.rate_policy).await?;
         // Time-stamped after any wait for budget, so the wait cannot cause a -1021.
-        let mut url = call.query.clone_with_room(SIGNED_SUFFIX_ROOM);
-        self.finish(call, &mut url, self.inner.clock.now_ms());
+        let mut query = call.query.clone_with_room(SIGNED_SUFFIX_ROOM);
+        self.finish(call, &mut query, self.inner.clock.now_ms());
         tracing::debug!(
             endpoint = call.name,
             method = call.method.as_str(),
@@ -493,7 +508,7 @@ impl RestClient {
             "sending"
         );
         let sent_ms = local_ms();
-        let result = self.send(call, url.into_url()).await;
+        let result = self.send(call, self.url(call.path, query.as_str())).await;
         let received_ms = local_ms();
         drop(reservation);
         let (status, retry_after, body) = match result {
@@ -514,11 +529,24 @@ impl RestClient {
         }
     }
 
+    /// The base URL with the endpoint's `path` and `query` (already percent-encoded, so the
+    /// URL keeps its bytes and the signature stays valid).
+    fn url(&self, path: &str, query: &str) -> reqwest::Url {
+        let mut url = self.inner.base_url.clone();
+        if self.inner.base_path.is_empty() {
+            url.set_path(path);
+        } else {
+            url.set_path(&format!("{}{path}", self.inner.base_path));
+        }
+        url.set_query(Some(query).filter(|q| !q.is_empty()));
+        url
+    }
+
     /// Sends and reads the whole answer; reconciles usage headers on every answer.
     async fn send(
         &self,
         call: &Call<'_>,
-        url: String,
+        url: reqwest::Url,
     ) -> std::result::Result<(u16, Option<Duration>, String), reqwest::Error> {
         let method = match call.method {
             HttpMethod::Get => reqwest::Method::GET,
@@ -526,11 +554,11 @@ impl RestClient {
             HttpMethod::Put => reqwest::Method::PUT,
             HttpMethod::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self.inner.http.request(method, url);
+        let mut request = reqwest::Request::new(method, url);
         if let Some(key) = self.inner.api_key_header.as_ref().filter(|_| call.needs_api_key) {
-            builder = builder.header(API_KEY_HEADER, key.clone());
+            request.headers_mut().insert(API_KEY_HEADER, key.clone());
         }
-        let response = builder.send().await?;
+        let response = self.inner.http.execute(request).await?;
         let status = response.status().as_u16();
         let headers = response.headers();
         self.inner.governor.observe_header_map(headers);
@@ -629,6 +657,42 @@ pub(crate) fn decode<E: Endpoint>(status: u16, body: &str) -> Result<E::Response
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static PRODUCT: Product = Product {
+        name: "test",
+        title: "Test",
+        rest_url: None,
+        rest_testnet_url: None,
+        ws_api_url: None,
+        ws_api_testnet_url: None,
+        time_path: None,
+        rate_limits: &[],
+    };
+
+    fn client(base: &str) -> Result<RestClient> {
+        ClientBuilder::new(&PRODUCT).base_url(base).build()
+    }
+
+    #[test]
+    fn urls_keep_the_base_path_and_the_encoded_query_bytes() {
+        let query = "symbol=BTC%20USDT&timestamp=1&signature=ab%2Bc";
+        let plain = client("http://127.0.0.1:9/").unwrap();
+        assert_eq!(plain.url("/fapi/v1/order", query).as_str(), format!("http://127.0.0.1:9/fapi/v1/order?{query}"));
+        assert_eq!(plain.url("/fapi/v1/time", "").as_str(), "http://127.0.0.1:9/fapi/v1/time");
+        let proxied = client("https://proxy.example/binance/").unwrap();
+        assert_eq!(proxied.base_url(), "https://proxy.example/binance");
+        assert_eq!(
+            proxied.url("/fapi/v1/order", query).as_str(),
+            format!("https://proxy.example/binance/fapi/v1/order?{query}")
+        );
+    }
+
+    #[test]
+    fn invalid_base_urls_and_ones_with_a_query_or_fragment_are_refused() {
+        for base in ["http://127.0.0.1:9/?x=1", "http://127.0.0.1:9/#top", "http://[::1"] {
+            assert!(matches!(client(base), Err(Error::Config(_))), "{base}");
+        }
+    }
 
     #[test]
     fn body_text_keeps_utf8_and_replaces_invalid_bytes_like_reqwest_text() {

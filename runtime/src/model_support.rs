@@ -1,14 +1,16 @@
 //! The generic half of `#[model]`'s `Serialize` / `Deserialize` impls.
 //!
-//! `#[model]` writes, per struct, one map visitor with one `Option` slot and one match arm per
-//! field, plus one `serialize_field` per field. Everything else lives here once, so each model
-//! costs the compiler little: finding a key's field (borrowing the key, no allocation), the
-//! duplicate and missing field rules (the same errors as serde's derive), skipping unknown
-//! fields, and the lenient decimal codecs of [`crate::decimal`].
+//! `#[model]` writes, per struct, one call to [`deserialize`] and one to [`serialize`], naming
+//! the struct's fields as one tuple type ([`Slots`], [`SerFields`]). Everything else lives here
+//! once, so each model costs the compiler little: the visitor and its key loop, finding a key's
+//! field (borrowing the key, no allocation), the duplicate and missing field rules (the same
+//! errors as serde's derive), skipping unknown fields, and the lenient decimal codecs of
+//! [`crate::decimal`].
 
 use crate::decimal;
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
@@ -89,31 +91,212 @@ pub trait Codec<'de>: DeserializeSeed<'de> {
     fn missing<E: de::Error>(self, name: &'static str) -> Result<Self::Value, E>;
 }
 
-/// Decodes a value into its slot; a second value for the same field is serde's
-/// "duplicate field" error.
-pub fn fill<'de, A: MapAccess<'de>, C: Codec<'de>>(
-    slot: &mut Option<C::Value>,
-    map: &mut A,
-    codec: C,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value_seed(codec)?);
-    Ok(())
+/// A model's fields as one type: a codec ([`Plain`], [`Dec`], ...) for one field, or a tuple
+/// of these (nested for models with many fields) for several. `#[model]` names this type, and
+/// [`deserialize`] does the rest: the key loop, the duplicate and missing field rules, and
+/// skipping unknown keys live here once instead of in every model's expansion.
+pub trait Slots<'de> {
+    /// The decoded fields (a value, or a tuple shaped like `Self`).
+    type Out;
+    /// The fields decoded so far (`Option`s shaped like `Self`).
+    type State: Default;
+    /// How many fields.
+    const LEN: usize;
+    /// Decodes the value of field `index` (< `LEN`) into `state`; `name` is its wire name.
+    fn fill<A: MapAccess<'de>>(
+        state: &mut Self::State,
+        index: usize,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error>;
+    /// The fields after the last key: decoded values, or what absent fields are.
+    fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E>;
 }
 
-/// The field's value after the last key: the decoded one, or what an absent field is.
-pub fn finish<'de, C: Codec<'de>, E: de::Error>(
-    slot: Option<C::Value>,
-    codec: C,
-    name: &'static str,
-) -> Result<C::Value, E> {
-    match slot {
-        Some(value) => Ok(value),
-        None => codec.missing(name),
+/// One field: a second value for it is serde's "duplicate field" error.
+impl<'de, C: Codec<'de> + Default> Slots<'de> for C {
+    type Out = C::Value;
+    type State = Option<C::Value>;
+    const LEN: usize = 1;
+    fn fill<A: MapAccess<'de>>(
+        state: &mut Self::State,
+        _index: usize,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error> {
+        if state.is_some() {
+            return Err(de::Error::duplicate_field(name));
+        }
+        *state = Some(map.next_value_seed(C::default())?);
+        Ok(())
     }
+    fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<C::Value, E> {
+        match state {
+            Some(value) => Ok(value),
+            None => C::default().missing(first(names)),
+        }
+    }
+}
+
+fn first(names: &'static [&'static str]) -> &'static str {
+    names.first().copied().unwrap_or("")
+}
+
+/// Tuples of slots, each element a codec or a nested tuple.
+macro_rules! tuple_slots {
+    ($($T:ident $i:tt),*) => {
+        impl<'de, $($T: Slots<'de>),*> Slots<'de> for ($($T,)*) {
+            type Out = ($($T::Out,)*);
+            type State = ($($T::State,)*);
+            const LEN: usize = 0 $(+ $T::LEN)*;
+            #[allow(unused_assignments, unused_variables, unused_mut)]
+            fn fill<A: MapAccess<'de>>(
+                state: &mut Self::State,
+                index: usize,
+                map: &mut A,
+                name: &'static str,
+            ) -> Result<(), A::Error> {
+                let mut start = 0;
+                $(
+                    if index < start + $T::LEN {
+                        return $T::fill(&mut state.$i, index - start, map, name);
+                    }
+                    start += $T::LEN;
+                )*
+                Ok(())
+            }
+            #[allow(unused_assignments, unused_variables, unused_mut, clippy::unused_unit)]
+            fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E> {
+                let mut start = 0;
+                Ok(($({
+                    let value = $T::finish(state.$i, names.get(start..).unwrap_or_default())?;
+                    start += $T::LEN;
+                    value
+                },)*))
+            }
+        }
+    };
+}
+
+tuple_slots!();
+tuple_slots!(T0 0);
+tuple_slots!(T0 0, T1 1);
+tuple_slots!(T0 0, T1 1, T2 2);
+tuple_slots!(T0 0, T1 1, T2 2, T3 3);
+tuple_slots!(T0 0, T1 1, T2 2, T3 3, T4 4);
+tuple_slots!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
+tuple_slots!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
+tuple_slots!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
+
+/// How many elements a tuple of [`Slots`] or [`SerFields`] has at most; `#[model]` nests
+/// tuples for models with more fields.
+pub const MAX_TUPLE: usize = 8;
+
+/// Decodes a struct whose fields are `S`, named `fields` on the wire (in `S`'s order):
+/// serde's `deserialize_struct` with one visitor for every model.
+pub fn deserialize<'de, D: Deserializer<'de>, S: Slots<'de>>(
+    d: D,
+    name: &'static str,
+    expecting: &'static str,
+    fields: &'static [&'static str],
+) -> Result<S::Out, D::Error> {
+    d.deserialize_struct(name, fields, StructVisitor::<S> { expecting, fields, slots: PhantomData })
+}
+
+struct StructVisitor<S> {
+    expecting: &'static str,
+    fields: &'static [&'static str],
+    slots: PhantomData<S>,
+}
+
+impl<'de, S: Slots<'de>> Visitor<'de> for StructVisitor<S> {
+    type Value = S::Out;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Out, A::Error> {
+        let mut state = S::State::default();
+        let mut keys = Keys::new(self.fields);
+        while let Some(index) = keys.next_key(&mut map)? {
+            if index < S::LEN {
+                let name = self.fields.get(index).copied().unwrap_or_default();
+                S::fill(&mut state, index, &mut map, name)?;
+            } else {
+                skip(&mut map)?;
+            }
+        }
+        S::finish(state, self.fields)
+    }
+}
+
+/// A model's fields for encoding: [`Field`] or [`DecimalText`] for one field, or a tuple of
+/// these (nested like the model's [`Slots`]).
+pub trait SerFields {
+    /// How many fields.
+    const LEN: usize;
+    /// Writes every field; `names` starts at this group's first field.
+    fn write<S: SerializeStruct>(&self, out: &mut S, names: &'static [&'static str]) -> Result<(), S::Error>;
+}
+
+/// A field encoded by its type's own `Serialize`.
+pub struct Field<'a, T: ?Sized>(pub &'a T);
+
+impl<T: Serialize + ?Sized> SerFields for Field<'_, T> {
+    const LEN: usize = 1;
+    fn write<S: SerializeStruct>(&self, out: &mut S, names: &'static [&'static str]) -> Result<(), S::Error> {
+        out.serialize_field(first(names), self.0)
+    }
+}
+
+impl<T: ?Sized> SerFields for DecimalText<'_, T>
+where
+    Self: Serialize,
+{
+    const LEN: usize = 1;
+    fn write<S: SerializeStruct>(&self, out: &mut S, names: &'static [&'static str]) -> Result<(), S::Error> {
+        out.serialize_field(first(names), self)
+    }
+}
+
+macro_rules! tuple_ser_fields {
+    ($($T:ident $i:tt),*) => {
+        impl<$($T: SerFields),*> SerFields for ($($T,)*) {
+            const LEN: usize = 0 $(+ $T::LEN)*;
+            #[allow(unused_assignments, unused_variables, unused_mut)]
+            fn write<S: SerializeStruct>(&self, out: &mut S, names: &'static [&'static str]) -> Result<(), S::Error> {
+                let mut start = 0;
+                $(
+                    self.$i.write(out, names.get(start..).unwrap_or_default())?;
+                    start += $T::LEN;
+                )*
+                Ok(())
+            }
+        }
+    };
+}
+
+tuple_ser_fields!();
+tuple_ser_fields!(T0 0);
+tuple_ser_fields!(T0 0, T1 1);
+tuple_ser_fields!(T0 0, T1 1, T2 2);
+tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3);
+tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3, T4 4);
+tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
+tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
+tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
+
+/// Encodes a struct whose fields are `values`, named `fields` on the wire.
+pub fn serialize<S: Serializer, F: SerFields>(
+    s: S,
+    name: &'static str,
+    fields: &'static [&'static str],
+    values: &F,
+) -> Result<S::Ok, S::Error> {
+    let mut out = s.serialize_struct(name, F::LEN)?;
+    values.write(&mut out, fields)?;
+    out.end()
 }
 
 /// A field decoded by its type's own `Deserialize`.
@@ -268,53 +451,27 @@ mod tests {
 
     const FIELDS: &[&str] = &["asset", "uniMMR", "locked", "fills", "bands", "canTrade"];
 
+    /// What `#[model]` writes: one call each way, the fields as a tuple type.
     impl<'de> Deserialize<'de> for Lean {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Lean;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("struct Lean")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lean, A::Error> {
-                    let (mut f0, mut f1, mut f2, mut f3, mut f4, mut f5) = (None, None, None, None, None, None);
-                    let mut keys = Keys::new(FIELDS);
-                    while let Some(i) = keys.next_key(&mut map)? {
-                        match i {
-                            0 => fill(&mut f0, &mut map, Plain::new(), "asset")?,
-                            1 => fill(&mut f1, &mut map, Dec, "uniMMR")?,
-                            2 => fill(&mut f2, &mut map, OptDec, "locked")?,
-                            3 => fill(&mut f3, &mut map, VecDec, "fills")?,
-                            4 => fill(&mut f4, &mut map, OptVecDec, "bands")?,
-                            5 => fill(&mut f5, &mut map, Plain::new(), "canTrade")?,
-                            _ => skip(&mut map)?,
-                        }
-                    }
-                    Ok(Lean {
-                        asset: finish(f0, Plain::new(), "asset")?,
-                        uni_mmr: finish(f1, Dec, "uniMMR")?,
-                        locked: finish(f2, OptDec, "locked")?,
-                        fills: finish(f3, VecDec, "fills")?,
-                        bands: finish(f4, OptVecDec, "bands")?,
-                        can_trade: finish(f5, Plain::new(), "canTrade")?,
-                    })
-                }
-            }
-            d.deserialize_struct("Lean", FIELDS, V)
+            type Fields = (Plain<String>, Dec, OptDec, VecDec, OptVecDec, Plain<Option<bool>>);
+            let (asset, uni_mmr, locked, fills, bands, can_trade) =
+                deserialize::<D, Fields>(d, "Lean", "struct Lean", FIELDS)?;
+            Ok(Lean { asset, uni_mmr, locked, fills, bands, can_trade })
         }
     }
 
     impl Serialize for Lean {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeStruct;
-            let mut st = s.serialize_struct("Lean", FIELDS.len())?;
-            st.serialize_field("asset", &self.asset)?;
-            st.serialize_field("uniMMR", &DecimalText(&self.uni_mmr))?;
-            st.serialize_field("locked", &DecimalText(&self.locked))?;
-            st.serialize_field("fills", &DecimalText(&self.fills))?;
-            st.serialize_field("bands", &DecimalText(&self.bands))?;
-            st.serialize_field("canTrade", &self.can_trade)?;
-            st.end()
+            let values = (
+                Field(&self.asset),
+                DecimalText(&self.uni_mmr),
+                DecimalText(&self.locked),
+                DecimalText(&self.fills),
+                DecimalText(&self.bands),
+                Field(&self.can_trade),
+            );
+            serialize(s, "Lean", FIELDS, &values)
         }
     }
 
@@ -380,5 +537,49 @@ mod tests {
         assert_eq!(seed(5).index("canTrade"), 5);
         assert_eq!(seed(6).index("locked"), 2);
         assert_eq!(seed(3).index("nope"), FIELDS.len());
+    }
+
+    /// Ten fields nested as `#[model]` nests them (groups of at most `MAX_TUPLE`): indices,
+    /// names and order survive the nesting.
+    #[derive(Debug, PartialEq)]
+    struct Wide([u8; 10]);
+
+    const WIDE: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+
+    impl<'de> Deserialize<'de> for Wide {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            type P = Plain<u8>;
+            type Fields = ((P, P, P, P, P, P, P, P), (P, P));
+            let ((a, b, c, e, f, g, h, i), (j, k)) = deserialize::<D, Fields>(d, "Wide", "struct Wide", WIDE)?;
+            Ok(Wide([a, b, c, e, f, g, h, i, j, k]))
+        }
+    }
+
+    impl Serialize for Wide {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let v = &self.0;
+            let values = (
+                (Field(&v[0]), Field(&v[1]), Field(&v[2]), Field(&v[3])),
+                (Field(&v[4]), Field(&v[5]), Field(&v[6]), Field(&v[7])),
+                (Field(&v[8]), Field(&v[9])),
+            );
+            serialize(s, "Wide", WIDE, &values)
+        }
+    }
+
+    #[test]
+    fn nested_field_groups_keep_every_index_and_name() {
+        let json = r#"{"j":9,"i":8,"h":7,"g":6,"f":5,"e":4,"d":3,"c":2,"b":1,"a":0,"z":1}"#;
+        let wide: Wide = serde_json::from_str(json).unwrap();
+        assert_eq!(wide, Wide([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+        assert_eq!(
+            serde_json::to_string(&wide).unwrap(),
+            r#"{"a":0,"b":1,"c":2,"d":3,"e":4,"f":5,"g":6,"h":7,"i":8,"j":9}"#
+        );
+        let err = |json: &str| serde_json::from_str::<Wide>(json).unwrap_err().to_string();
+        assert!(err(r#"{"a":0,"b":1,"c":2,"d":3,"e":4,"f":5,"g":6,"h":7,"i":8}"#).starts_with("missing field `j`"));
+        assert!(err(r#"{"a":0,"b":1,"c":2,"d":3,"e":4,"f":5,"g":6,"h":7,"i":8,"j":9,"i":8}"#)
+            .starts_with("duplicate field `i`"));
+        assert!(err(r#"{"a":0,"a":0}"#).starts_with("duplicate field `a`"));
     }
 }

@@ -92,10 +92,7 @@ impl<T: ToParam> ToParam for Option<T> {
 /// Builds a percent-encoded query string: `a=1&b=x%20y`.
 #[derive(Debug, Default, Clone)]
 pub struct QueryWriter {
-    /// An optional URL prefix (`https://host/path?`), then the query.
     buf: String,
-    /// Where the query starts in `buf`.
-    start: usize,
 }
 
 impl QueryWriter {
@@ -105,56 +102,27 @@ impl QueryWriter {
     }
     /// A query with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Self {
-        QueryWriter { buf: String::with_capacity(capacity), start: 0 }
-    }
-    /// A query written after `base` + `path` + `?` in the same buffer, so that the full URL is
-    /// built in one allocation, with room for `capacity` bytes of query.
-    pub(crate) fn for_url(base: &str, path: &str, capacity: usize) -> Self {
-        let mut buf = String::with_capacity(base.len() + path.len() + 1 + capacity);
-        buf.push_str(base);
-        buf.push_str(path);
-        buf.push('?');
-        QueryWriter { start: buf.len(), buf }
+        QueryWriter { buf: String::with_capacity(capacity) }
     }
     /// A copy with room for `extra` more bytes (one allocation).
     pub(crate) fn clone_with_room(&self, extra: usize) -> Self {
         let mut buf = String::with_capacity(self.buf.len() + extra);
         buf.push_str(&self.buf);
-        QueryWriter { buf, start: self.start }
+        QueryWriter { buf }
     }
     fn key(&mut self, name: &str) {
-        if self.buf.len() > self.start {
+        if !self.buf.is_empty() {
             self.buf.push('&');
         }
         push_encoded(&mut self.buf, name);
         self.buf.push('=');
     }
-    /// The query so far (without the URL prefix the client writes before it).
+    /// The query so far.
     pub fn as_str(&self) -> &str {
-        self.buf.get(self.start..).unwrap_or_default()
+        &self.buf
     }
     /// The finished query.
-    pub fn into_string(mut self) -> String {
-        if self.start == 0 {
-            self.buf
-        } else {
-            self.buf.split_off(self.start)
-        }
-    }
-    /// The URL prefix without its `?`, and the query, as two strings (one new allocation).
-    pub(crate) fn into_url_and_query(mut self) -> (String, String) {
-        let query = self.buf.split_off(self.start);
-        if self.start > 0 {
-            self.buf.pop(); // The `?` of `for_url`.
-        }
-        (self.buf, query)
-    }
-    /// The full URL: the prefix of [`for_url`](Self::for_url) and the query, without a `?`
-    /// when the query is empty.
-    pub(crate) fn into_url(mut self) -> String {
-        if self.start > 0 && self.buf.len() == self.start {
-            self.buf.pop();
-        }
+    pub fn into_string(self) -> String {
         self.buf
     }
     /// Parameter `name` with `bytes` as lower-case hex digits (which need no escaping).
@@ -267,23 +235,13 @@ mod tests {
     }
 
     #[test]
-    fn a_url_prefix_is_not_part_of_the_query() {
-        let mut q = QueryWriter::for_url("http://127.0.0.1:9", "/fapi/v3/account", 16);
-        assert_eq!(q.as_str(), "");
-        assert_eq!(q.clone().into_url(), "http://127.0.0.1:9/fapi/v3/account");
+    fn a_copy_with_room_continues_the_query() {
+        let mut q = QueryWriter::with_capacity(4);
         q.uint("recvWindow", 5000);
-        q.str("symbol", "BTC USDT");
-        assert_eq!(q.as_str(), "recvWindow=5000&symbol=BTC%20USDT");
-        assert_eq!(
-            q.clone_with_room(8).into_url(),
-            "http://127.0.0.1:9/fapi/v3/account?recvWindow=5000&symbol=BTC%20USDT"
-        );
-        assert_eq!(q.clone().into_string(), "recvWindow=5000&symbol=BTC%20USDT");
-        let (url, query) = q.into_url_and_query();
-        assert_eq!(
-            (url.as_str(), query.as_str()),
-            ("http://127.0.0.1:9/fapi/v3/account", "recvWindow=5000&symbol=BTC%20USDT")
-        );
+        let mut copy = q.clone_with_room(32);
+        copy.str("symbol", "BTC USDT");
+        assert_eq!(copy.as_str(), "recvWindow=5000&symbol=BTC%20USDT");
+        assert_eq!(q.into_string(), "recvWindow=5000");
     }
 
     #[test]
