@@ -1,7 +1,8 @@
 //! Decoding `GET /fapi/v3/account` into the generated models (lossless `Decimal`s, lenient
 //! codec, enum with a catch-all) against a hand-written serde struct of the same shape whose
 //! decimals and enums are plain `String`s (issue #7; target: generated ≤ 0.9× the baseline on
-//! the large account).
+//! the large account). Each timed iteration decodes with both, alternating which goes first; the
+//! bench prints the ratio of their totals over every pair.
 //!
 //! Run: `cargo bench -p binance-client --bench decode -- --warm-up-time 1 --measurement-time 3`
 
@@ -9,7 +10,9 @@ mod support;
 
 use binance_client::usds_futures::AccountInformationV3;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::cell::Cell;
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 /// The baseline: the same JSON shape, every decimal and enum kept as the string on the wire.
 mod baseline {
@@ -71,6 +74,42 @@ mod baseline {
     }
 }
 
+/// Time spent by each side over every measured iteration, for the ratio printed at the end.
+#[derive(Default)]
+struct Totals {
+    generated: Cell<Duration>,
+    baseline: Cell<Duration>,
+}
+
+/// Times `iters` pairs of decodes, alternating which side goes first, and returns each side's
+/// total. Both sides run in the same loop, so the machine's noise (a shared 2-core VM whose speed
+/// drifts by tens of percent between runs seconds apart) hits both alike.
+fn pairs(body: &str, iters: u64, totals: &Totals) -> (Duration, Duration) {
+    let (mut generated, mut baseline) = (Duration::ZERO, Duration::ZERO);
+    let mut generated_once = || {
+        let start = Instant::now();
+        black_box(serde_json::from_str::<AccountInformationV3>(black_box(body)).expect("decodes"));
+        start.elapsed()
+    };
+    let mut baseline_once = || {
+        let start = Instant::now();
+        black_box(serde_json::from_str::<baseline::Account>(black_box(body)).expect("decodes"));
+        start.elapsed()
+    };
+    for i in 0..iters {
+        if i % 2 == 0 {
+            generated += generated_once();
+            baseline += baseline_once();
+        } else {
+            baseline += baseline_once();
+            generated += generated_once();
+        }
+    }
+    totals.generated.set(totals.generated.get() + generated);
+    totals.baseline.set(totals.baseline.get() + baseline);
+    (generated, baseline)
+}
+
 fn benches(c: &mut Criterion) {
     let bodies = [
         ("small_2_assets_1_position", support::small_account()),
@@ -83,12 +122,20 @@ fn benches(c: &mut Criterion) {
         let plain: baseline::Account = serde_json::from_str(body).expect("baseline decodes");
         assert_eq!((generated.assets.len(), generated.positions.len()), (plain.assets.len(), plain.positions.len()));
         group.throughput(Throughput::Bytes(body.len() as u64));
-        group.bench_with_input(BenchmarkId::new("generated_models", name), body, |b, body| {
-            b.iter(|| serde_json::from_str::<AccountInformationV3>(black_box(body)).expect("decodes"))
+        let totals = Totals::default();
+        group.bench_function(BenchmarkId::new("generated_models", name), |b| {
+            b.iter_custom(|iters| pairs(body, iters, &totals).0)
         });
-        group.bench_with_input(BenchmarkId::new("baseline_string_fields", name), body, |b, body| {
-            b.iter(|| serde_json::from_str::<baseline::Account>(black_box(body)).expect("decodes"))
+        group.bench_function(BenchmarkId::new("baseline_string_fields", name), |b| {
+            b.iter_custom(|iters| pairs(body, iters, &totals).1)
         });
+        let (generated, baseline) = (totals.generated.get(), totals.baseline.get());
+        println!(
+            "{name}: generated / baseline over every interleaved pair = {:.3}x ({:?} / {:?})",
+            generated.as_secs_f64() / baseline.as_secs_f64(),
+            generated,
+            baseline
+        );
     }
     group.finish();
 }

@@ -100,7 +100,10 @@ impl Totals {
     /// median client time, which ignores the stalls a shared machine adds to either side).
     fn report(&self, name: &str) {
         let pairs = self.pairs.borrow();
-        let count = pairs.len().max(1);
+        if pairs.is_empty() {
+            return; // Filtered out on the command line.
+        }
+        let count = pairs.len();
         let micros = |d: Duration| d.as_secs_f64() * 1e6;
         let (bare, client): (Duration, Duration) =
             pairs.iter().fold(Default::default(), |(b, c), p| (b + p.0, c + p.1));
