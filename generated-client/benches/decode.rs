@@ -86,12 +86,12 @@ struct Totals {
 /// drifts by tens of percent between runs seconds apart) hits both alike.
 fn pairs(body: &str, iters: u64, totals: &Totals) -> (Duration, Duration) {
     let (mut generated, mut baseline) = (Duration::ZERO, Duration::ZERO);
-    let mut generated_once = || {
+    let generated_once = || {
         let start = Instant::now();
         black_box(serde_json::from_str::<AccountInformationV3>(black_box(body)).expect("decodes"));
         start.elapsed()
     };
-    let mut baseline_once = || {
+    let baseline_once = || {
         let start = Instant::now();
         black_box(serde_json::from_str::<baseline::Account>(black_box(body)).expect("decodes"));
         start.elapsed()
