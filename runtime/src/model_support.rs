@@ -142,6 +142,22 @@ fn first(names: &'static [&'static str]) -> &'static str {
     names.first().copied().unwrap_or("")
 }
 
+/// Invokes `$m` once per tuple arity the model impls use, 0 to [`MAX_TUPLE`], as
+/// `$m!(T0 0, T1 1, ...)`.
+macro_rules! for_each_tuple_arity {
+    ($m:ident) => {
+        $m!();
+        $m!(T0 0);
+        $m!(T0 0, T1 1);
+        $m!(T0 0, T1 1, T2 2);
+        $m!(T0 0, T1 1, T2 2, T3 3);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
+    };
+}
+
 /// Tuples of slots, each element a codec or a nested tuple.
 macro_rules! tuple_slots {
     ($($T:ident $i:tt),*) => {
@@ -178,15 +194,7 @@ macro_rules! tuple_slots {
     };
 }
 
-tuple_slots!();
-tuple_slots!(T0 0);
-tuple_slots!(T0 0, T1 1);
-tuple_slots!(T0 0, T1 1, T2 2);
-tuple_slots!(T0 0, T1 1, T2 2, T3 3);
-tuple_slots!(T0 0, T1 1, T2 2, T3 3, T4 4);
-tuple_slots!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
-tuple_slots!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
-tuple_slots!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
+for_each_tuple_arity!(tuple_slots);
 
 /// How many elements a tuple of [`Slots`] or [`SerFields`] has at most; `#[model]` nests
 /// tuples for models with more fields.
@@ -277,15 +285,7 @@ macro_rules! tuple_ser_fields {
     };
 }
 
-tuple_ser_fields!();
-tuple_ser_fields!(T0 0);
-tuple_ser_fields!(T0 0, T1 1);
-tuple_ser_fields!(T0 0, T1 1, T2 2);
-tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3);
-tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3, T4 4);
-tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
-tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
-tuple_ser_fields!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
+for_each_tuple_arity!(tuple_ser_fields);
 
 /// Encodes a struct whose fields are `values`, named `fields` on the wire.
 pub fn serialize<S: Serializer, F: SerFields>(
