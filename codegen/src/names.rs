@@ -39,38 +39,12 @@ pub(crate) fn variant_name(wire: &str) -> String {
 
 /// `account_information_v3` → `AccountInformationV3`.
 pub(crate) fn type_name(name: &str) -> String {
-    let name = identifier_chars(name);
-    let camel = match snake_words(&name) {
-        Some(words) => words.map(capitalized).collect(),
-        None => name.to_upper_camel_case(),
-    };
-    usable(camel, "T")
+    usable(identifier_chars(name).to_upper_camel_case(), "T")
 }
 
 /// `account_information_v3` → `account_information_v3` (with keyword handling).
 pub(crate) fn method_name(name: &str) -> String {
-    let name = identifier_chars(name);
-    let snake = match snake_words(&name) {
-        Some(words) => words.collect::<Vec<_>>().join("_"),
-        None => name.to_snake_case(),
-    };
-    usable(snake, "n")
-}
-
-/// The words heck finds in `name` when it has only lower-case ASCII letters, digits and `_`
-/// (every well-formed endpoint name): its `_`-separated parts. Endpoint names are all
-/// different, and heck formats character by character, which an unoptimised build script
-/// pays for on every endpoint.
-fn snake_words(name: &str) -> Option<impl Iterator<Item = &str>> {
-    let plain = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    plain.then(|| name.split('_').filter(|w| !w.is_empty()))
-}
-
-/// `v3` → `V3`, for an ASCII word.
-fn capitalized(word: &str) -> String {
-    let mut out = word.to_string();
-    out[..1].make_ascii_uppercase();
-    out
+    usable(identifier_chars(name).to_snake_case(), "n")
 }
 
 /// What serde's `rename_all = "camelCase"` makes of a Rust field name; a field whose Binance

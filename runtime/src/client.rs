@@ -561,7 +561,9 @@ impl RestClient {
         let response = self.inner.http.execute(request).await?;
         let status = response.status().as_u16();
         let headers = response.headers();
-        self.inner.governor.observe_header_map(headers);
+        self.inner
+            .governor
+            .observe_headers(headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))));
         let retry_after = headers
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())

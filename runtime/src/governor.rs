@@ -298,18 +298,6 @@ impl Governor {
         }
     }
 
-    /// [`observe_headers`](Self::observe_headers) for a response's header map: only the values of
-    /// usage headers are read.
-    pub(crate) fn observe_header_map(&self, headers: &reqwest::header::HeaderMap) {
-        for (name, value) in headers {
-            if let Some((kind, interval, num)) = parse_usage_header(name.as_str()) {
-                if let Some(used) = value.to_str().ok().and_then(|v| v.trim().parse::<u32>().ok()) {
-                    self.observe_used(kind, interval, num, used);
-                }
-            }
-        }
-    }
-
     /// Reconciles with the `rateLimits` array of a WebSocket API response (weights are shared
     /// with REST per IP): every `REQUEST_WEIGHT` entry is treated like a usage header.
     pub fn observe_ws_usage(&self, usage: &[crate::ws::RateLimitUsage]) {

@@ -10,17 +10,6 @@ use std::fmt::Write as _;
 /// signature over the bytes as sent, so the same bytes are signed and sent.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// Appends `text` percent-encoded with [`QUERY_VALUE`]. Names, numbers, symbols and hex
-/// signatures need no escaping, so they are checked in one pass and copied whole.
-fn push_encoded(buf: &mut String, text: &str) {
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
-    if text.bytes().all(unreserved) {
-        buf.push_str(text);
-    } else {
-        buf.extend(utf8_percent_encode(text, QUERY_VALUE));
-    }
-}
-
 /// A sink for typed parameters.
 pub trait ParamWriter {
     /// A text parameter (also enums, by their wire value).
@@ -114,7 +103,7 @@ impl QueryWriter {
         if !self.buf.is_empty() {
             self.buf.push('&');
         }
-        push_encoded(&mut self.buf, name);
+        self.buf.extend(utf8_percent_encode(name, QUERY_VALUE));
         self.buf.push('=');
     }
     /// The query so far.
@@ -150,7 +139,7 @@ impl QueryWriter {
 impl ParamWriter for QueryWriter {
     fn str(&mut self, name: &str, value: &str) {
         self.key(name);
-        push_encoded(&mut self.buf, value);
+        self.buf.extend(utf8_percent_encode(value, QUERY_VALUE));
     }
     fn int(&mut self, name: &str, value: i64) {
         self.key(name);
