@@ -21,6 +21,22 @@ pub struct SpecFile {
     /// Enums by PascalCase name, in spec order.
     #[serde(default, with = "ordered")]
     pub enums: Vec<(String, Enum)>,
+    /// The product's documented API error codes, from its error-code page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorCode>,
+}
+
+/// One documented API error code, e.g. `-1121 BAD_SYMBOL`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// The numeric code Binance sends in `code`, e.g. `-1121`.
+    pub code: i64,
+    /// Binance's upper-case name, e.g. `BAD_SYMBOL`.
+    pub name: String,
+    /// The documented message(s), e.g. `Invalid symbol.`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
 }
 
 /// A Binance product (one API host family), e.g. USDⓈ-M futures.
@@ -142,18 +158,39 @@ pub struct Weight {
     pub kind: String,
     /// The weight when no rule applies.
     pub value: i64,
-    /// Rules checked in order; the first whose parameter is present gives the weight.
+    /// Rules checked in order; the first that matches gives the weight.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<WeightRule>,
+    /// What the request counts against the account's ORDERS limits (e.g. 1 per 10 s window
+    /// and 1 per minute window), besides its weight.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<OrderCount>,
 }
 
-/// "Weight is `value` when parameter `if_present` is sent."
+/// "The request counts `value` against the ORDERS limit of this window."
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderCount {
+    /// `SECOND`, `MINUTE`, `HOUR` or `DAY`; with `interval_num`, names one of the product's
+    /// declared `ORDERS` rate limits.
+    pub interval: String,
+    /// How many intervals make the window, e.g. `10` for the 10-second limit.
+    pub interval_num: u32,
+    /// How much one request counts.
+    pub value: u32,
+}
+
+/// "Weight is `value` when parameter `if_present` is sent (and, with `at_most`, its value is at
+/// most `at_most`)." `limit` tables are written as one rule per row, in ascending order.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeightRule {
     /// Binance name of the parameter.
     pub if_present: String,
-    /// Weight when it is present.
+    /// The rule matches only when the parameter's (integer) value is at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<u64>,
+    /// Weight when the rule matches.
     pub value: i64,
 }
 
@@ -163,9 +200,14 @@ pub struct WeightRule {
 pub struct Param {
     /// Binance's name, e.g. `recvWindow`.
     pub name: String,
-    /// `LONG`, `INT`, `STRING`, `DECIMAL`, `BOOLEAN` or `ENUM`.
+    /// `LONG`, `INT`, `STRING`, `DECIMAL`, `BOOLEAN` or `ENUM`, or the name of a model for a
+    /// parameter whose value is a JSON object (e.g. one order of `batchOrders`).
     #[serde(rename = "type")]
     pub ty: String,
+    /// The value is a JSON array of `type` (`LIST<LONG>`, `LIST<JSON>` on the page), sent as
+    /// its JSON text.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub list: bool,
     /// Mandatory on the doc page.
     #[serde(default)]
     pub required: bool,
@@ -195,7 +237,11 @@ pub struct Model {
     /// What the object is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
-    /// Fields in documented order.
+    /// The JSON value is an array read by position (an order-book level, a kline), not an
+    /// object; `fields` name the positions in order.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub tuple: bool,
+    /// Fields in documented order; empty for a response that is `{}`.
     pub fields: Vec<Field>,
 }
 

@@ -5,8 +5,6 @@ use crate::ast::SpecFile;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use std::path::{Path, PathBuf};
 
-mod halves;
-
 /// A spec file as read from disk: its path, its text (for locating lines) and its AST.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
@@ -18,15 +16,9 @@ pub struct LoadedSpec {
     pub ast: SpecFile,
 }
 
-/// Parses spec YAML `source`, reporting problems against `path`. A large file is parsed as two
-/// halves in parallel when its layout allows (see `load/halves.rs`); the result is the same.
+/// Parses spec YAML `source`, reporting problems against `path`.
 pub fn parse(path: &Path, source: &str) -> Result<LoadedSpec, Diagnostics> {
-    let split = if halves::worth_splitting(source) { halves::parse(source) } else { None };
-    let parsed = match split {
-        Some(ast) => Ok(ast),
-        None => serde_yaml::from_str::<SpecFile>(source),
-    };
-    match parsed {
+    match serde_yaml::from_str::<SpecFile>(source) {
         Ok(ast) => Ok(LoadedSpec { path: path.to_path_buf(), source: source.to_string(), ast }),
         Err(err) => Err(yaml_error(path, &err).into()),
     }

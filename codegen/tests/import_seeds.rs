@@ -60,7 +60,13 @@ fn seed_pages_reproduce_the_current_spec() {
 }
 
 fn empty_like(spec: &SpecFile) -> SpecFile {
-    SpecFile { product: spec.product.clone(), endpoints: Vec::new(), models: Vec::new(), enums: Vec::new() }
+    SpecFile {
+        product: spec.product.clone(),
+        endpoints: Vec::new(),
+        models: Vec::new(),
+        enums: Vec::new(),
+        errors: Vec::new(),
+    }
 }
 
 fn import_all_into_empty() -> Vec<SpecFile> {

@@ -77,7 +77,7 @@ fn reserve_now(governor: &Governor, weight: Weight) -> Reservation {
 /// reservations, like a client using about half its budget.
 fn governor(c: &mut Criterion) {
     const PER_GOVERNOR: u64 = 400;
-    let weight = Weight { kind: WeightKind::Ip, value: 5 };
+    let weight = Weight { kind: WeightKind::Ip, value: 5, orders: &[] };
     let mut group = c.benchmark_group("governor");
     group.bench_function("reserve_and_release_weight_5", |b| {
         b.iter_custom(|iters| {

@@ -387,7 +387,7 @@ impl RestClient {
             signed: false,
             needs_api_key: false,
             recv_window: None,
-            weight: Weight { kind: WeightKind::Ip, value: 1 },
+            weight: Weight { kind: WeightKind::Ip, value: 1, orders: &[] },
         };
         let ok = self.run_attempts(&call).await?;
         #[derive(serde::Deserialize)]

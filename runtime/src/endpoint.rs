@@ -70,6 +70,32 @@ pub struct Weight {
     pub kind: WeightKind,
     /// How much.
     pub value: u32,
+    /// What it counts against the account's ORDERS limits; empty for requests that place,
+    /// modify or cancel no order.
+    pub orders: &'static [OrderCount],
+}
+
+impl Weight {
+    /// `value` against the IP budget, no order count.
+    pub const fn ip(value: u32) -> Weight {
+        Weight { kind: WeightKind::Ip, value, orders: &[] }
+    }
+    /// `value` against the UID budget, no order count.
+    pub const fn uid(value: u32) -> Weight {
+        Weight { kind: WeightKind::Uid, value, orders: &[] }
+    }
+}
+
+/// "One request counts `value` against the ORDERS limit whose window is `interval_num`
+/// `interval`s" (e.g. 1 per 10 seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrderCount {
+    /// The window's unit.
+    pub interval: crate::product::Interval,
+    /// Units per window.
+    pub interval_num: u32,
+    /// How much one request counts.
+    pub value: u32,
 }
 
 /// What every request type knows about itself. Implemented by `#[derive(Endpoint)]`.

@@ -460,7 +460,7 @@ mod tests {
     }
 
     fn ip(value: u32) -> Weight {
-        Weight { kind: WeightKind::Ip, value }
+        Weight::ip(value)
     }
 
     fn used(g: &Governor) -> u32 {
@@ -489,7 +489,11 @@ mod tests {
         assert_eq!(usage.len(), 1);
         assert_eq!((usage[0].kind, usage[0].limit, usage[0].window), (LimitKind::Ip, 10, MINUTE));
         // A UID weight has no UID budget here: nothing is booked and nothing blocks.
-        drop(g.reserve("e", Weight { kind: WeightKind::Uid, value: 50 }, RatePolicy::FailFast).await.unwrap());
+        drop(
+            g.reserve("e", Weight { kind: WeightKind::Uid, value: 50, orders: &[] }, RatePolicy::FailFast)
+                .await
+                .unwrap(),
+        );
         assert_eq!(used(&g), 0);
     }
 

@@ -65,7 +65,7 @@ pub mod ws_api;
 
 pub use client::{ClientBuilder, PreparedRequest, RestClient, MAX_RECV_WINDOW_MS};
 pub use credentials::{Credentials, KeyType};
-pub use endpoint::{Endpoint, HttpMethod, RestEndpoint, Security, Weight, WeightKind, WsEndpoint};
+pub use endpoint::{Endpoint, HttpMethod, OrderCount, RestEndpoint, Security, Weight, WeightKind, WsEndpoint};
 pub use enums::WireEnum;
 pub use error::{Error, Result};
 pub use governor::{Governor, RatePolicy, UsageSnapshot};

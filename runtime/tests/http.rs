@@ -45,7 +45,7 @@ impl Endpoint for Account {
     const NAME: &'static str = "Account";
     const SECURITY: Security = Security::UserData;
     fn weight(&self) -> Weight {
-        Weight { kind: WeightKind::Ip, value: 5 }
+        Weight { kind: WeightKind::Ip, value: 5, orders: &[] }
     }
     fn recv_window(&self) -> Option<u64> {
         self.recv_window
@@ -65,7 +65,7 @@ impl Endpoint for Ping {
     const NAME: &'static str = "Ping";
     const SECURITY: Security = Security::None;
     fn weight(&self) -> Weight {
-        Weight { kind: WeightKind::Ip, value: 1 }
+        Weight { kind: WeightKind::Ip, value: 1, orders: &[] }
     }
     fn write_params<W: ParamWriter + ?Sized>(&self, _out: &mut W) {}
 }
@@ -82,7 +82,7 @@ impl Endpoint for NewOrder {
     const NAME: &'static str = "NewOrder";
     const SECURITY: Security = Security::Trade;
     fn weight(&self) -> Weight {
-        Weight { kind: WeightKind::Ip, value: 1 }
+        Weight { kind: WeightKind::Ip, value: 1, orders: &[] }
     }
     fn write_params<W: ParamWriter + ?Sized>(&self, out: &mut W) {
         out.str("symbol", "BTCUSDT");

@@ -109,7 +109,7 @@ async fn public_endpoint_defined_by_hand_goes_through_the_client() {
     let client = binance_client::usds_futures::Client::builder().base_url(&url).build().unwrap();
 
     let request = ServerTimeRequest::default();
-    assert_eq!(request.weight(), Weight { kind: WeightKind::Ip, value: 1 });
+    assert_eq!(request.weight(), Weight { kind: WeightKind::Ip, value: 1, orders: &[] });
     let time = client.execute(&request).await.unwrap();
 
     assert_eq!(time, ServerTime { server_time: 1_499_827_319_559 });
@@ -131,7 +131,7 @@ async fn signed_endpoint_defined_by_hand_is_signed_over_the_exact_query() {
         .unwrap();
 
     let request = BalanceRequest { asset: Some("USDT".into()), recv_window: None };
-    assert_eq!(request.weight(), Weight { kind: WeightKind::Ip, value: 20 });
+    assert_eq!(request.weight(), Weight { kind: WeightKind::Ip, value: 20, orders: &[] });
     let balances = client.execute(&request).await.unwrap();
 
     let seen = server.await.unwrap();

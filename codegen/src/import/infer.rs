@@ -48,7 +48,7 @@ fn model(name: &str, sightings: &[&[Member]], out: &mut Inferred) -> String {
     let name = unique(name, out);
     // Reserve the slot now so the response model comes first and nested ones follow.
     let slot = out.models.len();
-    out.models.push((name.clone(), Model { doc: None, fields: Vec::new() }));
+    out.models.push((name.clone(), Model { doc: None, tuple: false, fields: Vec::new() }));
     let mut facts: Vec<FieldFacts> = Vec::new();
     for members in sightings {
         // A field first seen in a later example goes after its predecessor in that example.

@@ -262,7 +262,7 @@ impl Merger<'_> {
         let name = self.unique_type_name(imp_name);
         self.models.push((imp_name.to_string(), name.clone()));
         let slot = self.spec.models.len();
-        self.spec.models.push((name.clone(), Model { doc: model.doc.clone(), fields: Vec::new() }));
+        self.spec.models.push((name.clone(), Model { doc: model.doc.clone(), tuple: false, fields: Vec::new() }));
         let fields: Vec<Field> = model.fields.iter().map(|f| Field { ty: self.new_type(&f.ty), ..f.clone() }).collect();
         self.spec.models[slot].1.fields = fields;
         self.change(format!("model {name} added"));

@@ -167,7 +167,7 @@ fn weight(path: &Path, s: &Section, params: &[Param], warnings: &mut Vec<String>
     let kind = if s.heading.to_ascii_uppercase().contains("UID") { "UID" } else { "IP" }.to_string();
     let text = section_text(s).replace('*', "");
     if let Ok(value) = text.trim().parse::<i64>() {
-        return Ok(Weight { kind, value, rules: Vec::new() });
+        return Ok(Weight { kind, value, rules: Vec::new(), orders: Vec::new() });
     }
     const OMITTED: &[&str] =
         &["omit", "without", "not sent", "not provided", "absent", "不带", "不传", "未提供", "没有"];
@@ -181,7 +181,7 @@ fn weight(path: &Path, s: &Section, params: &[Param], warnings: &mut Vec<String>
         let param = params.iter().find(|p| mentions(clause, &p.name)).map(|p| p.name.clone());
         match param {
             Some(p) if !OMITTED.iter().any(|o| lower.contains(o)) => {
-                rules.push(WeightRule { if_present: p, value });
+                rules.push(WeightRule { if_present: p, at_most: None, value });
             }
             _ if base.is_none() => base = Some(value),
             _ => {}
@@ -195,7 +195,7 @@ fn weight(path: &Path, s: &Section, params: &[Param], warnings: &mut Vec<String>
         }
         (None, None) => return Err(malformed(path, s, format!("no weight number found in {:?}", text.trim()))),
     };
-    Ok(Weight { kind, value, rules })
+    Ok(Weight { kind, value, rules, orders: Vec::new() })
 }
 
 /// `clause` names parameter `name` as a whole word.
@@ -233,7 +233,7 @@ fn params(s: &Section, notes: &mut Vec<String>, warnings: &mut Vec<String>) -> V
         let required = matches!(cells[2].to_uppercase().as_str(), "YES" | "是" | "TRUE" | "Y");
         let doc = cells.get(3..).map(|rest| rest.join(" | ").trim().to_string()).filter(|d| !d.is_empty());
         let ty = param_type(&name, cells[1], warnings);
-        out.push(Param { name, ty, required, enum_name: None, doc });
+        out.push(Param { name, ty, list: false, required, enum_name: None, doc });
     }
     out
 }

@@ -37,7 +37,7 @@ pub(super) fn expand(name: &Ident, c: &Contract, params: &[Param]) -> TokenStrea
             const NAME: &'static str = #name_str;
             const SECURITY: #rt::Security = #rt::Security::#security;
             fn weight(&self) -> #rt::Weight {
-                #rt::Weight { kind: #rt::WeightKind::#kind, value: #weight }
+                #rt::Weight { kind: #rt::WeightKind::#kind, value: #weight, orders: &[] }
             }
             #recv_window
             fn write_params<W: #rt::ParamWriter + ?::core::marker::Sized>(&self, out: &mut W) {

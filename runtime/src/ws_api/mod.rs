@@ -438,13 +438,13 @@ impl WsApiClient {
 
     /// Connects (booking the handshake's weight) and, with an Ed25519 key, logs on.
     async fn open(&self, endpoint: &'static str) -> Result<Connection> {
-        let handshake = Weight { kind: WeightKind::Ip, value: HANDSHAKE_WEIGHT };
+        let handshake = Weight { kind: WeightKind::Ip, value: HANDSHAKE_WEIGHT, orders: &[] };
         let _reservation = self.inner.governor.reserve("ws_api_handshake", handshake, self.inner.rate_policy).await?;
         let mut connection = Connection::open(&self.inner.url, self.inner.connect_timeout, self.inner.keepalive)
             .await
             .map_err(|reason| Error::Transport { endpoint, reason })?;
         if let (true, Some(credentials)) = (self.inner.logon, &self.inner.credentials) {
-            let weight = Weight { kind: WeightKind::Ip, value: LOGON_WEIGHT };
+            let weight = Weight { kind: WeightKind::Ip, value: LOGON_WEIGHT, orders: &[] };
             let _logon = self.inner.governor.reserve("session.logon", weight, self.inner.rate_policy).await?;
             let mut params = Params::new();
             signing::sign(&mut params, Auth::Sign(credentials), self.now_ms(), self.inner.recv_window);
