@@ -299,8 +299,8 @@ fn request_doc(e: &Endpoint) -> String {
         Transport::Ws { method } => format!("WebSocket API `{method}`"),
     };
     let mut weight = format!("{} ({})", e.weight, e.weight_kind);
-    for (field, w) in &e.weight_rules {
-        weight.push_str(&format!("; {w} when `{field}` is set"));
+    for r in &e.weight_rules {
+        weight.push_str(&format!("; {} when `{}` is set", r.value, r.binance_name));
     }
     doc.push_str(&format!(
         "\n\n* Request: {route}\n* Weight: {weight}\n* Security: `{}`\n* Docs: <{}>",
@@ -317,7 +317,7 @@ fn param_type(ty: &ParamType) -> TokenStream {
         ParamType::String => quote!(::std::string::String),
         ParamType::Decimal => quote!(::binance_runtime::Decimal),
         ParamType::Boolean => quote!(bool),
-        ParamType::Enum(name) => {
+        ParamType::Enum(name) | ParamType::Model(name) => {
             let name = ident(name);
             quote!(#name)
         }
@@ -337,9 +337,9 @@ fn request(e: &Endpoint) -> TokenStream {
     let security = &e.security;
     let kind = format_ident!("{}", e.weight_kind.to_lowercase());
     let weight = unsuffixed(e.weight);
-    let rules = e.weight_rules.iter().map(|(field, w)| {
-        let field = ident(field);
-        let w = unsuffixed(*w);
+    let rules = e.weight_rules.iter().map(|r| {
+        let field = ident(&r.rust_name);
+        let w = unsuffixed(r.value);
         quote!(, if_present(#field = #w))
     });
     let response = response_type(e);

@@ -32,6 +32,21 @@ pub struct Product {
     pub models: Vec<Model>,
     /// Enums in spec order.
     pub enums: Vec<Enum>,
+    /// Documented API error codes.
+    pub errors: Vec<ErrorCode>,
+}
+
+/// A documented API error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The numeric code, e.g. `-1121`.
+    pub code: i64,
+    /// Binance's name, e.g. `BAD_SYMBOL`.
+    pub name: String,
+    /// Rust variant name, e.g. `BadSymbol`.
+    pub variant: String,
+    /// Documented message.
+    pub msg: Option<String>,
 }
 
 /// A declared rate limit, with its words already checked.
@@ -91,8 +106,10 @@ pub struct Endpoint {
     pub weight_kind: String,
     /// Weight when no rule applies.
     pub weight: u32,
-    /// (Rust field of the parameter, weight) rules, first match wins.
-    pub weight_rules: Vec<(String, u32)>,
+    /// Parameter-dependent weights, checked in order; the first that matches wins.
+    pub weight_rules: Vec<WeightRule>,
+    /// What one request counts against the product's ORDERS limits.
+    pub orders: Vec<OrderCount>,
     /// Parameters the caller sets (timestamp and signature are the runtime's).
     pub params: Vec<Param>,
     /// Response model type name.
@@ -101,6 +118,30 @@ pub struct Endpoint {
     pub response_list: bool,
     /// Example JSON texts.
     pub examples: Vec<String>,
+}
+
+/// "The weight is `value` when parameter `param` is sent (and its value is at most `at_most`)."
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeightRule {
+    /// Binance name of the parameter.
+    pub binance_name: String,
+    /// Rust field of the parameter.
+    pub rust_name: String,
+    /// Upper bound (inclusive) on the parameter's integer value, for `limit` tables.
+    pub at_most: Option<u64>,
+    /// The weight when the rule matches.
+    pub value: u32,
+}
+
+/// What one request counts against one of the product's ORDERS limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderCount {
+    /// Runtime variant name of the window's unit (`Second`, `Minute`, `Hour`, `Day`).
+    pub interval: &'static str,
+    /// Units per window.
+    pub interval_num: u32,
+    /// How much one request counts.
+    pub value: u32,
 }
 
 /// A request parameter the caller sets.
@@ -115,6 +156,8 @@ pub struct Param {
     pub needs_rename: bool,
     /// Resolved type.
     pub ty: ParamType,
+    /// A JSON array of `ty`, sent as its JSON text.
+    pub list: bool,
     /// Mandatory.
     pub required: bool,
     /// Description.
@@ -138,6 +181,8 @@ pub enum ParamType {
     Boolean,
     /// `ENUM` → the named enum.
     Enum(String),
+    /// A model sent as a JSON object, by Rust name.
+    Model(String),
 }
 
 /// A response model.
@@ -147,7 +192,9 @@ pub struct Model {
     pub name: String,
     /// Doc.
     pub doc: Option<String>,
-    /// Fields.
+    /// Read from a JSON array by position instead of an object.
+    pub tuple: bool,
+    /// Fields (none for `{}`).
     pub fields: Vec<Field>,
 }
 

@@ -160,6 +160,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
         endpoints,
         models,
         enums,
+        errors: Vec::new(),
     })
 }
 
@@ -343,7 +344,7 @@ fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, declared: &Decla
             });
         }
     }
-    ir::Model { name: name.to_string(), doc: m.doc.clone(), fields }
+    ir::Model { name: name.to_string(), doc: m.doc.clone(), tuple: m.tuple, fields }
 }
 
 fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: &Declared<'_>) -> Option<ir::Endpoint> {
@@ -462,6 +463,7 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
             needs_rename: c.names.needs_rename(&rust_name, &p.name),
             rust_name,
             ty,
+            list: p.list,
             required: p.required,
             doc: p.doc.clone(),
         });
@@ -483,7 +485,12 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
                 let rat = |key: &str| format!("{at}.weight.rules[{i}].{key}");
                 let v = positive(c, || rat("value"), r.value);
                 match params.iter().find(|p| p.binance_name == r.if_present) {
-                    Some(p) => rules.push((p.rust_name.clone(), v)),
+                    Some(p) => rules.push(ir::WeightRule {
+                        binance_name: p.binance_name.clone(),
+                        rust_name: p.rust_name.clone(),
+                        at_most: r.at_most,
+                        value: v,
+                    }),
                     None => {
                         let help = match did_you_mean(&r.if_present, params.iter().map(|p| p.binance_name.as_str())) {
                             Some(s) => format!("did you mean `{s}`?"),
@@ -536,6 +543,7 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
         weight_kind: weight.0,
         weight: weight.1,
         weight_rules: weight.2,
+        orders: Vec::new(),
         params,
         response: e.response.clone(),
         response_list: e.response_list,

@@ -83,14 +83,6 @@ pub(crate) fn from_products(products: &[Product]) -> RouteTable {
         for endpoint in &product.endpoints {
             // The mock speaks REST only; WebSocket API methods are not served.
             let Transport::Http { method, path } = &endpoint.transport else { continue };
-            let binance_name = |rust: &str| {
-                endpoint
-                    .params
-                    .iter()
-                    .find(|p| p.rust_name == rust)
-                    .map_or(rust, |p| p.binance_name.as_str())
-                    .to_owned()
-            };
             let examples = if endpoint.examples.is_empty() {
                 vec![if endpoint.response_list { "[]" } else { "{}" }.to_owned()]
             } else {
@@ -100,7 +92,7 @@ pub(crate) fn from_products(products: &[Product]) -> RouteTable {
                 family: family_of(path),
                 kind: WeightKind::from_spec(&endpoint.weight_kind),
                 weight: endpoint.weight,
-                weight_rules: endpoint.weight_rules.iter().map(|(rust, w)| (binance_name(rust), *w)).collect(),
+                weight_rules: endpoint.weight_rules.iter().map(|r| (r.binance_name.clone(), r.value)).collect(),
                 security: Security::from_spec(&endpoint.security),
                 required: endpoint
                     .params
