@@ -152,6 +152,10 @@ fn product_static(p: &Product, spec_file: &str) -> TokenStream {
             }
         }
     });
+    let errors = p.errors.iter().map(|e| {
+        let (code, name) = (Literal::i64_unsuffixed(e.code), &e.name);
+        quote!(::binance_runtime::ApiErrorCode { code: #code, name: #name })
+    });
     quote! {
         #doc
         pub static PRODUCT: ::binance_runtime::Product = ::binance_runtime::Product {
@@ -163,6 +167,7 @@ fn product_static(p: &Product, spec_file: &str) -> TokenStream {
             ws_api_testnet_url: #ws_testnet,
             time_path: #time_path,
             rate_limits: &[ #( #limits ),* ],
+            error_codes: &[ #( #errors ),* ],
         };
     }
 }

@@ -160,7 +160,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
         endpoints,
         models,
         enums,
-        errors: Vec::new(),
+        errors: check_errors(&mut c, &ast.errors),
     })
 }
 
@@ -210,6 +210,43 @@ fn check_product(c: &mut Checker<'_>, p: &ast::Product) {
     }
 }
 
+/// Error codes: each code and each name once.
+fn check_errors(c: &mut Checker<'_>, errors: &[ast::ErrorCode]) -> Vec<ir::ErrorCode> {
+    let mut codes = HashSet::new();
+    let mut variants = HashSet::new();
+    let mut out = Vec::new();
+    for (i, e) in errors.iter().enumerate() {
+        let at = format!("errors[{i}]");
+        let variant = names::type_name(&e.name.to_lowercase());
+        if variant.is_empty() || !variant.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+            c.error(
+                &format!("{at}.name"),
+                format!("`{}` is not a usable error name", e.name),
+                Some("use Binance's upper-case name, e.g. `BAD_SYMBOL`".into()),
+            );
+            continue;
+        }
+        if !codes.insert(e.code) {
+            c.error(
+                &format!("{at}.code"),
+                format!("error code {} is listed twice", e.code),
+                Some("keep one entry per code".into()),
+            );
+            continue;
+        }
+        if !variants.insert(variant.clone()) || variant == "Other" {
+            c.error(
+                &format!("{at}.name"),
+                format!("error name `{}` is used twice", e.name),
+                Some("give each code its own name".into()),
+            );
+            continue;
+        }
+        out.push(ir::ErrorCode { code: e.code, name: e.name.clone(), variant, msg: e.msg.clone() });
+    }
+    out
+}
+
 fn rate_limit(rl: &ast::RateLimit) -> Option<ir::RateLimit> {
     Some(ir::RateLimit {
         limit_type: match rl.limit_type.as_str() {
@@ -224,13 +261,7 @@ fn rate_limit(rl: &ast::RateLimit) -> Option<ir::RateLimit> {
             "ACCOUNT" => "Account",
             _ => return None,
         },
-        interval: match rl.interval.as_str() {
-            "SECOND" => "Second",
-            "MINUTE" => "Minute",
-            "HOUR" => "Hour",
-            "DAY" => "Day",
-            _ => return None,
-        },
+        interval: interval_variant(&rl.interval)?,
         interval_num: rl.interval_num,
         limit: rl.limit,
     })
@@ -471,6 +502,7 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
 
     // Weight.
     let mut weight = (String::new(), 0, Vec::new());
+    let mut orders = Vec::new();
     match &e.weight {
         None => c.error(
             &at,
@@ -479,11 +511,11 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
         ),
         Some(w) => {
             c.one_of(|| format!("{at}.weight.kind"), "weight kind", &w.kind, WEIGHT_KINDS);
-            let value = positive(c, || format!("{at}.weight.value"), w.value);
+            let value = weight_value(c, || format!("{at}.weight.value"), w.value);
             let mut rules = Vec::new();
             for (i, r) in w.rules.iter().enumerate() {
                 let rat = |key: &str| format!("{at}.weight.rules[{i}].{key}");
-                let v = positive(c, || rat("value"), r.value);
+                let v = weight_value(c, || rat("value"), r.value);
                 match params.iter().find(|p| p.binance_name == r.if_present) {
                     Some(p) => rules.push(ir::WeightRule {
                         binance_name: p.binance_name.clone(),
@@ -504,6 +536,7 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
                     }
                 }
             }
+            orders = order_counts(c, &at, w);
             weight = (w.kind.clone(), value, rules);
         }
     }
@@ -543,7 +576,7 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
         weight_kind: weight.0,
         weight: weight.1,
         weight_rules: weight.2,
-        orders: Vec::new(),
+        orders,
         params,
         response: e.response.clone(),
         response_list: e.response_list,
@@ -551,16 +584,63 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
     })
 }
 
-fn positive(c: &mut Checker<'_>, path: impl FnOnce() -> String, value: i64) -> u32 {
+/// A weight: a whole number, 0 included (order endpoints that cost no IP weight).
+fn weight_value(c: &mut Checker<'_>, path: impl FnOnce() -> String, value: i64) -> u32 {
     match u32::try_from(value) {
-        Ok(v) if v > 0 => v,
-        _ => {
+        Ok(v) => v,
+        Err(_) => {
             c.error(
                 &path(),
-                format!("weight `{value}` is not a positive integer"),
-                Some("Binance weights are whole numbers of at least 1".into()),
+                format!("weight `{value}` is not a whole number of at least 0"),
+                Some("Binance weights are whole numbers; 0 means the request costs no weight".into()),
             );
             0
         }
     }
+}
+
+/// The endpoint's ORDERS counts; each must name one of the product's declared ORDERS limits.
+fn order_counts(c: &mut Checker<'_>, at: &str, w: &ast::Weight) -> Vec<ir::OrderCount> {
+    let declared: Vec<(&str, u32)> = c
+        .spec
+        .ast
+        .product
+        .rate_limits
+        .iter()
+        .filter(|rl| rl.limit_type == "ORDERS")
+        .map(|rl| (rl.interval.as_str(), rl.interval_num))
+        .collect();
+    let mut out = Vec::new();
+    for (i, o) in w.orders.iter().enumerate() {
+        let oat = format!("{at}.weight.orders[{i}]");
+        let Some(interval) = interval_variant(&o.interval) else {
+            c.one_of(|| format!("{oat}.interval"), "interval", &o.interval, &["SECOND", "MINUTE", "HOUR", "DAY"]);
+            continue;
+        };
+        if !declared.contains(&(o.interval.as_str(), o.interval_num)) {
+            let known: Vec<String> = declared.iter().map(|(i, n)| format!("{n} {i}")).collect();
+            c.error(
+                &oat,
+                format!("no ORDERS rate limit of {} {} is declared for this product", o.interval_num, o.interval),
+                Some(if known.is_empty() {
+                    "declare it under `product.rate_limits` with `type: ORDERS`".into()
+                } else {
+                    format!("declared ORDERS windows: {}", known.join(", "))
+                }),
+            );
+            continue;
+        }
+        out.push(ir::OrderCount { interval, interval_num: o.interval_num, value: o.value });
+    }
+    out
+}
+
+fn interval_variant(interval: &str) -> Option<&'static str> {
+    Some(match interval {
+        "SECOND" => "Second",
+        "MINUTE" => "Minute",
+        "HOUR" => "Hour",
+        "DAY" => "Day",
+        _ => return None,
+    })
 }

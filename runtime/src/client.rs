@@ -669,6 +669,7 @@ mod tests {
         ws_api_testnet_url: None,
         time_path: None,
         rate_limits: &[],
+        error_codes: &[],
     };
 
     fn client(base: &str) -> Result<RestClient> {

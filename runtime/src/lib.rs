@@ -27,7 +27,7 @@
 //! use std::time::Duration;
 //! # static PRODUCT: Product = Product { name: "p", title: "P", rest_url: Some("https://fapi.binance.com"),
 //! #   rest_testnet_url: None, ws_api_url: None, ws_api_testnet_url: None, time_path: Some("/fapi/v1/time"),
-//! #   rate_limits: &[] };
+//! #   rate_limits: &[], error_codes: &[] };
 //! # let pem = "";
 //! let client = ClientBuilder::new(&PRODUCT)
 //!     .credentials(Credentials::ed25519_pem("api-key", pem)?) // or ::hmac, or ::rsa_pem (feature `rsa`)
@@ -70,7 +70,7 @@ pub use enums::WireEnum;
 pub use error::{Error, Result};
 pub use governor::{Governor, RatePolicy, UsageSnapshot};
 pub use params::{ParamWriter, ToParam};
-pub use product::{Interval, LimitKind, Product, RateLimit, RateLimitType};
+pub use product::{ApiErrorCode, Interval, LimitKind, Product, RateLimit, RateLimitType};
 pub use retry::RetryPolicy;
 #[cfg(feature = "ws")]
 pub use ws_api::{WsApiBuilder, WsApiClient, WsReply};

@@ -19,6 +19,18 @@ pub struct Product {
     pub time_path: Option<&'static str>,
     /// Default rate limits (the live ones come from exchangeInfo).
     pub rate_limits: &'static [RateLimit],
+    /// The product's documented API error codes, so that an [`Error::Api`](crate::Error::Api)
+    /// can say which one it is.
+    pub error_codes: &'static [ApiErrorCode],
+}
+
+/// A documented API error code, e.g. `-1121 BAD_SYMBOL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApiErrorCode {
+    /// The numeric code Binance sends in `code`.
+    pub code: i64,
+    /// Binance's name for it.
+    pub name: &'static str,
 }
 
 /// One declared rate limit.

@@ -28,6 +28,7 @@ static PRODUCT: Product = Product {
     ws_api_testnet_url: None,
     time_path: Some("/fapi/v1/time"),
     rate_limits: &LIMITS,
+    error_codes: &[],
 };
 
 const KEY: &str = "test-api-key";

@@ -481,6 +481,7 @@ mod tests {
             ws_api_testnet_url: None,
             time_path: None,
             rate_limits: &[],
+            error_codes: &[],
         };
         assert!(matches!(WsApiBuilder::new(&P).build(), Err(Error::Config(m)) if m.contains("no WebSocket API URL")));
         assert!(matches!(WsApiBuilder::new(&P).url("http://x").build(), Err(Error::Config(m)) if m.contains("wss://")));
