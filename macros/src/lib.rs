@@ -45,15 +45,19 @@ use proc_macro::TokenStream;
 /// * `http = "GET /fapi/v1/time"` (GET, POST, PUT, DELETE) or `ws = "account.status"`;
 /// * `security = "USER_DATA"`: `NONE`, `MARKET_DATA`, `USER_STREAM`, `USER_DATA` or `TRADE`
 ///   (the last two are signed: the client adds `recvWindow`, `timestamp` and `signature`);
-/// * `weight(ip = 5)` or `weight(uid = 5)`, optionally followed by rules
-///   `if_present(field = N)`: the weight is `N` when that `Option` field is set; the first
-///   matching rule wins, in order;
+/// * `weight(ip = 5)` or `weight(uid = 5)` (0 allowed), optionally followed by rules
+///   `if_present(field = N)`: the weight is `N` when that `Option` field is set;
+///   `if_present(limit = N, at_most = M)`: `N` when the integer field is set and at most `M`
+///   (one row of a `limit` table); the first matching rule wins, in order; and
+///   `orders(second10 = 1, minute1 = 1)`: what one request counts against the account's ORDERS
+///   limits, per window (unit `second`, `minute`, `hour` or `day` followed by the count);
 /// * `response = Type`: what the body decodes into.
 ///
 /// Every named field is a parameter, sent under its name in lowerCamelCase or under
 /// `#[endpoint(rename = "binanceName")]`. `Option` fields are optional and skipped when
 /// `None`; other fields are required. A field's type must implement `ToParam` (strings,
-/// integers, `bool`, `Decimal`, `WireEnum` types, and `Option`s of them). A `recvWindow`
+/// integers, `bool`, `Decimal`, `WireEnum` types, `Vec`s of these sent as JSON text, and
+/// `Option`s of them). A `recvWindow`
 /// field overrides the client's default; `timestamp` and `signature` fields are rejected
 /// because the client adds them.
 #[proc_macro_derive(Endpoint, attributes(endpoint))]
@@ -62,8 +66,9 @@ pub fn derive_endpoint(input: TokenStream) -> TokenStream {
     endpoint::derive(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
-/// Implements `binance_runtime::WireEnum`, `Serialize`, `Deserialize`, `Display`, `From<&str>`
-/// and `ToParam` for an enum of unit variants plus one catch-all `Other(String)` variant.
+/// Implements `binance_runtime::WireEnum`, `Serialize`, `Deserialize`, `Display`, `From<&str>`,
+/// `FromStr` (infallible), `ToParam` and `JsonParam` (as an element of a list parameter), plus an
+/// inherent `as_str()`, for an enum of unit variants plus one catch-all `Other(String)` variant.
 ///
 /// Variant attribute `#[wire("VALUE")]` sets the wire value (default: the variant name in
 /// SCREAMING_SNAKE_CASE). Unknown values decode into the catch-all and encode back unchanged.

@@ -140,6 +140,25 @@ fn expand(name: &Ident, known: &[WireVariant], other: &Ident) -> TokenStream {
                 f.write_str(#rt::WireEnum::as_wire(self))
             }
         }
+        impl #name {
+            /// The value as Binance sends it: the documented wire value, or the unknown value
+            /// exactly as received.
+            pub fn as_str(&self) -> &str {
+                #rt::WireEnum::as_wire(self)
+            }
+        }
+        impl ::core::str::FromStr for #name {
+            type Err = ::core::convert::Infallible;
+            /// Never fails: an undocumented value becomes the catch-all variant.
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(#rt::WireEnum::from_wire(value))
+            }
+        }
+        impl #rt::params::JsonParam for #name {
+            fn write_json(&self, out: &mut ::std::string::String) {
+                #rt::params::JsonParam::write_json(#rt::WireEnum::as_wire(self), out)
+            }
+        }
         impl ::core::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 #rt::WireEnum::from_wire(value)

@@ -78,6 +78,125 @@ impl<T: ToParam> ToParam for Option<T> {
     }
 }
 
+/// A value that can be an element of a parameter sent as JSON text (`LIST<LONG>`,
+/// `LIST<STRING>`, a list of order objects): `orderIdList=[1,2]`,
+/// `origClientOrderIdList=["a","b"]`. Decimals are written as JSON strings, never through
+/// `f64`, so no digit is lost. `#[derive(WireEnum)]` implements it for enums; the generator
+/// implements it for models used as parameters.
+pub trait JsonParam {
+    /// Appends `self` as one JSON value to `out`.
+    fn write_json(&self, out: &mut String);
+}
+
+/// Appends `value` as a JSON string, escaped.
+fn push_json_str(out: &mut String, value: &str) {
+    // Serializing a `str` into JSON cannot fail; the fallback only keeps this panic-free.
+    out.push_str(&serde_json::to_string(value).unwrap_or_else(|_| String::from("\"\"")));
+}
+
+impl JsonParam for str {
+    fn write_json(&self, out: &mut String) {
+        push_json_str(out, self);
+    }
+}
+impl JsonParam for String {
+    fn write_json(&self, out: &mut String) {
+        push_json_str(out, self);
+    }
+}
+impl JsonParam for Decimal {
+    fn write_json(&self, out: &mut String) {
+        let _ = write!(out, "\"{self}\"");
+    }
+}
+impl JsonParam for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+macro_rules! int_json {
+    ($($t:ty),*) => {$(
+        impl JsonParam for $t {
+            fn write_json(&self, out: &mut String) {
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+int_json!(i64, i32, i16, u64, u32, u16);
+
+impl<T: JsonParam + ?Sized> JsonParam for &T {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out);
+    }
+}
+impl<T: JsonParam> JsonParam for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
+impl<T: JsonParam> JsonParam for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out);
+    }
+}
+
+/// A list parameter is sent as its JSON text: `orderIdList=[1,2]`.
+impl<T: JsonParam> ToParam for Vec<T> {
+    fn write_param<W: ParamWriter + ?Sized>(&self, name: &str, out: &mut W) {
+        write_json_param(self.as_slice(), name, out);
+    }
+}
+
+/// Writes `value` as parameter `name` whose value is its JSON text (a list, or one object such
+/// as an order of `batchOrders`).
+pub fn write_json_param<T: JsonParam + ?Sized, W: ParamWriter + ?Sized>(value: &T, name: &str, out: &mut W) {
+    let mut text = String::new();
+    value.write_json(&mut text);
+    out.str(name, &text);
+}
+
+/// Appends a serde-serializable value (a generated model) as JSON. Models write their decimals
+/// as strings, so nothing goes through `f64`.
+pub fn write_serialized_json<T: serde::Serialize + ?Sized>(value: &T, out: &mut String) {
+    match serde_json::to_string(value) {
+        Ok(text) => out.push_str(&text),
+        // Only a failing `Serialize` impl gets here; generated models have none. `null` keeps the
+        // text valid JSON, and Binance rejects the request with its own error.
+        Err(_) => out.push_str("null"),
+    }
+}
+
+/// "Is this integer parameter set and at most `bound`?": how `limit`-keyed weight tables
+/// (`#[endpoint(weight(ip = 20, if_present(limit = 2, at_most = 50)))]`) read a parameter.
+/// `None` and negative values are never at most a bound.
+pub trait AtMost {
+    /// True when the value is set and `<= bound`.
+    fn is_at_most(&self, bound: u64) -> bool;
+}
+macro_rules! at_most_int {
+    ($($t:ty),*) => {$(
+        impl AtMost for $t {
+            fn is_at_most(&self, bound: u64) -> bool {
+                u64::try_from(*self).is_ok_and(|v| v <= bound)
+            }
+        }
+    )*};
+}
+at_most_int!(i64, i32, i16, u64, u32, u16);
+impl<T: AtMost> AtMost for Option<T> {
+    fn is_at_most(&self, bound: u64) -> bool {
+        self.as_ref().is_some_and(|v| v.is_at_most(bound))
+    }
+}
+
 /// Builds a percent-encoded query string: `a=1&b=x%20y`.
 #[derive(Debug, Default, Clone)]
 pub struct QueryWriter {
@@ -231,6 +350,31 @@ mod tests {
         copy.str("symbol", "BTC USDT");
         assert_eq!(copy.as_str(), "recvWindow=5000&symbol=BTC%20USDT");
         assert_eq!(q.into_string(), "recvWindow=5000");
+    }
+
+    #[test]
+    fn at_most_reads_set_integers_only() {
+        assert!(Some(100i32).is_at_most(100));
+        assert!(!Some(101i32).is_at_most(100));
+        assert!(!None::<i32>.is_at_most(100));
+        assert!(!(-1i64).is_at_most(100), "a negative limit is not within a table row");
+        assert!(5u64.is_at_most(5));
+    }
+
+    #[test]
+    fn lists_are_sent_as_json_text() {
+        let mut q = QueryWriter::new();
+        vec![1i64, 2].write_param("orderIdList", &mut q);
+        vec!["a".to_string(), "b\"c".to_string()].write_param("origClientOrderIdList", &mut q);
+        vec![Decimal::from_str("0.10").unwrap()].write_param("prices", &mut q);
+        Vec::<i64>::new().write_param("empty", &mut q);
+        assert_eq!(
+            q.as_str(),
+            "orderIdList=%5B1%2C2%5D&origClientOrderIdList=%5B%22a%22%2C%22b%5C%22c%22%5D&prices=%5B%220.10%22%5D&empty=%5B%5D"
+        );
+        let mut p = JsonParams::default();
+        vec![1i64, 2].write_param("orderIdList", &mut p);
+        assert_eq!(p.map["orderIdList"], "[1,2]");
     }
 
     #[test]

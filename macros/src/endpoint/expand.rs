@@ -16,6 +16,10 @@ pub(super) fn expand(name: &Ident, c: &Contract, params: &[Param]) -> TokenStrea
     let response = &c.response;
     let kind = &c.weight.kind;
     let weight = weight_expr(c, params);
+    let orders = c.weight.orders.iter().map(|o| {
+        let (interval, num, value) = (&o.interval, o.interval_num, o.value);
+        quote!(#rt::OrderCount { interval: #rt::Interval::#interval, interval_num: #num, value: #value })
+    });
     let recv_window = params.iter().find(|p| p.wire == "recvWindow").map(recv_window);
     let writes = params.iter().filter(|p| p.wire != "recvWindow").map(|p| write_param(&rt, p));
     let transport = match &c.route {
@@ -37,7 +41,7 @@ pub(super) fn expand(name: &Ident, c: &Contract, params: &[Param]) -> TokenStrea
             const NAME: &'static str = #name_str;
             const SECURITY: #rt::Security = #rt::Security::#security;
             fn weight(&self) -> #rt::Weight {
-                #rt::Weight { kind: #rt::WeightKind::#kind, value: #weight, orders: &[] }
+                #rt::Weight { kind: #rt::WeightKind::#kind, value: #weight, orders: &[ #( #orders ),* ] }
             }
             #recv_window
             fn write_params<W: #rt::ParamWriter + ?::core::marker::Sized>(&self, out: &mut W) {
@@ -62,13 +66,19 @@ fn write_param(rt: &TokenStream, p: &Param) -> TokenStream {
     quote_spanned! {last=> #open #ty as #rt::ToParam>::write_param(&self.#field, #wire, out); }
 }
 
-/// `if self.symbol.is_some() { 1 } else { 40 }`: rules in order, the first set field wins.
+/// `if self.symbol.is_some() { 1 } else { 40 }`: rules in order, the first that matches wins.
+/// A rule with `at_most` (a row of a `limit` table) matches when the field is set and its value
+/// is at most the bound.
 fn weight_expr(c: &Contract, params: &[Param]) -> TokenStream {
     let base = c.weight.value;
     c.weight.rules.iter().rev().fold(quote!(#base), |otherwise, rule| {
         let (field, value) = (&rule.field, rule.value);
-        match params.iter().find(|p| p.ident == *field) {
-            Some(p) if p.optional => quote!(if self.#field.is_some() { #value } else { #otherwise }),
+        match (params.iter().find(|p| p.ident == *field), rule.at_most) {
+            (Some(p), Some(bound)) => {
+                let check = quote_spanned!(p.ty.span()=> ::binance_runtime::params::AtMost::is_at_most(&self.#field, #bound));
+                quote!(if #check { #value } else { #otherwise })
+            }
+            (Some(p), None) if p.optional => quote!(if self.#field.is_some() { #value } else { #otherwise }),
             // A required field is always sent, so its rule always applies.
             _ => quote!(#value),
         }

@@ -14,9 +14,18 @@ enum Route {
     Ws { method: String },
 }
 
-/// `if_present(field = value)`.
+/// `if_present(field = value)`, or with `at_most = bound` one row of a `limit` table.
 struct Rule {
     field: Ident,
+    value: u32,
+    at_most: Option<u64>,
+}
+
+/// `second10 = 1` in `orders(...)`: the runtime `Interval` variant, the window's length in
+/// units, and what one request counts.
+struct OrderCountAttr {
+    interval: Ident,
+    interval_num: u32,
     value: u32,
 }
 
@@ -24,6 +33,7 @@ struct WeightAttr {
     kind: Ident,
     value: u32,
     rules: Vec<Rule>,
+    orders: Vec<OrderCountAttr>,
 }
 
 /// What the struct's `#[endpoint(...)]` attributes said. A key whose value was invalid is
@@ -135,7 +145,8 @@ fn validate(input: &DeriveInput, a: EndpointAttrs, params: &[Param], errors: &mu
 
 fn check_rules(rules: &[Rule], params: &[Param], errors: &mut Errors) {
     for (i, rule) in rules.iter().enumerate() {
-        if rules.iter().take(i).any(|r| r.field == rule.field) {
+        if rules.iter().take(i).any(|r| r.field == rule.field && r.at_most.is_none()) {
+            // An earlier rule without a bound always matches when the field is set.
             errors.push(Error::new_spanned(&rule.field, format!("a second rule for `{}`; keep one", rule.field)));
         } else if !params.iter().any(|p| p.ident == rule.field) {
             let hint = match params.iter().find(|p| rule.field == p.wire) {
@@ -235,6 +246,36 @@ mod tests {
         assert!(out.contains("WeightKind :: Uid"), "{out}");
         assert!(out.contains("if self . a . is_some () { 1u32 } else { 2u32 }"), "{out}");
         assert!(!out.contains("3u32") && !out.contains("40u32"), "rules after an always-true rule are dead: {out}");
+    }
+
+    #[test]
+    fn limit_tables_and_order_counts_expand() {
+        let out = derive_str(
+            r#"#[endpoint(http = "POST /p", security = "TRADE",
+                 weight(ip = 0, if_present(limit = 2, at_most = 50), if_present(limit = 5, at_most = 100),
+                        orders(second10 = 1, minute1 = 1)), response = ())]
+               struct R { limit: Option<u16> }"#,
+        )
+        .unwrap();
+        assert!(out.contains("is_at_most (& self . limit , 50u64) { 2u32 } else { if"), "{out}");
+        assert!(out.contains("is_at_most (& self . limit , 100u64) { 5u32 } else { 0u32 }"), "{out}");
+        assert!(out.contains("Interval :: Second , interval_num : 10u32 , value : 1u32"), "{out}");
+        assert!(out.contains("Interval :: Minute , interval_num : 1u32 , value : 1u32"), "{out}");
+        for bad in [
+            "orders()",
+            "orders(second = 1)",
+            "orders(week1 = 1)",
+            "orders(second10 = 1, second10 = 2)",
+            "orders(second10 = -1)",
+            "if_present(limit = 1, at_most = x)",
+            "if_present(limit = 1, other = 2)",
+            "if_present(limit = 1, at_most = 2, at_most = 3)",
+        ] {
+            let src = format!(
+                r#"#[endpoint(http = "GET /p", security = "NONE", weight(ip = 1, {bad}), response = ())] struct R {{ limit: Option<u16> }}"#
+            );
+            assert!(derive_str(&src).is_err(), "accepted: {bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! attribute; value errors (unknown security, bad weight, bad route) are collected so one
 //! build reports all of them.
 
-use super::{EndpointAttrs, Route, Rule, WeightAttr};
+use super::{EndpointAttrs, OrderCountAttr, Route, Rule, WeightAttr};
 use crate::errors::Errors;
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
@@ -160,10 +160,12 @@ fn security(lit: &LitStr) -> Result<Ident> {
     }
 }
 
-/// `weight(ip = N)` / `weight(uid = N)`, then `if_present(field = N)` rules in order.
+/// `weight(ip = N)` / `weight(uid = N)`, then `if_present(field = N)` rules in order (with
+/// `at_most = M` for a row of a `limit` table) and `orders(second10 = 1, minute1 = 1)`.
 fn weight(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Result<WeightAttr> {
     let mut base: Option<(Ident, u32)> = None;
     let mut rules = Vec::new();
+    let mut orders: Option<Vec<OrderCountAttr>> = None;
     meta.parse_nested_meta(|w| {
         let key = key_of(&w);
         match key.as_str() {
@@ -173,57 +175,116 @@ fn weight(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> Result<WeightAttr>
                     e.combine(Error::new(kind.span(), "first given here"));
                     return Err(e);
                 }
-                let value = errors.ok(positive(&w)).unwrap_or(1);
+                let value = errors.ok(whole(&w)).unwrap_or(1);
                 let kind = if key == "ip" { "Ip" } else { "Uid" };
                 base = Some((Ident::new(kind, key_span(&w.path)), value));
                 Ok(())
             }
             "if_present" => if_present(&w, &mut rules, errors),
+            "orders" => {
+                once(&w, orders.is_some())?;
+                orders = Some(order_counts(&w, errors)?);
+                Ok(())
+            }
             _ => Err(w.error(format!(
-                "unknown weight kind `{key}`; expected `ip = N`, `uid = N` or `if_present(field = N)`"
+                "unknown weight kind `{key}`; expected `ip = N`, `uid = N`, `if_present(field = N)` or \
+                 `orders(second10 = N, minute1 = N)`"
             ))),
         }
     })?;
     match base {
-        Some((kind, value)) => Ok(WeightAttr { kind, value, rules }),
+        Some((kind, value)) => Ok(WeightAttr { kind, value, rules, orders: orders.unwrap_or_default() }),
         None => Err(meta.error("the weight needs its kind and value: `weight(ip = N)` or `weight(uid = N)`")),
     }
 }
 
+/// `if_present(field = N)` or `if_present(field = N, at_most = M)`.
 fn if_present(w: &ParseNestedMeta<'_>, rules: &mut Vec<Rule>, errors: &mut Errors) -> Result<()> {
     if !w.input.peek(syn::token::Paren) {
         return Err(w.error("expected a rule such as `if_present(symbol = 1)`"));
     }
-    let before = rules.len();
+    let mut rule: Option<Rule> = None;
     w.parse_nested_meta(|r| {
-        let Some(field) = r.path.get_ident().cloned() else {
+        let Some(key) = r.path.get_ident().cloned() else {
             return Err(r.error("expected a field name, as in `if_present(symbol = 1)`"));
         };
+        if let Some(rule) = rule.as_mut() {
+            if key != "at_most" {
+                return Err(Error::new_spanned(
+                    &key,
+                    "a rule names one field; write `if_present(field = N)` or `if_present(limit = N, at_most = M)`",
+                ));
+            }
+            if rule.at_most.is_some() {
+                return Err(r.error("duplicate `at_most` key; give it once"));
+            }
+            let expr: Expr = r.value()?.parse()?;
+            rule.at_most = Some(int_lit::<u64>(&expr, "`at_most` must be a whole number such as `100`")?);
+            return Ok(());
+        }
         if !r.input.peek(Token![=]) {
             return Err(Error::new_spanned(
-                &field,
-                format!("the rule needs the weight that applies when `{field}` is set: `if_present({field} = N)`"),
+                &key,
+                format!("the rule needs the weight that applies when `{key}` is set: `if_present({key} = N)`"),
             ));
         }
-        let value = errors.ok(positive(&r)).unwrap_or(1);
-        rules.push(Rule { field, value });
+        let value = errors.ok(whole(&r)).unwrap_or(1);
+        rule = Some(Rule { field: key, value, at_most: None });
         Ok(())
     })?;
-    if rules.len() == before {
-        return Err(w.error("empty rule; write `if_present(field = N)`"));
+    match rule {
+        Some(rule) => {
+            rules.push(rule);
+            Ok(())
+        }
+        None => Err(w.error("empty rule; write `if_present(field = N)`")),
     }
-    Ok(())
 }
 
-/// `= N` with N a positive integer that fits in `u32`.
-fn positive(meta: &ParseNestedMeta<'_>) -> Result<u32> {
+/// `orders(second10 = 1, minute1 = 1)`: the window as unit and count, the count per request.
+fn order_counts(w: &ParseNestedMeta<'_>, errors: &mut Errors) -> Result<Vec<OrderCountAttr>> {
+    const UNITS: &[(&str, &str)] = &[("second", "Second"), ("minute", "Minute"), ("hour", "Hour"), ("day", "Day")];
+    let mut out: Vec<OrderCountAttr> = Vec::new();
+    w.parse_nested_meta(|o| {
+        let key = key_of(&o);
+        let window = UNITS.iter().find_map(|(unit, variant)| {
+            let num = key.strip_prefix(unit)?.parse::<u32>().ok().filter(|n| *n > 0)?;
+            Some((*variant, num))
+        });
+        let Some((unit, interval_num)) = window else {
+            return Err(o.error(format!(
+                "unknown order-count window `{key}`; write the unit and count, e.g. `second10 = 1` or `minute1 = 1`"
+            )));
+        };
+        if out.iter().any(|c| c.interval == unit && c.interval_num == interval_num) {
+            return Err(o.error(format!("duplicate window `{key}`; give it once")));
+        }
+        let expr: Expr = o.value()?.parse()?;
+        let value = errors.ok(int_lit::<u32>(&expr, "an order count must be a whole number such as `1`")).unwrap_or(1);
+        out.push(OrderCountAttr { interval: Ident::new(unit, key_span(&o.path)), interval_num, value });
+        Ok(())
+    })?;
+    if out.is_empty() {
+        return Err(w.error("empty order counts; write `orders(second10 = 1, minute1 = 1)`"));
+    }
+    Ok(out)
+}
+
+/// `= N` with N a whole number (0 included) that fits in `u32`.
+fn whole(meta: &ParseNestedMeta<'_>) -> Result<u32> {
     let expr: Expr = meta.value()?.parse()?;
-    let parsed = match &expr {
-        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if int.suffix().is_empty() => int.base10_parse::<u32>().ok(),
-        _ => None,
-    };
-    match parsed {
-        Some(n) if n > 0 => Ok(n),
-        _ => Err(Error::new_spanned(expr, "a weight must be a positive integer such as `5`")),
+    int_lit(&expr, "a weight must be a whole number such as `5` (0 for none)")
+}
+
+/// An unsuffixed integer literal that fits `T`, or `message` at the expression.
+fn int_lit<T: std::str::FromStr>(expr: &Expr, message: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match expr {
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if int.suffix().is_empty() => {
+            int.base10_parse::<T>().map_err(|_| Error::new_spanned(expr, message))
+        }
+        _ => Err(Error::new_spanned(expr, message)),
     }
 }
