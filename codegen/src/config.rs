@@ -13,6 +13,8 @@ pub struct Config {
     rerun_if_changed: bool,
     format: bool,
     emit: emit::Options,
+    /// Product modules to generate; `None` generates every product.
+    products: Option<Vec<String>>,
 }
 
 impl Default for Config {
@@ -24,6 +26,7 @@ impl Default for Config {
             rerun_if_changed: false,
             format: true,
             emit: emit::Options::default(),
+            products: None,
         }
     }
 }
@@ -88,6 +91,27 @@ impl Config {
         self
     }
 
+    /// Generate only the products whose module name (`product.name` in the spec, e.g.
+    /// `usds_futures`) is listed; by default every product is generated. Every spec file is
+    /// still validated, so a broken spec of a product left out is still reported. A build script
+    /// maps its crate's features to this list, so a user of one product compiles only that
+    /// product's code:
+    ///
+    /// ```no_run
+    /// let enabled = ["usds_futures", "portfolio_margin", "portfolio_margin_pro"]
+    ///     .into_iter()
+    ///     .filter(|module| std::env::var_os(format!("CARGO_FEATURE_{}", module.to_uppercase())).is_some());
+    /// binance_codegen::Config::new().spec_dir("spec").products(enabled);
+    /// ```
+    pub fn products<I, S>(&mut self, modules: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.products = Some(modules.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// Every spec file this configuration names, sorted within each directory.
     pub fn files(&self) -> Result<Vec<PathBuf>, Diagnostics> {
         let mut files = self.spec_files.clone();
@@ -130,6 +154,7 @@ impl Config {
     pub fn generate(&self) -> Result<Vec<GeneratedFile>, Diagnostics> {
         self.validate()?
             .iter()
+            .filter(|p| self.products.as_ref().is_none_or(|only| only.contains(&p.module)))
             .map(|p| {
                 let source = if self.format {
                     emit::product_module(p, self.emit).map_err(|e| {

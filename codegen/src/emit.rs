@@ -8,6 +8,7 @@ use crate::ir::{Endpoint, Enum, Field, FieldType, Model, ParamType, Product, Tra
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream};
 use quote::{format_ident, quote, ToTokens, TokenStreamExt};
 use std::cell::Cell;
+use std::collections::HashSet;
 
 mod pretty;
 
@@ -102,8 +103,9 @@ enum Part<'a> {
     Product,
     Client,
     WsClient,
+    ErrorCode,
     Request(&'a Endpoint),
-    Model(&'a Model),
+    Model(&'a Model, bool),
     Enum(&'a Enum),
 }
 
@@ -114,8 +116,19 @@ fn parts(p: &Product, options: Options) -> Vec<Part<'_>> {
     if options.ws_client {
         parts.push(Part::WsClient);
     }
+    parts.push(Part::ErrorCode);
     parts.extend(p.endpoints.iter().map(Part::Request));
-    parts.extend(p.models.iter().map(Part::Model));
+    // Models sent as parameters also get the parameter impls; one pass over the parameters.
+    let as_params: HashSet<&str> = p
+        .endpoints
+        .iter()
+        .flat_map(|e| &e.params)
+        .filter_map(|param| match &param.ty {
+            ParamType::Model(m) => Some(m.as_str()),
+            _ => None,
+        })
+        .collect();
+    parts.extend(p.models.iter().map(|m| Part::Model(m, as_params.contains(m.name.as_str()))));
     parts.extend(p.enums.iter().map(Part::Enum));
     parts
 }
@@ -128,8 +141,9 @@ fn part_tokens(p: &Product, part: &Part<'_>) -> TokenStream {
         }
         Part::Client => client(p),
         Part::WsClient => ws_client(p),
+        Part::ErrorCode => error_code(p),
         Part::Request(e) => request(e),
-        Part::Model(m) => model(m),
+        Part::Model(m, as_param) => model(m, as_param),
         Part::Enum(e) => enumeration(e),
     }
 }
@@ -305,7 +319,15 @@ fn request_doc(e: &Endpoint) -> String {
     };
     let mut weight = format!("{} ({})", e.weight, e.weight_kind);
     for r in &e.weight_rules {
-        weight.push_str(&format!("; {} when `{}` is set", r.value, r.binance_name));
+        match r.at_most {
+            Some(bound) => weight.push_str(&format!("; {} when `{}` is at most {bound}", r.value, r.binance_name)),
+            None => weight.push_str(&format!("; {} when `{}` is set", r.value, r.binance_name)),
+        }
+    }
+    for o in &e.orders {
+        let unit = o.interval.to_lowercase();
+        let plural = if o.interval_num == 1 { String::new() } else { "s".to_string() };
+        weight.push_str(&format!("; counts {} against the orders per {} {unit}{plural}", o.value, o.interval_num));
     }
     doc.push_str(&format!(
         "\n\n* Request: {route}\n* Weight: {weight}\n* Security: `{}`\n* Docs: <{}>",
@@ -329,9 +351,18 @@ fn param_type(ty: &ParamType) -> TokenStream {
     }
 }
 
-fn request(e: &Endpoint) -> TokenStream {
-    let doc = doc_lines(&request_doc(e));
-    let name = ident(&e.request_type);
+/// The Rust type of a parameter's value (a `Vec` for a list parameter), without `Option`.
+fn param_value_type(p: &crate::ir::Param) -> TokenStream {
+    let ty = param_type(&p.ty);
+    if p.list {
+        quote!(::std::vec::Vec<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// `#[endpoint(http = "…", security = "…", weight(…), response = …)]`.
+fn endpoint_attr(e: &Endpoint) -> TokenStream {
     let route = match &e.transport {
         Transport::Http { method, path } => {
             let route = format!("{method} {path}");
@@ -345,19 +376,42 @@ fn request(e: &Endpoint) -> TokenStream {
     let rules = e.weight_rules.iter().map(|r| {
         let field = ident(&r.rust_name);
         let w = unsuffixed(r.value);
-        quote!(, if_present(#field = #w))
+        match r.at_most {
+            Some(bound) => {
+                let bound = Literal::u64_unsuffixed(bound);
+                quote!(, if_present(#field = #w, at_most = #bound))
+            }
+            None => quote!(, if_present(#field = #w)),
+        }
+    });
+    let orders = (!e.orders.is_empty()).then(|| {
+        let counts = e.orders.iter().map(|o| {
+            let window = format_ident!("{}{}", o.interval.to_lowercase(), o.interval_num);
+            let value = unsuffixed(o.value);
+            quote!(#window = #value)
+        });
+        quote!(, orders( #( #counts ),* ))
     });
     let response = response_type(e);
+    quote!(#[endpoint(#route, security = #security, weight(#kind = #weight #( #rules )* #orders), response = #response)])
+}
+
+fn request(e: &Endpoint) -> TokenStream {
+    let doc = doc_lines(&request_doc(e));
+    let name = ident(&e.request_type);
+    let attr = endpoint_attr(e);
     let fields = moved(e.params.iter().map(|p| {
         let default_doc = match p.ty {
             ParamType::RecvWindow => "`recvWindow`: how many milliseconds after `timestamp` the request stays valid \
                                       (at most 60000); the client's default applies when unset."
                 .to_string(),
+            _ if p.list => format!("`{}`, sent as a JSON array.", p.binance_name),
+            ParamType::Model(_) => format!("`{}`, sent as a JSON object.", p.binance_name),
             _ => format!("`{}`", p.binance_name),
         };
         let doc = doc_lines(p.doc.as_deref().unwrap_or(&default_doc));
         let field = ident(&p.rust_name);
-        let ty = param_type(&p.ty);
+        let ty = param_value_type(p);
         let ty = if p.required { ty } else { quote!(::core::option::Option<#ty>) };
         let rename = if p.needs_rename {
             let n = &p.binance_name;
@@ -368,40 +422,57 @@ fn request(e: &Endpoint) -> TokenStream {
         quote! { #doc #rename pub #field: #ty, }
     }));
     let required: Vec<_> = e.params.iter().filter(|p| p.required).collect();
-    let (default, constructor) = if required.is_empty() {
-        (quote!(Default,), quote!())
+    let default = if required.is_empty() { quote!(Default,) } else { quote!() };
+    let args = required.iter().map(|p| {
+        let f = ident(&p.rust_name);
+        let ty = param_value_type(p);
+        quote!(#f: impl ::core::convert::Into<#ty>)
+    });
+    let inits = e.params.iter().map(|p| {
+        let f = ident(&p.rust_name);
+        if p.required {
+            quote!(#f: #f.into())
+        } else {
+            quote!(#f: ::core::option::Option::None)
+        }
+    });
+    let setters = moved(e.params.iter().filter(|p| !p.required).map(|p| {
+        let f = ident(&p.rust_name);
+        let ty = param_value_type(p);
+        let doc = doc_lines(&format!("Sets [`{0}`](Self::{0}).", p.rust_name));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #f(mut self, #f: impl ::core::convert::Into<#ty>) -> Self {
+                self.#f = ::core::option::Option::Some(#f.into());
+                self
+            }
+        }
+    }));
+    let new_doc = doc_lines(if required.is_empty() {
+        "A request with every parameter unset; set them with the methods below."
     } else {
-        let args = required.iter().map(|p| {
-            let f = ident(&p.rust_name);
-            let ty = param_type(&p.ty);
-            quote!(#f: #ty)
-        });
-        let inits = e.params.iter().map(|p| {
-            let f = ident(&p.rust_name);
-            if p.required {
-                quote!(#f)
-            } else {
-                quote!(#f: ::core::option::Option::None)
-            }
-        });
-        let ctor = quote! {
-            impl #name {
-                /// Creates the request from its mandatory parameters; optional ones start unset.
-                pub fn new(#( #args ),*) -> Self {
-                    #name { #( #inits ),* }
-                }
-            }
-        };
-        (quote!(), ctor)
-    };
+        "Creates the request from its mandatory parameters; optional ones start unset."
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::binance_runtime::Endpoint)]
-        #[endpoint(#route, security = #security, weight(#kind = #weight #( #rules )*), response = #response)]
+        // `non_exhaustive`: a parameter added to the spec is a new field, which must not break
+        // code that builds requests with `new` and the setters.
+        #[derive(Debug, Clone, PartialEq, Eq, #default ::binance_runtime::Endpoint)]
+        #[non_exhaustive]
+        #attr
         pub struct #name {
             #( #fields )*
         }
-        #constructor
+
+        impl #name {
+            #new_doc
+            pub fn new(#( #args ),*) -> Self {
+                #name { #( #inits ),* }
+            }
+
+            #( #setters )*
+        }
     }
 }
 
@@ -441,16 +512,121 @@ fn field(f: &Field) -> TokenStream {
     quote! { #doc #attr pub #name: #ty, }
 }
 
-fn model(m: &Model) -> TokenStream {
+/// Whether a field's type implements `Eq` and `Hash`. Every type the spec can name does today
+/// (`Decimal` included; no field is a float), so every model derives both; a float type added
+/// later must answer `false` here.
+fn field_allows_eq(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::Decimal
+        | FieldType::String
+        | FieldType::Int
+        | FieldType::Long
+        | FieldType::Timestamp
+        | FieldType::Boolean
+        | FieldType::Enum(_)
+        // Models: the same rule, applied to their own fields.
+        | FieldType::Model(_) => true,
+    }
+}
+
+fn model(m: &Model, as_param: bool) -> TokenStream {
     let doc = doc_lines(m.doc.as_deref().unwrap_or(&format!("The `{}` object.", m.name)));
     let name = ident(&m.name);
+    let eq = if m.fields.iter().all(|f| field_allows_eq(&f.ty)) { quote!(Eq, Hash,) } else { quote!() };
     let fields = moved(m.fields.iter().map(field));
+    let attr = if m.tuple { quote!(#[::binance_runtime::model(tuple)]) } else { quote!(#[::binance_runtime::model]) };
+    let param_impls = as_param.then(|| {
+        quote! {
+            impl ::binance_runtime::ToParam for #name {
+                fn write_param<W: ::binance_runtime::ParamWriter + ?::core::marker::Sized>(&self, name: &str, out: &mut W) {
+                    ::binance_runtime::params::write_json_param(self, name, out);
+                }
+            }
+            impl ::binance_runtime::params::JsonParam for #name {
+                fn write_json(&self, out: &mut ::std::string::String) {
+                    ::binance_runtime::params::write_serialized_json(self, out);
+                }
+            }
+        }
+    });
     quote! {
         #doc
-        #[::binance_runtime::model]
-        #[derive(Debug, Clone, PartialEq)]
+        #attr
+        #[derive(Debug, Clone, PartialEq, #eq)]
+        // `non_exhaustive`: a field Binance adds is a new field here, not a breaking change.
+        #[non_exhaustive]
         pub struct #name {
             #( #fields )*
+        }
+        #param_impls
+    }
+}
+
+/// `ErrorCode`: the product's documented error codes by name, anything else as `Other(code)`.
+fn error_code(p: &Product) -> TokenStream {
+    let doc = doc_lines(&format!(
+        "The documented API error codes of {}: what `code` in an error reply means.\n\n\
+         Codes not listed (yet) are kept as [`ErrorCode::Other`]. The same table is \
+         [`PRODUCT`]`.error_codes`.",
+        p.title
+    ));
+    let variants = moved(p.errors.iter().map(|e| {
+        let text = match &e.msg {
+            Some(msg) => format!("`{}` {}: {msg}", e.code, e.name),
+            None => format!("`{}` {}", e.code, e.name),
+        };
+        let doc = doc_lines(&text);
+        let v = ident(&e.variant);
+        quote!(#doc #v,)
+    }));
+    let from = p.errors.iter().map(|e| {
+        let (v, code) = (ident(&e.variant), Literal::i64_unsuffixed(e.code));
+        quote!(#code => ErrorCode::#v,)
+    });
+    let code = p.errors.iter().map(|e| {
+        let (v, code) = (ident(&e.variant), Literal::i64_unsuffixed(e.code));
+        quote!(ErrorCode::#v => #code,)
+    });
+    let name = p.errors.iter().map(|e| {
+        let (v, name) = (ident(&e.variant), &e.name);
+        quote!(ErrorCode::#v => ::core::option::Option::Some(#name),)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        // `non_exhaustive`: a code added to the spec is a new variant, not a breaking change.
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            #( #variants )*
+            /// A code this client does not know by name.
+            Other(i64),
+        }
+
+        impl ::core::convert::From<i64> for ErrorCode {
+            fn from(code: i64) -> Self {
+                match code {
+                    #( #from )*
+                    other => ErrorCode::Other(other),
+                }
+            }
+        }
+
+        impl ErrorCode {
+            /// The numeric code Binance sends.
+            pub fn code(self) -> i64 {
+                match self {
+                    #( #code )*
+                    ErrorCode::Other(code) => code,
+                }
+            }
+
+            /// Binance's name for the code (`BAD_SYMBOL`), if it is documented.
+            pub fn name(self) -> ::core::option::Option<&'static str> {
+                match self {
+                    #( #name )*
+                    ErrorCode::Other(_) => ::core::option::Option::None,
+                }
+            }
         }
     }
 }
@@ -466,6 +642,8 @@ fn enumeration(e: &Enum) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, ::binance_runtime::WireEnum)]
+        // `non_exhaustive`: a value added to the spec is a new variant, not a breaking change.
+        #[non_exhaustive]
         pub enum #name {
             #( #variants )*
             /// A value this client does not know yet, kept exactly as Binance sent it.

@@ -14,6 +14,11 @@ const SECURITY: &[&str] = &["NONE", "MARKET_DATA", "USER_STREAM", "USER_DATA", "
 const WEIGHT_KINDS: &[&str] = &["IP", "UID"];
 const PARAM_TYPES: &[&str] = &["LONG", "INT", "STRING", "DECIMAL", "BOOLEAN", "ENUM"];
 const FIELD_SCALARS: &[&str] = &["DECIMAL", "STRING", "INT", "LONG", "TIMESTAMP", "BOOLEAN"];
+/// Methods `Client` and `WsClient` define themselves; an endpoint method of that name would
+/// clash with them.
+const RESERVED_METHODS: &[&str] = &["new", "builder", "rest", "ws"];
+/// Items every generated product module defines besides the spec's types.
+const RESERVED_TYPES: &[&str] = &["Client", "WsClient", "ErrorCode", "PRODUCT", "Self"];
 /// Parameters the runtime adds itself when it signs a request.
 const RUNTIME_PARAMS: &[&str] = &["timestamp", "signature", "apiKey"];
 
@@ -96,6 +101,8 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
     let mut endpoints = Vec::new();
     // Route → the first endpoint that declared it.
     let mut seen_routes: HashMap<String, &str> = HashMap::new();
+    // Request type and client method names → the first endpoint that took them.
+    let mut seen_items: HashMap<String, &str> = HashMap::new();
     for (name, e) in &ast.endpoints {
         if let Some(ep) = check_endpoint(&mut c, name, e, &declared) {
             let route = match &ep.transport {
@@ -110,6 +117,20 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
                 ),
                 None => {
                     seen_routes.insert(route, name);
+                }
+            }
+            // Distinct snake_case names can meet in Rust: `a__b`/`a_b` both give `AB…`, `type`/`type_`
+            // both give `type_`.
+            for (key, what) in [(&ep.request_type, "request type"), (&ep.method_name, "client method")] {
+                match seen_items.get(key.as_str()) {
+                    Some(first) => c.error(
+                        &format!("endpoints.{name}"),
+                        format!("the {what} `{key}` of this endpoint is also the {what} of endpoint `{first}`"),
+                        Some("rename one of the endpoints so their Rust names differ".into()),
+                    ),
+                    None => {
+                        seen_items.insert(key.clone(), name);
+                    }
                 }
             }
             if declared.is_model(&ep.request_type) || declared.is_enum(&ep.request_type) {
@@ -272,6 +293,9 @@ fn check_enum(c: &mut Checker<'_>, name: &str, e: &ast::Enum) -> ir::Enum {
     if !names::is_pascal_case(name) {
         c.error(&at, format!("enum name `{name}` is not PascalCase"), Some("e.g. `PositionSide`".into()));
     }
+    if RESERVED_TYPES.contains(&name) {
+        reserved_type(c, &at, name);
+    }
     if e.values.is_empty() {
         c.error(
             &format!("{at}.values"),
@@ -312,12 +336,15 @@ fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, declared: &Decla
     if !names::is_pascal_case(name) {
         c.error(&at, format!("model name `{name}` is not PascalCase"), Some("e.g. `AccountAsset`".into()));
     }
-    if m.fields.is_empty() {
+    if m.fields.is_empty() && m.tuple {
         c.error(
             &format!("{at}.fields"),
-            format!("model `{name}` has no fields"),
-            Some("list the fields of the JSON object".into()),
+            format!("tuple model `{name}` has no fields"),
+            Some("name the array's positions in order under `fields`".into()),
         );
+    }
+    if RESERVED_TYPES.contains(&name) {
+        reserved_type(c, &at, name);
     }
     let mut rust_names: Vec<String> = m.fields.iter().map(|f| c.names.field_name(&f.name)).collect();
     names::dedupe(&mut rust_names);
@@ -410,11 +437,16 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
             Some(ir::Transport::Http { method: h.method.clone(), path: h.path.clone() })
         }
         (None, Some(w)) => {
-            if w.method.is_empty() || w.method.contains(char::is_whitespace) {
+            // Slashes are part of real names (`v2/account.status`), but not at either end.
+            if w.method.is_empty()
+                || w.method.contains(char::is_whitespace)
+                || w.method.starts_with('/')
+                || w.method.ends_with('/')
+            {
                 c.error(
                     &format!("{at}.ws.method"),
-                    format!("WebSocket method `{}` is empty or has spaces", w.method),
-                    None,
+                    format!("WebSocket method `{}` is empty, has spaces or starts or ends with `/`", w.method),
+                    Some("write the method as the page names it, e.g. `account.status` or `v2/account.status`".into()),
                 );
             }
             Some(ir::Transport::Ws { method: w.method.clone() })
@@ -437,6 +469,17 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
         }
     };
     c.one_of(|| format!("{at}.security"), "security", &e.security, SECURITY);
+    let method_name = names::method_name(name);
+    if RESERVED_METHODS.contains(&method_name.as_str()) {
+        c.error(
+            &at,
+            format!("endpoint name `{name}` would give the client method `{method_name}`, which the client already has"),
+            Some(format!(
+                "`Client` and `WsClient` have their own {}; rename the endpoint, e.g. `{name}_endpoint`",
+                RESERVED_METHODS.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
 
     // Parameters.
     let mut rust_names: Vec<String> = e.params.iter().map(|p| c.names.field_name(&p.name)).collect();
@@ -457,7 +500,44 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
         {
             c.error(&pat("name"), format!("parameter name `{}` is not a valid query key", p.name), None);
         }
-        if !c.one_of(|| pat("type"), "parameter type", &p.ty, PARAM_TYPES) {
+        if declared.is_model(&p.ty) {
+            if p.enum_name.is_some() {
+                c.error(&pat("enum"), format!("`enum` is given but the type is the model `{}`", p.ty), None);
+                continue;
+            }
+            if rust_name == "new" {
+                reserved_param(c, &pat("name"), &p.name);
+                continue;
+            }
+            params.push(ir::Param {
+                binance_name: p.name.clone(),
+                needs_rename: c.names.needs_rename(&rust_name, &p.name),
+                rust_name,
+                ty: ir::ParamType::Model(p.ty.clone()),
+                list: p.list,
+                required: p.required,
+                doc: p.doc.clone(),
+            });
+            continue;
+        }
+        if !PARAM_TYPES.contains(&p.ty.as_str()) {
+            let candidates = PARAM_TYPES.iter().chain(&declared.models).copied();
+            let help = match did_you_mean(&p.ty, candidates) {
+                Some(s) => format!("did you mean `{s}`? expected one of: {}, or a model", PARAM_TYPES.join(", ")),
+                None => format!(
+                    "expected one of: {}, or the name of a model for a JSON-object parameter",
+                    PARAM_TYPES.join(", ")
+                ),
+            };
+            c.error(&pat("type"), format!("unknown parameter type `{}`", p.ty), Some(help));
+            continue;
+        }
+        if p.list && p.name == "recvWindow" {
+            c.error(&pat("list"), "`recvWindow` is one number, not a list", Some("remove `list: true`".into()));
+            continue;
+        }
+        if rust_name == "new" {
+            reserved_param(c, &pat("name"), &p.name);
             continue;
         }
         let ty = match (p.ty.as_str(), &p.enum_name) {
@@ -517,6 +597,13 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
                 let rat = |key: &str| format!("{at}.weight.rules[{i}].{key}");
                 let v = weight_value(c, || rat("value"), r.value);
                 match params.iter().find(|p| p.binance_name == r.if_present) {
+                    Some(p) if r.at_most.is_some() && (p.list || !matches!(p.ty, ir::ParamType::Long | ir::ParamType::Int)) => {
+                        c.error(
+                            &rat("at_most"),
+                            format!("`at_most` needs an integer parameter, but `{}` is not one", p.binance_name),
+                            Some("`at_most` rows describe `limit` tables: use it on a LONG or INT parameter".into()),
+                        );
+                    }
                     Some(p) => rules.push(ir::WeightRule {
                         binance_name: p.binance_name.clone(),
                         rust_name: p.rust_name.clone(),
@@ -565,7 +652,7 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
     }
     Some(ir::Endpoint {
         name: name.to_string(),
-        method_name: names::method_name(name),
+        method_name,
         request_type: format!("{}Request", names::type_name(name)),
         title: e.title.clone(),
         description: e.description.clone(),
@@ -582,6 +669,28 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
         response_list: e.response_list,
         examples: e.examples.iter().map(|x| x.json.clone()).collect(),
     })
+}
+
+/// A model or enum name that is one of the module's own items.
+fn reserved_type(c: &mut Checker<'_>, at: &str, name: &str) {
+    c.error(
+        at,
+        format!("`{name}` is the name of an item every generated module defines"),
+        Some(format!(
+            "the module already has {}; rename this type, e.g. `{name}Info`",
+            RESERVED_TYPES.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+        )),
+    );
+}
+
+/// A parameter whose Rust name would be `new`: its setter would clash with the constructor.
+fn reserved_param(c: &mut Checker<'_>, at: &str, name: &str) {
+    c.error(
+        at,
+        format!("parameter `{name}` would give the setter `new`, which clashes with the request's constructor"),
+        Some("this cannot be renamed automatically without surprising users; report it so the naming rule can grow"
+            .into()),
+    );
 }
 
 /// A weight: a whole number, 0 included (order endpoints that cost no IP weight).

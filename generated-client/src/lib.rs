@@ -4,7 +4,12 @@
 //! a `Client` with one method per REST endpoint, a `…Request` type per endpoint, and the
 //! response models and enums. The runtime is re-exported as [`runtime`].
 //!
-//! Cargo features (off by default, to keep the dependency tree small):
+//! Cargo features:
+//! * `usds-futures`, `portfolio-margin`, `portfolio-margin-pro` (all on by default): one module
+//!   per product; turn off the default features and enable only the products you use to
+//!   compile only their code;
+//!
+//! Off by default, to keep the dependency tree small:
 //! * `ws`: a `WsClient` per product with one method per WebSocket API endpoint (the request
 //!   types and models of those endpoints exist either way);
 //! * `rsa`: RSA signing keys (`Credentials::rsa_pem`); HMAC and Ed25519 need no feature.
@@ -17,7 +22,7 @@
 //! let client = Client::new(
 //!     Client::builder().credentials(Credentials::hmac("api-key", "secret")?).build()?,
 //! );
-//! let account = client.account_information_v3(&AccountInformationV3Request::default()).await?;
+//! let account = client.account_information_v3(&AccountInformationV3Request::new()).await?;
 //! println!("wallet balance: {}", account.total_wallet_balance);
 //! # Ok(()) }
 //! ```
