@@ -361,6 +361,18 @@ fn param_value_type(p: &crate::ir::Param) -> TokenStream {
     }
 }
 
+/// What `new` and a setter take for a parameter: integers and booleans as themselves (an
+/// `impl Into<u64>` would not accept a bare literal such as `5000`, which defaults to `i32`),
+/// anything else as `impl Into<…>` (`&str` for strings, `"BUY"` or `Side::Buy` for enums,
+/// arrays for lists, integers for decimals).
+fn setter_type(p: &crate::ir::Param) -> TokenStream {
+    let ty = param_value_type(p);
+    match p.ty {
+        ParamType::Long | ParamType::Int | ParamType::RecvWindow | ParamType::Boolean if !p.list => ty,
+        _ => quote!(impl ::core::convert::Into<#ty>),
+    }
+}
+
 /// `#[endpoint(http = "…", security = "…", weight(…), response = …)]`.
 fn endpoint_attr(e: &Endpoint) -> TokenStream {
     let route = match &e.transport {
@@ -425,8 +437,8 @@ fn request(e: &Endpoint) -> TokenStream {
     let default = if required.is_empty() { quote!(Default,) } else { quote!() };
     let args = required.iter().map(|p| {
         let f = ident(&p.rust_name);
-        let ty = param_value_type(p);
-        quote!(#f: impl ::core::convert::Into<#ty>)
+        let ty = setter_type(p);
+        quote!(#f: #ty)
     });
     let inits = e.params.iter().map(|p| {
         let f = ident(&p.rust_name);
@@ -438,12 +450,12 @@ fn request(e: &Endpoint) -> TokenStream {
     });
     let setters = moved(e.params.iter().filter(|p| !p.required).map(|p| {
         let f = ident(&p.rust_name);
-        let ty = param_value_type(p);
+        let ty = setter_type(p);
         let doc = doc_lines(&format!("Sets [`{0}`](Self::{0}).", p.rust_name));
         quote! {
             #doc
             #[must_use]
-            pub fn #f(mut self, #f: impl ::core::convert::Into<#ty>) -> Self {
+            pub fn #f(mut self, #f: #ty) -> Self {
                 self.#f = ::core::option::Option::Some(#f.into());
                 self
             }

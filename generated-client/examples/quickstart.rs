@@ -86,7 +86,7 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     section("USDⓈ-M Futures: GET /fapi/v1/pmAccountInfo");
-    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("USDT".into());
+    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("USDT");
     report(fapi.classic_portfolio_margin_account_information(&request).await, |a| {
         println!("{}: max withdraw {} ({} USD)", a.asset, a.max_withdraw_amount, a.max_withdraw_amount_usd);
     });

@@ -45,4 +45,10 @@ bad_spec!(
     bad_weight,
     example_not_json,
     many_errors_at_once,
+    reserved_method_name,
+    reserved_type_name,
+    rust_name_collision,
+    at_most_on_non_integer,
+    bad_list_and_model_params,
+    ws_method_slash,
 );

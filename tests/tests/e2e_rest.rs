@@ -57,7 +57,7 @@ async fn every_rest_seed_endpoint_with_every_key_type() {
         let account = fapi.account_information_v3(&Default::default()).await.unwrap_or_else(|e| panic!("{kind}: {e}"));
         assert_eq!(account.assets.len(), 2, "{kind}");
         assert_eq!(account.positions[0].position_side, usds_futures::PositionSide::Both);
-        let pm = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("BTC".into());
+        let pm = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("BTC");
         let classic = fapi.classic_portfolio_margin_account_information(&pm).await.unwrap();
         assert_eq!(classic.asset, "BTC");
 
@@ -193,7 +193,7 @@ async fn malformed_bodies_give_a_decode_error_that_keeps_the_body() {
     // A complete HTTP response whose JSON is cut short.
     let cut = r#"{"maxWithdrawAmountUSD": "1627523.32459208", "asset": "BT"#;
     mock.set_fault(Fault::Status { status: 200, body: cut.into() }.times(1));
-    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("BTC".into());
+    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("BTC");
     match client.classic_portfolio_margin_account_information(&request).await {
         Err(Error::Decode { body, .. }) => assert_eq!(body, cut),
         other => panic!("expected a decode error, got {other:?}"),

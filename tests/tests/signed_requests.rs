@@ -26,7 +26,7 @@ fn credentials() -> Credentials {
 #[test]
 fn account_information_v3() {
     let client = usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
-    let request = usds_futures::AccountInformationV3Request { recv_window: Some(5000) };
+    let request = usds_futures::AccountInformationV3Request::new().recv_window(5000);
     let prepared = client.rest().prepare_at(&request, TS).unwrap();
     assert_eq!(prepared.method, HttpMethod::Get);
     assert_eq!(prepared.url, "https://fapi.binance.com/fapi/v3/account");
@@ -39,7 +39,7 @@ fn classic_portfolio_margin_account_information() {
     let client = usds_futures::Client::new(
         usds_futures::Client::builder().base_url("http://127.0.0.1:9/").credentials(credentials()).build().unwrap(),
     );
-    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("BTC".into());
+    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("BTC");
     let prepared = client.rest().prepare_at(&request, TS).unwrap();
     assert_eq!(prepared.url, "http://127.0.0.1:9/fapi/v1/pmAccountInfo");
     assert_eq!(assert_signed(&prepared), "asset=BTC&timestamp=1591702613943");
@@ -61,7 +61,7 @@ fn portfolio_margin_pro_weight_is_uid() {
     let client = portfolio_margin_pro::Client::new(
         portfolio_margin_pro::Client::builder().credentials(credentials()).build().unwrap(),
     );
-    let request = portfolio_margin_pro::PortfolioMarginProAccountInformationRequest { recv_window: Some(60_000) };
+    let request = portfolio_margin_pro::PortfolioMarginProAccountInformationRequest::new().recv_window(60_000);
     let prepared = client.rest().prepare_at(&request, TS).unwrap();
     assert_eq!(prepared.url, "https://api.binance.com/sapi/v1/portfolio/account");
     assert_eq!(assert_signed(&prepared), "recvWindow=60000&timestamp=1591702613943");
@@ -71,7 +71,7 @@ fn portfolio_margin_pro_weight_is_uid() {
 #[test]
 fn values_are_percent_encoded_before_signing() {
     let client = usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
-    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("A B&C=D".into());
+    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("A B&C=D");
     let prepared = client.rest().prepare_at(&request, TS).unwrap();
     assert_eq!(assert_signed(&prepared), "asset=A%20B%26C%3DD&timestamp=1591702613943");
 }
@@ -79,7 +79,7 @@ fn values_are_percent_encoded_before_signing() {
 #[test]
 fn recv_window_above_60000_is_refused_before_sending() {
     let client = usds_futures::Client::new(usds_futures::Client::builder().credentials(credentials()).build().unwrap());
-    let request = usds_futures::AccountInformationV3Request { recv_window: Some(60_001) };
+    let request = usds_futures::AccountInformationV3Request::new().recv_window(60_001);
     let err = client.rest().prepare_at(&request, TS).unwrap_err();
     assert!(err.to_string().contains("recvWindow 60001"), "{err}");
 }

@@ -62,7 +62,7 @@ async fn until_received(mock: &RunningWsApi, method: &str, n: u64) {
 async fn account_status_with_hmac_returns_the_typed_example_and_rate_limits() {
     let mock = mock().await;
     let ws = client(&mock, hmac());
-    let reply = ws.account_status(&AccountStatusRequest { recv_window: Some(5_000) }).await.unwrap();
+    let reply = ws.account_status(&AccountStatusRequest::new().recv_window(5_000)).await.unwrap();
     assert_eq!(reply.result.total_wallet_balance, Decimal::from_str("23.72469206").unwrap());
     assert_eq!(reply.result.assets.len(), 2);
     assert_eq!(reply.result.assets[1].asset, "BUSD");
@@ -254,7 +254,7 @@ async fn error_envelopes_become_typed_errors() {
     assert_eq!(mock.stats().requests_to("account.status"), sent);
 
     // recvWindow above 60000 is refused before anything is sent.
-    let request = AccountStatusRequest { recv_window: Some(60_001) };
+    let request = AccountStatusRequest::new().recv_window(60_001);
     assert!(matches!(ws.account_status(&request).await, Err(Error::InvalidRequest { .. })));
 }
 
