@@ -128,9 +128,28 @@ fn parts(p: &Product, options: Options) -> Vec<Part<'_>> {
             _ => None,
         })
         .collect();
+    let as_params = with_nested_models(p, as_params);
     parts.extend(p.models.iter().map(|m| Part::Model(m, as_params.contains(m.name.as_str()))));
     parts.extend(p.enums.iter().map(Part::Enum));
     parts
+}
+
+/// `roots` plus every model their fields reach: a model sent as a parameter writes its nested
+/// models as JSON too. Each model is visited once.
+fn with_nested_models<'a>(p: &'a Product, roots: HashSet<&'a str>) -> HashSet<&'a str> {
+    let by_name: std::collections::HashMap<&str, &Model> = p.models.iter().map(|m| (m.name.as_str(), m)).collect();
+    let mut seen = roots.clone();
+    let mut todo: Vec<&str> = roots.into_iter().collect();
+    while let Some(name) = todo.pop() {
+        for f in by_name.get(name).map(|m| m.fields.as_slice()).unwrap_or_default() {
+            if let FieldType::Model(nested) = &f.ty {
+                if seen.insert(nested.as_str()) {
+                    todo.push(nested.as_str());
+                }
+            }
+        }
+    }
+    seen
 }
 
 fn part_tokens(p: &Product, part: &Part<'_>) -> TokenStream {
@@ -367,10 +386,25 @@ fn param_value_type(p: &crate::ir::Param) -> TokenStream {
 /// arrays for lists, integers for decimals).
 fn setter_type(p: &crate::ir::Param) -> TokenStream {
     let ty = param_value_type(p);
-    match p.ty {
-        ParamType::Long | ParamType::Int | ParamType::RecvWindow | ParamType::Boolean if !p.list => ty,
-        _ => quote!(impl ::core::convert::Into<#ty>),
+    if takes_plain(p) {
+        ty
+    } else {
+        quote!(impl ::core::convert::Into<#ty>)
     }
+}
+
+/// The argument `f` of type [`setter_type`] as the field's value type.
+fn converted(p: &crate::ir::Param, f: &Ident) -> TokenStream {
+    if takes_plain(p) {
+        quote!(#f)
+    } else {
+        quote!(#f.into())
+    }
+}
+
+/// Integers and booleans are taken as themselves; see [`setter_type`].
+fn takes_plain(p: &crate::ir::Param) -> bool {
+    !p.list && matches!(p.ty, ParamType::Long | ParamType::Int | ParamType::RecvWindow | ParamType::Boolean)
 }
 
 /// `#[endpoint(http = "…", security = "…", weight(…), response = …)]`.
@@ -443,7 +477,8 @@ fn request(e: &Endpoint) -> TokenStream {
     let inits = e.params.iter().map(|p| {
         let f = ident(&p.rust_name);
         if p.required {
-            quote!(#f: #f.into())
+            let value = converted(p, &f);
+            quote!(#f: #value)
         } else {
             quote!(#f: ::core::option::Option::None)
         }
@@ -451,12 +486,13 @@ fn request(e: &Endpoint) -> TokenStream {
     let setters = moved(e.params.iter().filter(|p| !p.required).map(|p| {
         let f = ident(&p.rust_name);
         let ty = setter_type(p);
+        let value = converted(p, &f);
         let doc = doc_lines(&format!("Sets [`{0}`](Self::{0}).", p.rust_name));
         quote! {
             #doc
             #[must_use]
             pub fn #f(mut self, #f: #ty) -> Self {
-                self.#f = ::core::option::Option::Some(#f.into());
+                self.#f = ::core::option::Option::Some(#value);
                 self
             }
         }
@@ -548,6 +584,14 @@ fn model(m: &Model, as_param: bool) -> TokenStream {
     let fields = moved(m.fields.iter().map(field));
     let attr = if m.tuple { quote!(#[::binance_runtime::model(tuple)]) } else { quote!(#[::binance_runtime::model]) };
     let param_impls = as_param.then(|| {
+        let json_fields = m.fields.iter().map(|f| {
+            let (field, wire) = (ident(&f.rust_name), &f.binance_name);
+            if f.optional {
+                quote!(object.optional(#wire, &self.#field);)
+            } else {
+                quote!(object.field(#wire, &self.#field);)
+            }
+        });
         quote! {
             impl ::binance_runtime::ToParam for #name {
                 fn write_param<W: ::binance_runtime::ParamWriter + ?::core::marker::Sized>(&self, name: &str, out: &mut W) {
@@ -556,7 +600,9 @@ fn model(m: &Model, as_param: bool) -> TokenStream {
             }
             impl ::binance_runtime::params::JsonParam for #name {
                 fn write_json(&self, out: &mut ::std::string::String) {
-                    ::binance_runtime::params::write_serialized_json(self, out);
+                    let mut object = ::binance_runtime::params::JsonObject::begin(out);
+                    #( #json_fields )*
+                    object.end();
                 }
             }
         }

@@ -36,6 +36,8 @@ struct Declared<'a> {
     enums: Vec<&'a str>,
     model_set: HashSet<&'a str>,
     enum_set: HashSet<&'a str>,
+    /// Models read from a JSON array by position.
+    tuples: HashSet<&'a str>,
 }
 
 impl<'a> Declared<'a> {
@@ -44,7 +46,8 @@ impl<'a> Declared<'a> {
         let enums: Vec<&str> = ast.enums.iter().map(|(n, _)| n.as_str()).collect();
         let model_set = models.iter().copied().collect();
         let enum_set = enums.iter().copied().collect();
-        Declared { models, enums, model_set, enum_set }
+        let tuples = ast.models.iter().filter(|(_, m)| m.tuple).map(|(n, _)| n.as_str()).collect();
+        Declared { models, enums, model_set, enum_set, tuples }
     }
 
     fn is_model(&self, name: &str) -> bool {
@@ -503,6 +506,14 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
         if declared.is_model(&p.ty) {
             if p.enum_name.is_some() {
                 c.error(&pat("enum"), format!("`enum` is given but the type is the model `{}`", p.ty), None);
+                continue;
+            }
+            if declared.tuples.contains(p.ty.as_str()) {
+                c.error(
+                    &pat("type"),
+                    format!("`{}` is a tuple model, which is read from responses only", p.ty),
+                    Some("a parameter's model must be a JSON object (a model without `tuple: true`)".into()),
+                );
                 continue;
             }
             if rust_name == "new" {

@@ -163,14 +163,40 @@ pub fn write_json_param<T: JsonParam + ?Sized, W: ParamWriter + ?Sized>(value: &
     out.str(name, &text);
 }
 
-/// Appends a serde-serializable value (a generated model) as JSON. Models write their decimals
-/// as strings, so nothing goes through `f64`.
-pub fn write_serialized_json<T: serde::Serialize + ?Sized>(value: &T, out: &mut String) {
-    match serde_json::to_string(value) {
-        Ok(text) => out.push_str(&text),
-        // Only a failing `Serialize` impl gets here; generated models have none. `null` keeps the
-        // text valid JSON, and Binance rejects the request with its own error.
-        Err(_) => out.push_str("null"),
+/// Writes a JSON object field by field: how a generated model sent as a parameter (an order of
+/// `batchOrders`) writes itself. Unset optional fields are left out rather than sent as `null`,
+/// as when the same order is placed on its own.
+#[derive(Debug)]
+pub struct JsonObject<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> JsonObject<'a> {
+    /// Opens the object (`{`).
+    pub fn begin(out: &'a mut String) -> Self {
+        out.push('{');
+        JsonObject { out, empty: true }
+    }
+    /// Writes `"name":value`.
+    pub fn field<T: JsonParam + ?Sized>(&mut self, name: &str, value: &T) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        push_json_str(self.out, name);
+        self.out.push(':');
+        value.write_json(self.out);
+    }
+    /// Writes `"name":value` when `value` is set, nothing otherwise.
+    pub fn optional<T: JsonParam>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(name, value);
+        }
+    }
+    /// Closes the object (`}`).
+    pub fn end(self) {
+        self.out.push('}');
     }
 }
 
@@ -375,6 +401,21 @@ mod tests {
         let mut p = JsonParams::default();
         vec![1i64, 2].write_param("orderIdList", &mut p);
         assert_eq!(p.map["orderIdList"], "[1,2]");
+    }
+
+    #[test]
+    fn json_objects_skip_unset_fields() {
+        let mut text = String::new();
+        let mut o = JsonObject::begin(&mut text);
+        o.field("symbol", "BTC\"USDT");
+        o.optional("price", &None::<Decimal>);
+        o.optional("quantity", &Some(Decimal::from_str("0.10").unwrap()));
+        o.field("ids", &vec![1i64, 2]);
+        o.end();
+        assert_eq!(text, r#"{"symbol":"BTC\"USDT","quantity":"0.10","ids":[1,2]}"#);
+        let mut empty = String::new();
+        JsonObject::begin(&mut empty).end();
+        assert_eq!(empty, "{}");
     }
 
     #[test]

@@ -29,6 +29,20 @@ fn snapshot_of_each_spec_file() {
     }
 }
 
+/// The synthetic specs exercise every construct of the schema; see `synthetic/*.yaml`.
+fn synthetic(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("synthetic").join(file)
+}
+
+#[test]
+fn snapshot_of_the_synthetic_specs() {
+    for file in ["synthetic.yaml", "synthetic_tuple.yaml"] {
+        let generated = Config::new().spec_file(synthetic(file)).generate().unwrap_or_else(|e| panic!("{e}"));
+        let name = file.trim_end_matches(".yaml").to_string();
+        insta::assert_snapshot!(name, render_inline(&generated));
+    }
+}
+
 #[test]
 fn output_is_deterministic() {
     let first = render_inline(&Config::new().spec_dir(spec_dir()).generate().unwrap());
@@ -38,10 +52,24 @@ fn output_is_deterministic() {
 
 #[test]
 fn generated_code_compiles_under_deny_warnings() {
-    let generated = render_inline(&Config::new().spec_dir(spec_dir()).generate().unwrap());
+    let generated =
+        render_inline(&Config::new().spec_dir(spec_dir()).spec_file(synthetic("synthetic.yaml")).generate().unwrap());
+    compiles_under_deny_warnings("all_products", &generated);
+}
+
+/// Tuple models need `#[model(tuple)]` from the runtime's `#[model]` attribute, which is being
+/// added on another branch; un-ignore when it is merged.
+#[test]
+#[ignore = "needs #[model(tuple)] (the `model` branch)"]
+fn generated_tuple_models_compile_under_deny_warnings() {
+    let generated = render_inline(&Config::new().spec_file(synthetic("synthetic_tuple.yaml")).generate().unwrap());
+    compiles_under_deny_warnings("tuple_models", &generated);
+}
+
+fn compiles_under_deny_warnings(name: &str, generated: &str) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-deny-warnings");
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("all_products.rs");
+    let file = dir.join(format!("{name}.rs"));
     let source = format!(
         "#![deny(warnings, missing_docs, unused, rust_2018_idioms)]\n//! Generated client compiled as a crate.\n\n{generated}\nfn main() {{}}\n"
     );
