@@ -2,10 +2,17 @@
 //!
 //! | severity | changes |
 //! |---|---|
-//! | breaking | product, endpoint, model, field, enum or enum value removed; method or path changed; security changed; parameter removed, retyped, became required, or added as required; response model, field type, list-ness or optionality changed |
-//! | additive | product, endpoint, model, field, enum or enum value added; optional parameter added; parameter became optional |
-//! | weight | request weight (value, kind or rules) changed |
-//! | docs | titles, descriptions, notes, docs URLs, docs of fields/models/enums/parameters, examples |
+//! | breaking | product, endpoint, model, field, enum, enum value or error code removed; method or path changed; security changed; parameter removed, retyped (type, enum or list-ness), became required, became optional, or added as required; response model, field type, list-ness or optionality changed; model turned tuple or object; required field added to a model sent as a parameter |
+//! | additive | product, endpoint, model, enum, enum value or error code added; field added to a response model; optional parameter added; optional field added to a model sent as a parameter |
+//! | weight | request weight (value, kind, rules, limit tables or order counts) changed |
+//! | docs | titles, descriptions, notes, docs URLs, docs of fields/models/enums/parameters, error messages, examples |
+//!
+//! The verdicts follow Cargo's SemVer rules for the code the generator emits. Request types,
+//! models and enums are `#[non_exhaustive]`, so a new field or variant breaks no code; requests
+//! are built with `new(required…)` and setters, so a parameter that turns optional removes an
+//! argument of `new` (and its field becomes an `Option`): breaking. Models sent as parameters
+//! (an order of `batchOrders`) are built the same way, so a required field added to one changes
+//! its `new`.
 //!
 //! The suggested bump is `major` for breaking, `minor` for additive, `patch` for weight or docs
 //! changes. For a `0.x` crate Cargo's rules shift it one place: breaking → minor, anything
@@ -57,6 +64,10 @@ pub enum ChangeKind {
     EnumRemoved,
     EnumValueAdded,
     EnumValueRemoved,
+    ModelShapeChanged,
+    ErrorCodeAdded,
+    ErrorCodeRemoved,
+    ErrorCodeChanged,
     WeightChanged,
     DocsChanged,
     ExamplesChanged,
@@ -209,10 +220,13 @@ fn diff_into(d: &mut SpecDiff, old: &SpecFile, new: &SpecFile) {
     for (name, _) in new.endpoints.iter().filter(|(n, _)| old.endpoints.iter().all(|(o, _)| o != n)) {
         d.push(ChangeKind::EndpointAdded, Severity::Additive, format!("{p}.endpoints.{name}"), "endpoint added".into());
     }
+    // Models the new spec sends as parameters: users build them, so their `new` matters.
+    let param_models: std::collections::HashSet<&str> =
+        new.endpoints.iter().flat_map(|(_, e)| &e.params).map(|p| p.ty.as_str()).collect();
     for (name, o) in &old.models {
         let path = format!("{p}.models.{name}");
         match new.models.iter().find(|(n, _)| n == name) {
-            Some((_, n)) => model(d, &path, o, n),
+            Some((_, n)) => model(d, &path, o, n, param_models.contains(name.as_str())),
             None => d.push(ChangeKind::ModelRemoved, Severity::Breaking, path, "model removed".into()),
         }
     }
@@ -229,6 +243,30 @@ fn diff_into(d: &mut SpecDiff, old: &SpecFile, new: &SpecFile) {
     for (name, _) in new.enums.iter().filter(|(n, _)| old.enums.iter().all(|(o, _)| o != n)) {
         d.push(ChangeKind::EnumAdded, Severity::Additive, format!("{p}.enums.{name}"), "enum added".into());
     }
+    errors(d, p, &old.errors, &new.errors);
+}
+
+/// Error codes become `ErrorCode` variants (`#[non_exhaustive]`): a new one is additive, a
+/// removed or renamed one removes a variant.
+fn errors(d: &mut SpecDiff, p: &str, old: &[crate::ast::ErrorCode], new: &[crate::ast::ErrorCode]) {
+    for o in old {
+        let at = format!("{p}.errors.{}", o.code);
+        match new.iter().find(|n| n.code == o.code) {
+            None => d.push(ChangeKind::ErrorCodeRemoved, Severity::Breaking, at, format!("error code {} removed", o.name)),
+            Some(n) if n.name != o.name => {
+                let msg = format!("error name {} → {}", o.name, n.name);
+                d.push(ChangeKind::ErrorCodeChanged, Severity::Breaking, at, msg)
+            }
+            Some(n) if n.msg != o.msg => {
+                d.push(ChangeKind::DocsChanged, Severity::Docs, at, "error message changed".into())
+            }
+            Some(_) => {}
+        }
+    }
+    for n in new.iter().filter(|n| old.iter().all(|o| o.code != n.code)) {
+        let at = format!("{p}.errors.{}", n.code);
+        d.push(ChangeKind::ErrorCodeAdded, Severity::Additive, at, format!("error code {} added", n.name));
+    }
 }
 
 fn target(e: &Endpoint) -> (String, String) {
@@ -243,8 +281,15 @@ fn weight_text(w: &Option<Weight>) -> String {
     match w {
         None => "none".into(),
         Some(w) => {
-            let rules: Vec<String> =
-                w.rules.iter().map(|r| format!("{} if {} is sent", r.value, r.if_present)).collect();
+            let mut rules: Vec<String> = w
+                .rules
+                .iter()
+                .map(|r| match r.at_most {
+                    Some(bound) => format!("{} if {} <= {bound}", r.value, r.if_present),
+                    None => format!("{} if {} is sent", r.value, r.if_present),
+                })
+                .collect();
+            rules.extend(w.orders.iter().map(|o| format!("{} order(s) per {} {}", o.value, o.interval_num, o.interval)));
             if rules.is_empty() {
                 format!("{} {}", w.kind, w.value)
             } else {
@@ -282,8 +327,15 @@ fn endpoint(d: &mut SpecDiff, path: &str, o: &Endpoint, n: &Endpoint) {
             d.push(ChangeKind::ParamRemoved, Severity::Breaking, at, "parameter removed".into());
             continue;
         };
-        if op.ty != np.ty || op.enum_name != np.enum_name {
-            let show = |p: &crate::ast::Param| p.enum_name.clone().unwrap_or_else(|| p.ty.clone());
+        if op.ty != np.ty || op.enum_name != np.enum_name || op.list != np.list {
+            let show = |p: &crate::ast::Param| {
+                let ty = p.enum_name.clone().unwrap_or_else(|| p.ty.clone());
+                if p.list {
+                    format!("[{ty}]")
+                } else {
+                    ty
+                }
+            };
             d.push(
                 ChangeKind::ParamTypeChanged,
                 Severity::Breaking,
@@ -295,7 +347,9 @@ fn endpoint(d: &mut SpecDiff, path: &str, o: &Endpoint, n: &Endpoint) {
             d.push(ChangeKind::ParamBecameRequired, Severity::Breaking, at.clone(), "parameter became required".into());
         }
         if op.required && !np.required {
-            d.push(ChangeKind::ParamBecameOptional, Severity::Additive, at.clone(), "parameter became optional".into());
+            // `new` loses the argument and the field becomes an `Option`.
+            let msg = "parameter became optional: `new` loses an argument".into();
+            d.push(ChangeKind::ParamBecameOptional, Severity::Breaking, at.clone(), msg);
         }
         if op.doc != np.doc {
             d.push(ChangeKind::DocsChanged, Severity::Docs, at, "parameter doc changed".into());
@@ -325,7 +379,11 @@ fn endpoint(d: &mut SpecDiff, path: &str, o: &Endpoint, n: &Endpoint) {
     }
 }
 
-fn model(d: &mut SpecDiff, path: &str, o: &Model, n: &Model) {
+fn model(d: &mut SpecDiff, path: &str, o: &Model, n: &Model, sent_as_param: bool) {
+    if o.tuple != n.tuple {
+        let msg = if n.tuple { "model became a tuple (JSON array)" } else { "model became an object" };
+        d.push(ChangeKind::ModelShapeChanged, Severity::Breaking, path.into(), msg.into());
+    }
     for of in &o.fields {
         let at = format!("{path}.{}", of.name);
         let Some(nf) = n.fields.iter().find(|f| f.name == of.name) else {
@@ -351,7 +409,11 @@ fn model(d: &mut SpecDiff, path: &str, o: &Model, n: &Model) {
     }
     for nf in n.fields.iter().filter(|f| o.fields.iter().all(|g| g.name != f.name)) {
         let msg = format!("field added ({}{})", nf.ty, if nf.optional { ", optional" } else { "" });
-        d.push(ChangeKind::FieldAdded, Severity::Additive, format!("{path}.{}", nf.name), msg);
+        // Models are `#[non_exhaustive]`: a new field breaks no code, except a required one in a
+        // model users build with `new` (a tuple model's positions are all read, so any new
+        // position changes it too).
+        let severity = if (sent_as_param && !nf.optional) || n.tuple { Severity::Breaking } else { Severity::Additive };
+        d.push(ChangeKind::FieldAdded, severity, format!("{path}.{}", nf.name), msg);
     }
     if o.doc != n.doc {
         d.push(ChangeKind::DocsChanged, Severity::Docs, path.into(), "model doc changed".into());

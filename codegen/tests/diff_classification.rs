@@ -106,9 +106,15 @@ fn parameter_changes() {
         classify(|s| s.endpoints[0].1.params[0].required = true),
         one(ParamBecameRequired, Severity::Breaking, &format!("{params}.asset"))
     );
+    // `new(timestamp)` becomes `new()`: every caller stops compiling.
     assert_eq!(
         classify(|s| s.endpoints[0].1.params[1].required = false),
-        one(ParamBecameOptional, Severity::Additive, &format!("{params}.timestamp"))
+        one(ParamBecameOptional, Severity::Breaking, &format!("{params}.timestamp"))
+    );
+    // A list parameter is a `Vec`: turning one into a list changes the setter's type.
+    assert_eq!(
+        classify(|s| s.endpoints[0].1.params[0].list = true),
+        one(ParamTypeChanged, Severity::Breaking, &format!("{params}.asset"))
     );
     assert_eq!(
         classify(|s| s.endpoints[0].1.params[0].ty = "LONG".into()),
@@ -238,6 +244,79 @@ fn weight_and_docs_changes() {
             (DocsChanged, Severity::Docs, "p.models.Account.balance".to_string()),
         ]
     );
+}
+
+/// Models are `#[non_exhaustive]`: a field added to a response model is additive, but a
+/// required field added to a model users build (one sent as a parameter) changes its `new`.
+#[test]
+fn fields_added_follow_how_the_model_is_used() {
+    use ChangeKind::*;
+    let add_field = |s: &mut SpecFile, optional: bool| {
+        let mut f = s.models[0].1.fields[0].clone();
+        f.name = "equity".into();
+        f.optional = optional;
+        s.models[0].1.fields.push(f);
+    };
+    assert_eq!(
+        classify(|s| add_field(s, false)),
+        one(FieldAdded, Severity::Additive, "p.models.Account.equity"),
+        "a required field added to a response model"
+    );
+    let send_account = |s: &mut SpecFile| {
+        let mut p = s.endpoints[0].1.params[0].clone();
+        (p.name, p.ty) = ("account".into(), "Account".into());
+        s.endpoints[0].1.params.push(p);
+    };
+    let mut old = base();
+    send_account(&mut old);
+    let severity_with = |optional: bool| {
+        let mut new = old.clone();
+        add_field(&mut new, optional);
+        diff_specs(&old, &new).changes.iter().map(|c| (c.kind, c.severity)).collect::<Vec<_>>()
+    };
+    assert_eq!(severity_with(false), [(FieldAdded, Severity::Breaking)], "required field of a parameter model");
+    assert_eq!(severity_with(true), [(FieldAdded, Severity::Additive)], "optional field of a parameter model");
+    assert_eq!(
+        classify(|s| s.models[0].1.tuple = true),
+        one(ModelShapeChanged, Severity::Breaking, "p.models.Account")
+    );
+}
+
+#[test]
+fn error_codes_and_order_counts() {
+    use binance_codegen::ast::{ErrorCode, OrderCount};
+    use ChangeKind::*;
+    let code = |code, name: &str| ErrorCode { code, name: name.into(), msg: None };
+    let mut old = base();
+    old.errors = vec![code(-1121, "BAD_SYMBOL"), code(-2019, "MARGIN_NOT_SUFFICIEN")];
+    let changes = |edit: fn(&mut SpecFile)| {
+        let mut new = old.clone();
+        edit(&mut new);
+        diff_specs(&old, &new).changes.into_iter().map(|c| (c.kind, c.severity, c.path)).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        changes(|s| s.errors.push(ErrorCode { code: -4164, name: "MIN_NOTIONAL".into(), msg: None })),
+        one(ErrorCodeAdded, Severity::Additive, "p.errors.-4164")
+    );
+    assert_eq!(
+        changes(|s| {
+            s.errors.remove(0);
+        }),
+        one(ErrorCodeRemoved, Severity::Breaking, "p.errors.-1121")
+    );
+    assert_eq!(
+        changes(|s| s.errors[1].name = "MARGIN_NOT_SUFFICIENT".into()),
+        one(ErrorCodeChanged, Severity::Breaking, "p.errors.-2019")
+    );
+    assert_eq!(
+        changes(|s| s.errors[0].msg = Some("Invalid symbol.".into())),
+        one(DocsChanged, Severity::Docs, "p.errors.-1121")
+    );
+    let orders = changes(|s| {
+        let w = s.endpoints[0].1.weight.as_mut().unwrap();
+        w.orders.push(OrderCount { interval: "SECOND".into(), interval_num: 10, value: 1 });
+    });
+    assert_eq!(orders, one(WeightChanged, Severity::Weight, "p.endpoints.account.weight"));
 }
 
 #[test]
