@@ -18,7 +18,7 @@ use synthetic::synthetic_spec;
 fn generate_from_text(path: &Path, yaml: &str) -> String {
     let loaded = load::parse(path, yaml).expect("synthetic spec parses");
     let product = validate::validate(&loaded).expect("synthetic spec is valid");
-    emit::product_module(&product, emit::Options::default()).expect("generated code parses")
+    emit::product_module(&product, &emit::Options::default()).expect("generated code parses")
 }
 
 fn spec_dir() -> PathBuf {
@@ -46,7 +46,7 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let loaded = load::parse(&path, black_box(yaml)).expect("synthetic spec parses");
                 let product = validate::validate(&loaded).expect("synthetic spec is valid");
-                emit::product_module_unformatted(&product, emit::Options::default())
+                emit::product_module_unformatted(&product, &emit::Options::default())
             })
         });
     }
@@ -62,12 +62,12 @@ fn benches(c: &mut Criterion) {
     stages.bench_function("load_parse_yaml", |b| b.iter(|| load::parse(&path, black_box(&yaml))));
     stages.bench_function("validate", |b| b.iter(|| validate::validate(black_box(&loaded))));
     stages.bench_function("emit_tokens_syn_prettyplease", |b| {
-        b.iter(|| emit::product_module(black_box(&product), emit::Options::default()))
+        b.iter(|| emit::product_module(black_box(&product), &emit::Options::default()))
     });
     // What formatting costs: `syn::parse2` and `prettyplease` of the whole module on one thread.
     // `emit::product_module` does the same per top-level item on up to 4 threads, so
     // `emit_tokens_syn_prettyplease` is less than tokens + these two on a multi-core machine.
-    let source = emit::product_module(&product, emit::Options::default()).expect("generated code parses");
+    let source = emit::product_module(&product, &emit::Options::default()).expect("generated code parses");
     let tokens: proc_macro2::TokenStream = source.parse().expect("generated code lexes");
     let file: syn::File = syn::parse2(tokens.clone()).expect("generated code parses");
     stages.bench_function("emit_part_syn_parse2", |b| {

@@ -112,6 +112,54 @@ impl Config {
         self
     }
 
+    /// Adds `attribute` (Rust source such as `#[derive(serde::Serialize)]`) to the generated
+    /// types `path` names: `.` for every request type, model and enum, `Name` for that type in
+    /// every product, `product.Name` for one product's. Like `prost_build::Config::type_attribute`.
+    pub fn type_attribute(&mut self, path: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
+        self.emit.hooks.type_attributes.push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds `attribute` to the fields `path` names: `Name.field` or `product.Name.field`, the
+    /// field by its Binance or Rust name (request parameters are fields of the request type).
+    pub fn field_attribute(&mut self, path: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
+        self.emit.hooks.field_attributes.push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds `#[derive(derive)]` to the types `path` names (as in [`type_attribute`](Self::type_attribute)),
+    /// e.g. `.with_derive("Order", "serde::Serialize")`. Like typify's `with_derive`.
+    pub fn with_derive(&mut self, path: impl Into<String>, derive: &str) -> &mut Self {
+        self.type_attribute(path, format!("#[derive({derive})]"))
+    }
+
+    /// Every attribute given to the hooks is one or more `#[...]` attributes.
+    fn check_hooks(&self) -> Result<(), Diagnostics> {
+        let hooks = &self.emit.hooks;
+        let mut all = Diagnostics::default();
+        for (kind, (path, attr)) in hooks
+            .type_attributes
+            .iter()
+            .map(|h| ("type_attribute", h))
+            .chain(hooks.field_attributes.iter().map(|h| ("field_attribute", h)))
+        {
+            let parsed = attr.parse::<proc_macro2::TokenStream>().ok().and_then(|tokens| {
+                syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).ok()
+            });
+            if !parsed.is_some_and(|a| !a.is_empty()) {
+                all.push(
+                    Diagnostic::new(Path::new("Config"), kind, format!("`{attr}` (for `{path}`) is not a Rust attribute"))
+                        .with_help("write it as Rust source, e.g. `#[derive(Hash)]` or `#[serde(default)]`"),
+                );
+            }
+        }
+        if all.is_empty() {
+            Ok(())
+        } else {
+            Err(all)
+        }
+    }
+
     /// Every spec file this configuration names, sorted within each directory.
     pub fn files(&self) -> Result<Vec<PathBuf>, Diagnostics> {
         let mut files = self.spec_files.clone();
@@ -152,17 +200,18 @@ impl Config {
 
     /// Generates one formatted module per spec file.
     pub fn generate(&self) -> Result<Vec<GeneratedFile>, Diagnostics> {
+        self.check_hooks()?;
         self.validate()?
             .iter()
             .filter(|p| self.products.as_ref().is_none_or(|only| only.contains(&p.module)))
             .map(|p| {
                 let source = if self.format {
-                    emit::product_module(p, self.emit).map_err(|e| {
+                    emit::product_module(p, &self.emit).map_err(|e| {
                         Diagnostic::new(&p.source, "", format!("generated code does not parse: {e}"))
                             .with_help("this is a bug in binance-codegen; please report it with the spec file")
                     })?
                 } else {
-                    emit::product_module_unformatted(p, self.emit)
+                    emit::product_module_unformatted(p, &self.emit)
                 };
                 Ok(GeneratedFile { spec: p.source.clone(), module: p.module.clone(), title: p.title.clone(), source })
             })

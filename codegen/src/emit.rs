@@ -13,29 +13,72 @@ use std::collections::HashSet;
 mod pretty;
 
 /// What to emit besides the data types and the REST `Client`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Emit `WsClient` for the product's WebSocket API endpoints. It wraps the runtime's
     /// `WsApiClient`, which exists only with the runtime's `ws` feature; without it the
     /// WebSocket request types and models are still emitted.
     pub ws_client: bool,
+    /// Attributes the user adds to generated types and fields.
+    pub hooks: Hooks,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { ws_client: true }
+        Options { ws_client: true, hooks: Hooks::default() }
     }
 }
 
+/// Attributes added to generated types and fields, in the manner of prost-build's
+/// `type_attribute` / `field_attribute`. Each entry is `(path, attribute)`, the attribute as
+/// Rust source (`#[derive(serde::Serialize)]`), checked by `Config` before generation.
+///
+/// Type paths: `.` (every request type, model and enum), `Name` (that type in every product) or
+/// `product.Name`. Field paths: `Name.field` or `product.Name.field`, the field by its Binance
+/// name (`timeInForce`) or its Rust name (`time_in_force`); request parameters are fields of
+/// the request type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hooks {
+    /// `(type path, attribute)`.
+    pub type_attributes: Vec<(String, String)>,
+    /// `(field path, attribute)`.
+    pub field_attributes: Vec<(String, String)>,
+}
+
+impl Hooks {
+    /// The attributes for type `ty` of product `module`.
+    fn for_type(&self, module: &str, ty: &str) -> TokenStream {
+        let matches = |path: &str| path == "." || path == ty || path.split_once('.') == Some((module, ty));
+        attrs(self.type_attributes.iter().filter(|(path, _)| matches(path)))
+    }
+
+    /// The attributes for field `rust`/`binance` of type `ty` of product `module`.
+    fn for_field(&self, module: &str, ty: &str, rust: &str, binance: &str) -> TokenStream {
+        if self.field_attributes.is_empty() {
+            return TokenStream::new();
+        }
+        let matches = |path: &str| {
+            let path = path.strip_prefix(module).and_then(|p| p.strip_prefix('.')).unwrap_or(path);
+            matches!(path.split_once('.'), Some((t, f)) if t == ty && (f == rust || f == binance))
+        };
+        attrs(self.field_attributes.iter().filter(|(path, _)| matches(path)))
+    }
+}
+
+/// Parses attribute texts; `Config` has already rejected any that does not parse.
+fn attrs<'a>(entries: impl Iterator<Item = &'a (String, String)>) -> TokenStream {
+    entries.filter_map(|(_, attr)| attr.parse::<TokenStream>().ok()).collect()
+}
+
 /// The formatted body of one product module.
-pub fn product_module(product: &Product, options: Options) -> Result<String, syn::Error> {
-    pretty::format_parts(&parts(product, options), |part| part_tokens(product, part))
+pub fn product_module(product: &Product, options: &Options) -> Result<String, syn::Error> {
+    pretty::format_parts(&parts(product, options), |part| part_tokens(product, &options.hooks, part))
 }
 
 /// The body of one product module as plain token text: the same code as [`product_module`],
 /// without the cost of parsing and pretty-printing it (about half of generation time).
-pub fn product_module_unformatted(product: &Product, options: Options) -> String {
-    pretty::plain_parts(&parts(product, options), |part| part_tokens(product, part))
+pub fn product_module_unformatted(product: &Product, options: &Options) -> String {
+    pretty::plain_parts(&parts(product, options), |part| part_tokens(product, &options.hooks, part))
 }
 
 fn unsuffixed(n: u32) -> proc_macro2::Literal {
@@ -110,7 +153,7 @@ enum Part<'a> {
 }
 
 /// The parts of a product module in output order.
-fn parts(p: &Product, options: Options) -> Vec<Part<'_>> {
+fn parts<'a>(p: &'a Product, options: &Options) -> Vec<Part<'a>> {
     let mut parts = Vec::with_capacity(3 + p.endpoints.len() + p.models.len() + p.enums.len());
     parts.extend([Part::Product, Part::Client]);
     if options.ws_client {
@@ -152,7 +195,8 @@ fn with_nested_models<'a>(p: &'a Product, roots: HashSet<&'a str>) -> HashSet<&'
     seen
 }
 
-fn part_tokens(p: &Product, part: &Part<'_>) -> TokenStream {
+fn part_tokens(p: &Product, hooks: &Hooks, part: &Part<'_>) -> TokenStream {
+    let module = p.module.as_str();
     match *part {
         Part::Product => {
             let spec_file = p.source.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
@@ -160,10 +204,10 @@ fn part_tokens(p: &Product, part: &Part<'_>) -> TokenStream {
         }
         Part::Client => client(p),
         Part::WsClient => ws_client(p),
-        Part::ErrorCode => error_code(p),
-        Part::Request(e) => request(e),
-        Part::Model(m, as_param) => model(m, as_param),
-        Part::Enum(e) => enumeration(e),
+        Part::ErrorCode => error_code(p, hooks.for_type(module, "ErrorCode")),
+        Part::Request(e) => request(e, |field| hooks.for_field(module, &e.request_type, &field.rust_name, &field.binance_name), hooks.for_type(module, &e.request_type)),
+        Part::Model(m, as_param) => model(m, as_param, |field| hooks.for_field(module, &m.name, &field.rust_name, &field.binance_name), hooks.for_type(module, &m.name)),
+        Part::Enum(e) => enumeration(e, hooks.for_type(module, &e.name)),
     }
 }
 
@@ -442,7 +486,7 @@ fn endpoint_attr(e: &Endpoint) -> TokenStream {
     quote!(#[endpoint(#route, security = #security, weight(#kind = #weight #( #rules )* #orders), response = #response)])
 }
 
-fn request(e: &Endpoint) -> TokenStream {
+fn request(e: &Endpoint, field_hooks: impl Fn(&crate::ir::Param) -> TokenStream, type_hooks: TokenStream) -> TokenStream {
     let doc = doc_lines(&request_doc(e));
     let name = ident(&e.request_type);
     let attr = endpoint_attr(e);
@@ -465,7 +509,8 @@ fn request(e: &Endpoint) -> TokenStream {
         } else {
             quote!()
         };
-        quote! { #doc #rename pub #field: #ty, }
+        let hooks = field_hooks(p);
+        quote! { #doc #rename #hooks pub #field: #ty, }
     }));
     let required: Vec<_> = e.params.iter().filter(|p| p.required).collect();
     let default = if required.is_empty() { quote!(Default,) } else { quote!() };
@@ -509,6 +554,7 @@ fn request(e: &Endpoint) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, Eq, #default ::binance_runtime::Endpoint)]
         #[non_exhaustive]
         #attr
+        #type_hooks
         pub struct #name {
             #( #fields )*
         }
@@ -544,7 +590,7 @@ fn field_type(f: &Field) -> TokenStream {
     }
 }
 
-fn field(f: &Field) -> TokenStream {
+fn field(f: &Field, hooks: TokenStream) -> TokenStream {
     let mut doc = f.doc.clone().unwrap_or_else(|| format!("`{}`", f.binance_name));
     if f.ty == FieldType::Timestamp {
         doc.push_str("\n\nMilliseconds since the Unix epoch.");
@@ -557,7 +603,7 @@ fn field(f: &Field) -> TokenStream {
         let n = &f.binance_name;
         quote!(#[serde(rename = #n)])
     });
-    quote! { #doc #attr pub #name: #ty, }
+    quote! { #doc #attr #hooks pub #name: #ty, }
 }
 
 /// Whether a field's type implements `Eq` and `Hash`. Every type the spec can name does today
@@ -577,11 +623,11 @@ fn field_allows_eq(ty: &FieldType) -> bool {
     }
 }
 
-fn model(m: &Model, as_param: bool) -> TokenStream {
+fn model(m: &Model, as_param: bool, field_hooks: impl Fn(&Field) -> TokenStream, type_hooks: TokenStream) -> TokenStream {
     let doc = doc_lines(m.doc.as_deref().unwrap_or(&format!("The `{}` object.", m.name)));
     let name = ident(&m.name);
     let eq = if m.fields.iter().all(|f| field_allows_eq(&f.ty)) { quote!(Eq, Hash,) } else { quote!() };
-    let fields = moved(m.fields.iter().map(field));
+    let fields = moved(m.fields.iter().map(|f| field(f, field_hooks(f))));
     let attr = if m.tuple { quote!(#[::binance_runtime::model(tuple)]) } else { quote!(#[::binance_runtime::model]) };
     let param_impls = as_param.then(|| {
         let json_fields = m.fields.iter().map(|f| {
@@ -592,7 +638,9 @@ fn model(m: &Model, as_param: bool) -> TokenStream {
                 quote!(object.field(#wire, &self.#field);)
             }
         });
+        let builder = model_builder(m);
         quote! {
+            #builder
             impl ::binance_runtime::ToParam for #name {
                 fn write_param<W: ::binance_runtime::ParamWriter + ?::core::marker::Sized>(&self, name: &str, out: &mut W) {
                     ::binance_runtime::params::write_json_param(self, name, out);
@@ -613,6 +661,7 @@ fn model(m: &Model, as_param: bool) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, #eq)]
         // `non_exhaustive`: a field Binance adds is a new field here, not a breaking change.
         #[non_exhaustive]
+        #type_hooks
         pub struct #name {
             #( #fields )*
         }
@@ -620,8 +669,64 @@ fn model(m: &Model, as_param: bool) -> TokenStream {
     }
 }
 
+/// `new(required…)` and setters for a model users build to send as a parameter: the model is
+/// `#[non_exhaustive]`, so outside this module it cannot be written as a struct literal.
+fn model_builder(m: &Model) -> TokenStream {
+    // Integers and booleans are taken as themselves (see `setter_type`), the rest via `Into`.
+    let arg = |f: &Field| -> (TokenStream, TokenStream) {
+        let name = ident(&f.rust_name);
+        let plain = !f.list
+            && matches!(f.ty, FieldType::Int | FieldType::Long | FieldType::Timestamp | FieldType::Boolean);
+        let base = field_type(&Field { optional: false, ..f.clone() });
+        if plain {
+            (quote!(#base), quote!(#name))
+        } else {
+            (quote!(impl ::core::convert::Into<#base>), quote!(#name.into()))
+        }
+    };
+    let required: Vec<&Field> = m.fields.iter().filter(|f| !f.optional).collect();
+    let args = required.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let (ty, _) = arg(f);
+        quote!(#name: #ty)
+    });
+    let inits = m.fields.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        if f.optional {
+            quote!(#name: ::core::option::Option::None)
+        } else {
+            let (_, value) = arg(f);
+            quote!(#name: #value)
+        }
+    });
+    let setters = moved(m.fields.iter().filter(|f| f.optional).map(|f| {
+        let name = ident(&f.rust_name);
+        let (ty, value) = arg(f);
+        let doc = doc_lines(&format!("Sets [`{0}`](Self::{0}).", f.rust_name));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #name(mut self, #name: #ty) -> Self {
+                self.#name = ::core::option::Option::Some(#value);
+                self
+            }
+        }
+    }));
+    let name = ident(&m.name);
+    quote! {
+        impl #name {
+            /// Creates the object from its required fields; optional ones start unset.
+            pub fn new(#( #args ),*) -> Self {
+                #name { #( #inits ),* }
+            }
+
+            #( #setters )*
+        }
+    }
+}
+
 /// `ErrorCode`: the product's documented error codes by name, anything else as `Other(code)`.
-fn error_code(p: &Product) -> TokenStream {
+fn error_code(p: &Product, type_hooks: TokenStream) -> TokenStream {
     let doc = doc_lines(&format!(
         "The documented API error codes of {}: what `code` in an error reply means.\n\n\
          Codes not listed (yet) are kept as [`ErrorCode::Other`]. The same table is \
@@ -654,6 +759,7 @@ fn error_code(p: &Product) -> TokenStream {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         // `non_exhaustive`: a code added to the spec is a new variant, not a breaking change.
         #[non_exhaustive]
+        #type_hooks
         pub enum ErrorCode {
             #( #variants )*
             /// A code this client does not know by name.
@@ -689,7 +795,7 @@ fn error_code(p: &Product) -> TokenStream {
     }
 }
 
-fn enumeration(e: &Enum) -> TokenStream {
+fn enumeration(e: &Enum, type_hooks: TokenStream) -> TokenStream {
     let doc = doc_lines(e.doc.as_deref().unwrap_or(&format!("The `{}` values.", e.name)));
     let name = ident(&e.name);
     let variants = moved(e.variants.iter().map(|(wire, variant, vdoc)| {
@@ -702,6 +808,7 @@ fn enumeration(e: &Enum) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, ::binance_runtime::WireEnum)]
         // `non_exhaustive`: a value added to the spec is a new variant, not a breaking change.
         #[non_exhaustive]
+        #type_hooks
         pub enum #name {
             #( #variants )*
             /// A value this client does not know yet, kept exactly as Binance sent it.

@@ -76,3 +76,36 @@ fn compiles_under_deny_warnings(name: &str, generated: &str) {
     std::fs::write(&file, source).unwrap();
     trybuild::TestCases::new().pass(&file);
 }
+
+/// `type_attribute` / `field_attribute` / `with_derive`: each attribute lands on the item the
+/// path names (shown with the line after it), and nowhere else.
+#[test]
+fn hooks_add_attributes_to_the_named_types_and_fields() {
+    let generated = Config::new()
+        .spec_file(synthetic("synthetic.yaml"))
+        .with_derive("OrderSide", "PartialOrd, Ord")
+        .type_attribute("synthetic.Order", "#[doc(alias = \"order_model\")]")
+        .type_attribute("other_product.Position", "#[doc(alias = \"never\")]")
+        .field_attribute("NewOrderRequest.timeInForce", "#[doc(alias = \"tif\")]")
+        .field_attribute("synthetic.Order.orig_qty", "#[doc(alias = \"qty\")]")
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let source = render_inline(&generated);
+    let lines: Vec<&str> = source.lines().collect();
+    let hooked: Vec<String> = lines
+        .windows(2)
+        .filter(|w| w[0].contains("alias") || w[0].contains("PartialOrd"))
+        .map(|w| format!("{}\n{}", w[0].trim(), w[1].trim()))
+        .collect();
+    insta::assert_snapshot!(hooked.join("\n\n"));
+}
+
+#[test]
+fn a_hook_that_is_not_an_attribute_is_reported() {
+    let err = Config::new()
+        .spec_file(synthetic("synthetic.yaml"))
+        .type_attribute(".", "derive(Hash)")
+        .generate()
+        .expect_err("not an attribute");
+    assert!(err.to_string().contains("`derive(Hash)` (for `.`) is not a Rust attribute"), "{err}");
+}

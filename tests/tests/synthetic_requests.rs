@@ -119,7 +119,10 @@ fn object_parameters_are_sent_as_json_with_decimals_as_strings() {
     assert_eq!(sent[0]["type"], "LIMIT");
     assert!(query(&batch).starts_with("batchOrders=%5B%7B%22"), "{}", query(&batch));
 
-    let market = order_item(r#"{"symbol":"BTCUSDT","side":"SELL","type":"MARKET","quantity":"1"}"#);
+    let market = OrderItem::new("BTCUSDT", OrderSide::Sell, OrderType::Market, 1);
+    assert_eq!(market, order_item(r#"{"symbol":"BTCUSDT","side":"SELL","type":"MARKET","quantity":"1"}"#));
+    let limit = OrderItem::new("BTCUSDT", "BUY", "LIMIT", dec("0.10")).price(dec("43250.10")).time_in_force("GTC");
+    assert_eq!(limit, item, "built with `new` and setters, or decoded: the same order");
     let mut ws = JsonParams::default();
     PlaceMultipleOrdersRequest::new([market]).write_params(&mut ws);
     assert_eq!(
