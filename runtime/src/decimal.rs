@@ -323,7 +323,7 @@ pub mod vec {
     }
 }
 
-/// `Option<Vec<Decimal>>`: absent or `null` is `None`.
+/// `Option<Vec<Decimal>>`: absent, `null` or `""` is `None`.
 pub mod option_vec {
     use super::*;
 
@@ -350,7 +350,17 @@ pub mod option_vec {
                 Ok(None)
             }
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                d.deserialize_seq(SeqVisitor).map(Some)
+                d.deserialize_any(Opt)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                SeqVisitor.visit_seq(seq).map(Some)
+            }
+            /// `""` is `None`, as for every optional field.
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v.trim().is_empty() {
+                    return Ok(None);
+                }
+                Err(E::invalid_type(Unexpected::Str(v), &self))
             }
         }
         d.deserialize_option(Opt)
