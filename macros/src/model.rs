@@ -1,17 +1,21 @@
-//! `#[model]`: the serde plumbing every response model needs, written once.
+//! `#[model]` / `#[model(tuple)]`: the serde plumbing every response model needs, written once.
 //!
 //! A struct with named fields whose only serde attribute is a field's `rename` (everything the
 //! generator emits) gets lean hand-written `Serialize` / `Deserialize` impls: each is one call
 //! into the runtime (`__private::model`) naming the fields as one tuple type (a codec per field
 //! to decode, a reference per field to encode); the visitor, the key loop and the field rules
 //! are compiled once there, so a model costs the compiler little to type-check. Names are
-//! camelCase of the field (as serde's `rename_all = "camelCase"`), unknown fields are skipped,
-//! and the errors are serde's ("missing field `x`", "duplicate field `x`"). `Decimal`,
-//! `Option<Decimal>`, `Vec<Decimal>` and `Option<Vec<Decimal>>` fields use the runtime's
-//! lenient, lossless codec.
+//! camelCase of the field (as serde's `rename_all = "camelCase"`), and the errors are serde's
+//! ("missing field `x`", "duplicate field `x`"). Such a struct also gets a field
+//! `pub unknown_fields: binance_runtime::UnknownFields`: keys the model does not declare are
+//! kept there verbatim (and reported as drift), and written back when it is encoded.
+//! `Decimal`, `Option<Decimal>`, `Vec<Decimal>` and `Option<Vec<Decimal>>` fields use the
+//! runtime's lenient, lossless codec; every other `Option<T>` reads absent, `null` and `""` as
+//! `None`. With `tuple`, the JSON is an array read by position, in declaration order.
 //!
 //! Anything else (tuple structs, generics, other serde attributes) keeps serde's derives with
-//! the same names and codecs added as attributes, so it behaves the same, only compiles slower.
+//! the same names and codecs added as attributes, so it decodes the same, only compiles slower
+//! (and has no unknown-field store: serde's derive skips unknown keys).
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{format_ident, quote};
@@ -78,10 +82,24 @@ impl Codec {
     }
 }
 
-pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
-    if let Some(first) = args.into_iter().next() {
-        return Err(Error::new_spanned(first, "`#[model]` takes no arguments"));
+/// The name of the field `#[model]` adds for unknown fields.
+const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// `#[model]` (a JSON object) or `#[model(tuple)]` (a JSON array read by position).
+fn parse_args(args: TokenStream) -> Result<bool> {
+    let mut tokens = args.into_iter();
+    match (tokens.next(), tokens.next()) {
+        (None, _) => Ok(false),
+        (Some(TokenTree::Ident(i)), None) if i == "tuple" => Ok(true),
+        (Some(first), _) => Err(Error::new_spanned(
+            first,
+            "`#[model]` takes no argument but `tuple` (`#[model(tuple)]`: a JSON array read by position)",
+        )),
     }
+}
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
+    let tuple = parse_args(args)?;
     let item: ItemStruct = match syn::parse2::<Item>(item)? {
         Item::Struct(s) => s,
         Item::Enum(e) => {
@@ -93,7 +111,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream
         other => return Err(Error::new_spanned(other, "`#[model]` is for structs")),
     };
     if matches!(item.fields, Fields::Unit) {
-        return Err(Error::new_spanned(&item.ident, "`#[model]` needs a struct with fields"));
+        return Err(Error::new_spanned(
+            &item.ident,
+            "`#[model]` needs a struct with braces; write `struct Empty {}` for a response `{}`",
+        ));
     }
     let mut errors = crate::errors::Errors::default();
     let codecs: Vec<Option<Codec>> = item
@@ -107,9 +128,23 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream
             }
         })
         .collect();
+    if let Fields::Named(named) = &item.fields {
+        for field in named.named.iter().filter(|f| f.ident.as_ref().is_some_and(|i| i == UNKNOWN_FIELDS)) {
+            errors.push(Error::new_spanned(
+                field,
+                "`#[model]` adds a field `unknown_fields` (the keys the model does not declare); \
+                 rename this field and keep its wire name with `#[serde(rename = \"unknownFields\")]`",
+            ));
+        }
+    }
     errors.finish()?;
     match lean_fields(&item, &codecs) {
-        Some(fields) => Ok(lean(item, &fields)),
+        Some(fields) => Ok(lean(item, &fields, tuple)),
+        None if tuple => Err(Error::new_spanned(
+            &item.ident,
+            "`#[model(tuple)]` needs a struct with named fields, no generics and no serde attribute \
+             but `rename`",
+        )),
         None => serde_derive(item, &codecs),
     }
 }
@@ -119,6 +154,13 @@ fn serde_derive(mut item: ItemStruct, codecs: &[Option<Codec>]) -> Result<TokenS
     for (field, codec) in item.fields.iter_mut().zip(codecs) {
         if let Some(codec) = codec {
             field.attrs.extend(Attribute::parse_outer.parse2(codec.attribute())?);
+        } else if only_arg(&field.ty, "Option").is_some()
+            && !serde_keys(&field.attrs).iter().any(|k| k.ends_with("with"))
+        {
+            // `null` and `""` are `None`, as on the lean route.
+            field.attrs.extend(Attribute::parse_outer.parse2(
+                quote!(#[serde(default, deserialize_with = "::binance_runtime::__private::model::optional")]),
+            )?);
         }
     }
     let named = matches!(item.fields, Fields::Named(_));
@@ -194,13 +236,21 @@ fn nest(items: Vec<TokenStream>) -> TokenStream {
     nest(items.chunks(MAX_TUPLE).map(|chunk| nest(chunk.to_vec())).collect())
 }
 
-/// The struct without its serde attributes, and its `Serialize` / `Deserialize` impls: each
-/// one call into the runtime, which gets the fields as one nested tuple type (codecs for
-/// decoding, references for encoding). The key loop and the field rules are compiled once in
-/// the runtime instead of being type-checked for every model.
-fn lean(mut item: ItemStruct, fields: &[LeanField]) -> TokenStream {
+/// The struct without its serde attributes plus its unknown-field store, and its `Serialize` /
+/// `Deserialize` impls: each one call into the runtime, which gets the fields as one nested
+/// tuple type (codecs for decoding, references for encoding). The key loop and the field rules
+/// are compiled once in the runtime instead of being type-checked for every model.
+fn lean(mut item: ItemStruct, fields: &[LeanField], tuple: bool) -> TokenStream {
     for field in item.fields.iter_mut() {
         field.attrs.retain(|a| !a.path().is_ident("serde"));
+    }
+    if let Fields::Named(named) = &mut item.fields {
+        let unknown: syn::FieldsNamed = syn::parse_quote!({
+            /// Fields of the response that this model does not declare, kept verbatim (spec
+            /// drift: they are also reported through `binance_runtime::drift`).
+            pub unknown_fields: ::binance_runtime::UnknownFields
+        });
+        named.named.extend(unknown.named);
     }
     let name = &item.ident;
     let name_str = name.unraw().to_string();
@@ -214,7 +264,11 @@ fn lean(mut item: ItemStruct, fields: &[LeanField]) -> TokenStream {
             .iter()
             .map(|f| {
                 let ty = &f.ty;
-                f.codec.map_or_else(|| quote!(__m::Plain<#ty>), Codec::seed)
+                match (f.codec, only_arg(ty, "Option")) {
+                    (Some(codec), _) => codec.seed(),
+                    (None, Some(inner)) => quote!(__m::Opt<#inner>),
+                    (None, None) => quote!(__m::Plain<#ty>),
+                }
             })
             .collect(),
     );
@@ -225,32 +279,44 @@ fn lean(mut item: ItemStruct, fields: &[LeanField]) -> TokenStream {
                 let ident = &f.ident;
                 if f.codec.is_some() {
                     quote!(__m::DecimalText(&self.#ident))
+                } else if only_arg(&f.ty, "Option").is_some() {
+                    quote!(__m::OptField(&self.#ident))
                 } else {
                     quote!(__m::Field(&self.#ident))
                 }
             })
             .collect(),
     );
+    let (decode, encode) = if tuple {
+        (quote!(deserialize_tuple), quote!(serialize_tuple))
+    } else {
+        (quote!(deserialize), quote!(serialize))
+    };
     quote! {
         #item
 
         const _: () = {
             use ::binance_runtime::__private::{model as __m, serde as __serde};
 
-            const __FIELDS: &[&str] = &[#(#wires),*];
+            static __INFO: __m::ModelInfo = __m::ModelInfo {
+                name: #name_str,
+                expecting: #expecting,
+                path: ::core::concat!(::core::module_path!(), "::", #name_str),
+                fields: &[#(#wires),*],
+            };
 
             #[automatically_derived]
             impl<'de> __serde::Deserialize<'de> for #name {
                 fn deserialize<__D: __serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
-                    let #pattern = __m::deserialize::<__D, #slots>(__d, #name_str, #expecting, __FIELDS)?;
-                    ::core::result::Result::Ok(#name { #(#idents: #vars,)* })
+                    let (#pattern, __unknown) = __m::#decode::<__D, #slots>(__d, &__INFO)?;
+                    ::core::result::Result::Ok(#name { #(#idents: #vars,)* unknown_fields: __unknown })
                 }
             }
 
             #[automatically_derived]
             impl __serde::Serialize for #name {
                 fn serialize<__S: __serde::Serializer>(&self, __s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
-                    __m::serialize(__s, #name_str, __FIELDS, &#values)
+                    __m::#encode(__s, &__INFO, &#values, &self.unknown_fields)
                 }
             }
         };
@@ -322,24 +388,51 @@ mod tests {
                 #[serde(rename = "uniMMR")]
                 pub uni_mmr: Decimal,
                 pub r#type: u8,
+                pub can_trade: Option<bool>,
             }
         });
         assert!(!out.contains("# [derive"), "{out}");
         assert!(!out.contains("# [serde"), "the rename attribute must be consumed: {out}");
         assert!(
-            out.contains(r#"& [& str] = & ["asset" , "free" , "locked" , "history" , "bands" , "uniMMR" , "type"]"#),
+            out.contains(r#"fields : & ["asset" , "free" , "locked" , "history" , "bands" , "uniMMR" , "type" , "canTrade"]"#),
             "{out}"
         );
         // The fields as one tuple type each way: a codec per field to decode, a reference to encode.
         assert!(
             out.contains(
                 "__m :: deserialize :: < __D , (__m :: Plain < String > , __m :: Dec , __m :: OptDec , \
-                 __m :: VecDec , __m :: OptVecDec , __m :: Dec , __m :: Plain < u8 > ,) >"
+                 __m :: VecDec , __m :: OptVecDec , __m :: Dec , __m :: Plain < u8 > , __m :: Opt < bool > ,) >"
             ),
             "{out}"
         );
         assert_eq!(out.matches("__m :: DecimalText (& self .").count(), 5, "{out}");
         assert_eq!(out.matches("__m :: Field (& self .").count(), 2, "{out}");
+        assert_eq!(out.matches("__m :: OptField (& self .").count(), 1, "{out}");
+        // The unknown-field store is added, filled and written back.
+        assert!(out.contains("pub unknown_fields : :: binance_runtime :: UnknownFields"), "{out}");
+        assert!(out.contains("unknown_fields : __unknown"), "{out}");
+        assert!(out.contains("& self . unknown_fields"), "{out}");
+        assert!(out.contains("__m :: serialize (__s"), "{out}");
+    }
+
+    #[test]
+    fn tuple_models_read_arrays_and_empty_models_work() {
+        let out = expand(quote!(tuple), quote! { pub struct Level { pub price: Decimal, pub qty: Decimal } })
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| format!("error: {e}"));
+        assert!(out.contains("__m :: deserialize_tuple :: < __D , (__m :: Dec , __m :: Dec ,) >"), "{out}");
+        assert!(out.contains("__m :: serialize_tuple (__s"), "{out}");
+        let out = expanded(quote! { #[non_exhaustive] #[derive(Eq, Hash)] pub struct Empty {} });
+        assert!(out.contains("__m :: deserialize :: < __D , () >"), "{out}");
+        assert!(out.contains("# [non_exhaustive]"), "{out}");
+        let err = expand(quote!(tuple), quote! { struct Level(Decimal, Decimal); }).unwrap_err().to_string();
+        assert!(err.contains("`#[model(tuple)]` needs a struct with named fields"), "{err}");
+    }
+
+    #[test]
+    fn a_field_named_like_the_store_is_a_clear_error() {
+        let out = expanded(quote! { struct A { unknown_fields: u8 } });
+        assert!(out.starts_with("error: `#[model]` adds a field `unknown_fields`"), "{out}");
     }
 
     #[test]
@@ -351,7 +444,7 @@ mod tests {
         let group_of_2 = format!("({})", [slot; 2].join(" "));
         assert!(out.contains(&format!("({group_of_8} , {group_of_2} ,)")), "{out}");
         assert!(
-            out.contains("let ((__f0 , __f1 , __f2 , __f3 , __f4 , __f5 , __f6 , __f7 ,) , (__f8 , __f9 ,) ,)"),
+            out.contains("let (((__f0 , __f1 , __f2 , __f3 , __f4 , __f5 , __f6 , __f7 ,) , (__f8 , __f9 ,) ,) , __unknown)"),
             "{out}"
         );
     }

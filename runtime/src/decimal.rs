@@ -2,40 +2,136 @@
 //!
 //! Binance documents decimals as strings, but the wire also sends JSON numbers, `""` (for
 //! example on unactivated accounts) and thousands separators (`"122,559.90199491"`). All of
-//! these decode without going through `f64` for strings. Fields always encode as strings,
-//! Binance's documented form.
-//!
-//! A JSON *number* reaches serde as `f64` unless `serde_json/arbitrary_precision` is on; it
-//! is converted through its shortest round-trip text, which is exact for every number that
-//! has at most 15 significant digits.
+//! these decode exactly: a JSON number is read from its text (serde_json's raw value, never
+//! through `f64`), so `1.10` keeps its scale and `103.123456789012345678` every digit. Text
+//! that `Decimal` cannot hold exactly (more than 28 fraction digits, more than 96 bits of
+//! mantissa) is an error, never a rounded value. Fields always encode as strings, Binance's
+//! documented form.
 
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
-/// Parses decimal text leniently: surrounding spaces and `,` thousands separators are accepted.
+/// serde_json's name for "give me this value's raw JSON text" (its `raw_value` feature, which
+/// this crate enables). Deserializers that do not know it hand the value over as usual.
+pub(crate) const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// The most fraction digits a `Decimal` holds.
+const MAX_SCALE: usize = 28;
+
+/// Parses decimal text leniently: surrounding spaces and well-formed `,` thousands groups
+/// before the point (`"122,559.90199491"`) are accepted; anything else that is not plain
+/// decimal text (`"1.234,56"`, `"1_000"`, `"1,23"`) is an error, as is a value `Decimal`
+/// cannot hold exactly.
 pub fn parse(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
-    let parsed = if t.contains(',') {
-        let digits_ok = t.split('.').next().is_some_and(|int| {
-            let int = int.trim_start_matches(['-', '+']);
-            let mut groups = int.split(',');
-            groups.next().is_some_and(|g| (1..=3).contains(&g.len()))
-                && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
-        });
-        if !digits_ok {
-            return Err(format!("`{text}` is not a decimal number"));
-        }
-        Decimal::from_str(&t.replace(',', ""))
-    } else {
-        Decimal::from_str(t).or_else(|_| Decimal::from_scientific(t))
-    };
-    parsed.map_err(|_| format!("`{text}` is not a decimal number"))
+    if !t.contains(',') {
+        return exact(t).map_err(|e| e.message(text));
+    }
+    let (int, frac) = t.split_once('.').map_or((t, None), |(i, f)| (i, Some(f)));
+    let unsigned = int.strip_prefix(['-', '+']).unwrap_or(int);
+    let mut groups = unsigned.split(',');
+    let grouped = groups.next().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups.all(|g| g.len() == 3)
+        && !frac.is_some_and(|f| f.contains(','));
+    if !grouped {
+        return Err(NotDecimal::Malformed.message(text));
+    }
+    exact(&t.replace(',', "")).map_err(|e| e.message(text))
 }
 
-struct DecimalVisitor;
+/// Why text is not a decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NotDecimal {
+    Malformed,
+    OutOfRange,
+}
+
+impl NotDecimal {
+    fn message(self, text: &str) -> String {
+        let shown: String = text.chars().take(64).collect();
+        let cut = if shown.len() < text.len() { "…" } else { "" };
+        match self {
+            NotDecimal::Malformed => format!("`{shown}{cut}` is not a decimal number"),
+            NotDecimal::OutOfRange => format!(
+                "`{shown}{cut}` is out of range for Decimal (at most 28 fraction digits and a 96-bit \
+                 mantissa); it is not rounded"
+            ),
+        }
+    }
+}
+
+/// Plain decimal text (`-12.340`, or a JSON number with an exponent), decoded exactly:
+/// every digit and the scale are kept, or it is an error.
+fn exact(t: &str) -> Result<Decimal, NotDecimal> {
+    let bytes = t.as_bytes();
+    let unsigned = match bytes.first() {
+        Some(b'-' | b'+') => &bytes[1..],
+        _ => bytes,
+    };
+    let int_len = unsigned.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = &unsigned[int_len..];
+    let frac_len = match rest.first() {
+        Some(b'.') => rest[1..].iter().take_while(|b| b.is_ascii_digit()).count(),
+        _ => 0,
+    };
+    let after = &rest[if rest.first() == Some(&b'.') { 1 + frac_len } else { 0 }..];
+    let has_point = rest.first() == Some(&b'.');
+    if int_len == 0 || (has_point && frac_len == 0) {
+        return Err(NotDecimal::Malformed);
+    }
+    if !after.is_empty() {
+        return exponent(t, after);
+    }
+    if frac_len > MAX_SCALE {
+        return Err(NotDecimal::OutOfRange);
+    }
+    let d = Decimal::from_str(t).map_err(|_| NotDecimal::OutOfRange)?;
+    // `from_str` rounds the fraction when the mantissa would overflow: refuse that.
+    if d.scale() as usize != frac_len {
+        return Err(NotDecimal::OutOfRange);
+    }
+    Ok(d)
+}
+
+/// `1.5e-7` (JSON allows exponents): exact when `Decimal` can hold it.
+fn exponent(t: &str, tail: &[u8]) -> Result<Decimal, NotDecimal> {
+    let digits = match tail {
+        [b'e' | b'E', b'-' | b'+', d @ ..] | [b'e' | b'E', d @ ..] => d,
+        _ => return Err(NotDecimal::Malformed),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(NotDecimal::Malformed);
+    }
+    let d = Decimal::from_scientific(t).map_err(|_| NotDecimal::OutOfRange)?;
+    // Exact when printing it back gives the same value as the text (no digit was rounded off).
+    let mantissa = t.split(['e', 'E']).next().unwrap_or(t);
+    let significant = mantissa.bytes().filter(u8::is_ascii_digit).skip_while(|b| *b == b'0').count();
+    if significant > MAX_SCALE + 1 {
+        return Err(NotDecimal::OutOfRange);
+    }
+    Ok(d)
+}
+
+/// Decodes one decimal value: `None` for `null`, `""` and blank text.
+pub(crate) struct DecimalVisitor;
+
+impl DecimalVisitor {
+    /// Asks for the value's raw text (serde_json), falling back to the value itself.
+    pub(crate) fn run<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        d.deserialize_newtype_struct(RAW_TOKEN, DecimalVisitor)
+    }
+
+    /// Decimal text as a string value holds it (`"1,000.5"`, `""`).
+    fn text<E: de::Error>(v: &str) -> Result<Option<Decimal>, E> {
+        if v.trim().is_empty() {
+            return Ok(None);
+        }
+        parse(v).map(Some).map_err(E::custom)
+    }
+}
 
 impl<'de> Visitor<'de> for DecimalVisitor {
     type Value = Option<Decimal>;
@@ -44,17 +140,7 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         f.write_str("a decimal as a string or a number")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        // Fast path for the usual well-formed text (a decoding hot spot: issue #7's decode
-        // bench). `Decimal::from_str` accepts neither spaces nor `,`, so whenever it succeeds
-        // the lenient path below would trim nothing, find no separator and call it on the
-        // same text: the result is the same.
-        if let Ok(d) = Decimal::from_str(v) {
-            return Ok(Some(d));
-        }
-        if v.trim().is_empty() {
-            return Ok(None);
-        }
-        parse(v).map(Some).map_err(E::custom)
+        Self::text(v)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         Ok(Some(Decimal::from(v)))
@@ -62,16 +148,29 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
         Ok(Some(Decimal::from(v)))
     }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Decimal::try_from_i128_with_scale(v, 0)
+            .map(Some)
+            .map_err(|_| E::custom(NotDecimal::OutOfRange.message(&v.to_string())))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        i128::try_from(v)
+            .ok()
+            .and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok())
+            .map(Some)
+            .ok_or_else(|| E::custom(NotDecimal::OutOfRange.message(&v.to_string())))
+    }
+    /// Only reached from deserializers without raw text (not serde_json): the number's
+    /// shortest round-trip text, exact for up to 15 significant digits.
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         if !v.is_finite() {
             return Err(E::custom(format!("`{v}` is not a finite decimal")));
         }
-        // `{}` prints the shortest text that reads back as the same f64.
         let text = v.to_string();
-        Decimal::from_str(&text)
-            .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
+        exact(&text)
+            .or_else(|_| Decimal::from_scientific(&format!("{v:e}")).map_err(|_| NotDecimal::OutOfRange))
             .map(Some)
-            .map_err(|_| E::custom(format!("`{v}` is out of the decimal range")))
+            .map_err(|e| E::custom(e.message(&text)))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
@@ -82,6 +181,70 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(DecimalVisitor)
     }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+    /// serde_json's raw value: one entry, the value's JSON text.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        match map.next_key_seed(RawKey)? {
+            Some(true) => map.next_value_seed(RawDecimal),
+            _ => Err(de::Error::invalid_type(Unexpected::Map, &self)),
+        }
+    }
+}
+
+/// The key of serde_json's raw-value map: `true` when it is the raw-value token.
+pub(crate) struct RawKey;
+
+impl<'de> DeserializeSeed<'de> for RawKey {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for RawKey {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a raw JSON value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        Ok(v == RAW_TOKEN)
+    }
+}
+
+/// A decimal from the raw JSON text of its value.
+struct RawDecimal;
+
+impl<'de> DeserializeSeed<'de> for RawDecimal {
+    type Value = Option<Decimal>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for RawDecimal {
+    type Value = Option<Decimal>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a decimal as a string or a number")
+    }
+    fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
+        match raw.as_bytes().first() {
+            Some(b'"') => match raw.get(1..raw.len().saturating_sub(1)) {
+                Some(inner) if !inner.contains('\\') => DecimalVisitor::text(inner),
+                // Escapes in decimal text are odd but valid JSON: unescape, then read.
+                _ => {
+                    let unescaped: String = serde_json::from_str(raw).map_err(E::custom)?;
+                    DecimalVisitor::text(&unescaped)
+                }
+            },
+            Some(b'-' | b'0'..=b'9') => exact(raw).map(Some).map_err(|e| E::custom(e.message(raw))),
+            Some(b'n') => Ok(None),
+            Some(b't' | b'f') => Err(E::invalid_type(Unexpected::Bool(raw == "true"), &self)),
+            Some(b'[') => Err(E::invalid_type(Unexpected::Seq, &self)),
+            _ => Err(E::invalid_type(Unexpected::Map, &self)),
+        }
+    }
 }
 
 /// Encodes as a string.
@@ -91,7 +254,7 @@ pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error
 
 /// Decodes a string or number; `""` and `null` are errors here (use [`option`]).
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-    d.deserialize_any(DecimalVisitor)?.ok_or_else(|| {
+    DecimalVisitor::run(d)?.ok_or_else(|| {
         de::Error::custom(
             "expected a decimal, found an empty value; mark the field `optional` in the spec if Binance sends it empty",
         )
@@ -112,7 +275,7 @@ pub mod option {
 
     /// Decodes leniently.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-        d.deserialize_any(DecimalVisitor)
+        DecimalVisitor::run(d)
     }
 }
 
@@ -160,7 +323,7 @@ pub mod vec {
     }
 }
 
-/// `Option<Vec<Decimal>>`: absent or `null` is `None`.
+/// `Option<Vec<Decimal>>`: absent, `null` or `""` is `None`.
 pub mod option_vec {
     use super::*;
 
@@ -187,7 +350,17 @@ pub mod option_vec {
                 Ok(None)
             }
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                d.deserialize_seq(SeqVisitor).map(Some)
+                d.deserialize_any(Opt)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                SeqVisitor.visit_seq(seq).map(Some)
+            }
+            /// `""` is `None`, as for every optional field.
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v.trim().is_empty() {
+                    return Ok(None);
+                }
+                Err(E::invalid_type(Unexpected::Str(v), &self))
             }
         }
         d.deserialize_option(Opt)
@@ -230,22 +403,61 @@ mod tests {
     }
 
     #[test]
-    fn fast_path_agrees_with_the_lenient_path() {
-        // The fast path in `visit_str` relies on this: plain `from_str` rejects what `parse`
-        // would change (spaces, separators) and empty text.
-        for text in ["", "  ", " 1.5", "1.5 ", "1,000.5", "1 000"] {
-            assert!(Decimal::from_str(text).is_err(), "{text:?}");
-        }
-        for text in ["0.00000000", "-1.25000000", "43210.10", "1_000", "+7", "1e3", "0"] {
-            let fast = Decimal::from_str(text).ok();
-            let lenient = parse(text).ok();
-            if let Some(fast) = fast {
-                assert_eq!(Some(fast), lenient, "{text:?}");
-                assert_eq!(fast.scale(), lenient.map_or(0, |d| d.scale()), "{text:?}");
-            }
-        }
+    fn blank_text_and_spaces_are_lenient() {
         let r = row(r#"{"req":" 1.50 ","opt":" "}"#).unwrap();
         assert_eq!((r.req.to_string(), r.opt), ("1.50".to_string(), None));
+    }
+
+    /// Issue 13 item 2: JSON numbers are read from their text, never through `f64`.
+    #[test]
+    fn numbers_keep_every_digit_and_their_scale() {
+        for (json, text) in [
+            ("103.123456789012345678", "103.123456789012345678"),
+            ("0.0", "0.0"),
+            ("1.10", "1.10"),
+            ("-0.00000001", "-0.00000001"),
+            ("123456789012345678901", "123456789012345678901"),
+            ("79228162514264337593543950335", "79228162514264337593543950335"),
+            ("1.5e3", "1500"),
+            ("25E-1", "2.5"),
+        ] {
+            let r = row(&format!(r#"{{"req":{json},"opt":{json},"list":[{json}]}}"#)).unwrap();
+            assert_eq!(r.req.to_string(), text, "{json}");
+            assert_eq!(r.opt.map(|d| d.to_string()).as_deref(), Some(text), "{json}");
+            assert_eq!(r.list.unwrap()[0].to_string(), text, "{json}");
+        }
+        // A `serde_json::Value` holds numbers as `f64` already: decode straight from the text.
+        let value: serde_json::Value = serde_json::from_str(r#"{"req":1.25}"#).unwrap();
+        assert_eq!(serde_json::from_value::<Row>(value).unwrap().req.to_string(), "1.25");
+        // Escaped decimal text is still text.
+        assert_eq!(row(r#"{"req":"\u0031.50"}"#).unwrap().req.to_string(), "1.50");
+    }
+
+    /// Issue 13 item 3: only well-formed thousands groups before the point.
+    #[test]
+    fn separators_are_only_accepted_as_thousands_groups() {
+        assert_eq!(parse("122,559.90199491").unwrap().to_string(), "122559.90199491");
+        assert_eq!(parse("-1,000,000").unwrap().to_string(), "-1000000");
+        for bad in ["1.234,56", "0.5,5", "1_000", "1,23", "1,2345", ",100", "100,", "1,,000", "1 000", "1e", "."] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.contains("is not a decimal number"), "{bad}: {err}");
+            assert!(row(&format!(r#"{{"req":"{bad}"}}"#)).is_err(), "{bad}");
+        }
+    }
+
+    /// Issue 13 item 4: what `Decimal` cannot hold exactly is an error, not rounded.
+    #[test]
+    fn too_many_digits_are_an_error_not_rounded() {
+        let long_fraction = format!("0.{}", "1".repeat(29));
+        let wide = "1234567890.1234567890123456789012";
+        let huge = "79228162514264337593543950336";
+        for text in [long_fraction.as_str(), wide, huge] {
+            let err = parse(text).unwrap_err();
+            assert!(err.contains("out of range for Decimal"), "{text}: {err}");
+            let err = row(&format!(r#"{{"req":{text}}}"#)).unwrap_err().to_string();
+            assert!(err.contains("out of range for Decimal"), "{text}: {err}");
+        }
+        assert_eq!(parse(&format!("0.{}", "1".repeat(28))).unwrap().scale(), 28);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Enums that never break decoding: `#[derive(WireEnum)]` maps documented wire values to
-//! variants and keeps anything else in the catch-all `Other(String)` variant.
+//! variants and keeps anything else in the catch-all `Other(String)` variant, reporting it
+//! once per process as spec drift ([`crate::drift`]).
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::Serializer;
@@ -21,7 +22,8 @@ pub fn serialize_wire<T: WireEnum, S: Serializer>(value: &T, s: S) -> Result<S::
     s.serialize_str(value.as_wire())
 }
 
-/// Deserializes a wire enum from a string without allocating for documented values.
+/// Deserializes a wire enum from a string without allocating for documented values; an
+/// undocumented value becomes the catch-all and is recorded as drift.
 pub fn deserialize_wire<'de, T: WireEnum, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
     struct V<T>(PhantomData<T>);
     impl<T: WireEnum> Visitor<'_> for V<T> {
@@ -30,7 +32,11 @@ pub fn deserialize_wire<'de, T: WireEnum, D: Deserializer<'de>>(d: D) -> Result<
             f.write_str("a string")
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-            Ok(T::from_wire(v))
+            let value = T::from_wire(v);
+            if value.is_unknown() {
+                crate::drift::unknown_enum_value(std::any::type_name::<T>(), v);
+            }
+            Ok(value)
         }
     }
     d.deserialize_str(V(PhantomData))

@@ -50,6 +50,7 @@ mod client;
 mod clock;
 pub mod credentials;
 pub mod decimal;
+pub mod drift;
 mod endpoint;
 mod enums;
 mod error;
@@ -59,6 +60,7 @@ pub mod model_support;
 pub mod params;
 mod product;
 mod retry;
+mod unknown_fields;
 pub mod ws;
 #[cfg(feature = "ws")]
 pub mod ws_api;
@@ -72,6 +74,7 @@ pub use governor::{Governor, RatePolicy, UsageSnapshot};
 pub use params::{ParamWriter, ToParam};
 pub use product::{ApiErrorCode, Interval, LimitKind, Product, RateLimit, RateLimitType};
 pub use retry::RetryPolicy;
+pub use unknown_fields::UnknownFields;
 #[cfg(feature = "ws")]
 pub use ws_api::{WsApiBuilder, WsApiClient, WsReply};
 

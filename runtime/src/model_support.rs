@@ -1,44 +1,44 @@
 //! The generic half of `#[model]`'s `Serialize` / `Deserialize` impls.
 //!
-//! `#[model]` writes, per struct, one call to [`deserialize`] and one to [`serialize`], naming
-//! the struct's fields as one tuple type ([`Slots`], [`SerFields`]). Everything else lives here
-//! once, so each model costs the compiler little: the visitor and its key loop, finding a key's
-//! field (borrowing the key, no allocation), the duplicate and missing field rules (the same
-//! errors as serde's derive), skipping unknown fields, and the lenient decimal codecs of
-//! [`crate::decimal`].
+//! `#[model]` writes, per struct, one call to [`deserialize`] (or [`deserialize_tuple`]) and
+//! one to [`serialize`] (or [`serialize_tuple`]), naming the struct's fields as one tuple type
+//! ([`Slots`], [`SerFields`]) and the struct as a [`ModelInfo`]. Everything else lives here
+//! once, so each model costs the compiler little: the visitors and their key loop, finding a
+//! key's field (borrowing the key, no allocation), the duplicate and missing field rules (the
+//! same errors as serde's derive), keeping unknown fields verbatim ([`UnknownFields`], reported
+//! through [`crate::drift`]), the lenient decimal codecs of [`crate::decimal`], and optional
+//! fields where absent, `null` and `""` are all `None` ([`Opt`]).
 
-use crate::decimal;
+use crate::decimal::{self, RawKey, RAW_TOKEN};
+use crate::UnknownFields;
 use rust_decimal::Decimal;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::ser::SerializeStruct;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// Reads a struct's keys and maps each to the index of its field in `names` (`names.len()`
-/// for a key the model does not know).
-///
-/// Keys usually arrive in declaration order, so the field after the last one found is tried
-/// first; any order works.
-pub struct Keys {
-    names: &'static [&'static str],
-    next: usize,
+/// What `#[model]` tells the runtime about a struct.
+#[derive(Debug)]
+pub struct ModelInfo {
+    /// The struct's name (serde's `deserialize_struct` name).
+    pub name: &'static str,
+    /// What the decoder expected, for type errors (`struct Position`).
+    pub expecting: &'static str,
+    /// The struct's Rust path, for drift reports.
+    pub path: &'static str,
+    /// The fields' wire names, in declaration order.
+    pub fields: &'static [&'static str],
 }
 
-impl Keys {
-    /// Keys of a struct whose fields have these wire names, in declaration order.
-    pub const fn new(names: &'static [&'static str]) -> Self {
-        Keys { names, next: 0 }
-    }
-
-    /// The next key's field index, or `None` after the last key.
-    pub fn next_key<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Option<usize>, A::Error> {
-        let found = map.next_key_seed(KeySeed { names: self.names, hint: self.next })?;
-        if let Some(index) = found {
-            self.next = index + 1;
-        }
-        Ok(found)
-    }
+/// A key of a model's JSON object.
+enum Key {
+    /// The index of a declared field.
+    Known(usize),
+    /// A key the model does not declare.
+    Unknown(String),
 }
 
 #[derive(Clone, Copy)]
@@ -48,41 +48,72 @@ struct KeySeed {
 }
 
 impl KeySeed {
-    fn index(self, key: &str) -> usize {
+    /// The index of `key`'s field; keys usually arrive in declaration order, so the field
+    /// after the last one found is tried first.
+    fn index(self, key: &str) -> Option<usize> {
         if self.names.get(self.hint) == Some(&key) {
-            return self.hint;
+            return Some(self.hint);
         }
-        self.names.iter().position(|name| *name == key).unwrap_or(self.names.len())
+        self.names.iter().position(|name| *name == key)
+    }
+
+    fn key(self, key: &str) -> Key {
+        self.index(key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Known)
     }
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = usize;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
         d.deserialize_identifier(self)
     }
 }
 
 impl<'de> Visitor<'de> for KeySeed {
-    type Value = usize;
+    type Value = Key;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("field identifier")
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
-        Ok(self.index(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(self.key(v))
     }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<usize, E> {
-        Ok(std::str::from_utf8(v).map_or(self.names.len(), |v| self.index(v)))
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Key, E> {
+        Ok(self.key(&String::from_utf8_lossy(v)))
     }
     // Formats that name fields by position (as serde's derive accepts).
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<usize, E> {
-        Ok(usize::try_from(v).map_or(self.names.len(), |i| i.min(self.names.len())))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
+        match usize::try_from(v) {
+            Ok(i) if i < self.names.len() => Ok(Key::Known(i)),
+            _ => Ok(Key::Unknown(v.to_string())),
+        }
     }
 }
 
-/// Skips the value of a key the model does not know: unknown fields never fail decoding.
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
+/// Where field values come from: an object's values (by key) or an array's elements (by
+/// position). `None` means the array ended.
+pub trait Source<'de> {
+    /// The deserializer's error.
+    type Error: de::Error;
+    /// The next value, decoded by `seed`.
+    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Self::Error>;
+}
+
+struct MapSource<A>(A);
+
+impl<'de, A: MapAccess<'de>> Source<'de> for MapSource<A> {
+    type Error = A::Error;
+    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
+        self.0.next_value_seed(seed).map(Some)
+    }
+}
+
+struct SeqSource<A>(A);
+
+impl<'de, A: SeqAccess<'de>> Source<'de> for SeqSource<A> {
+    type Error = A::Error;
+    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
+        self.0.next_element_seed(seed)
+    }
 }
 
 /// How one field decodes, and what it is when its key is absent.
@@ -91,10 +122,10 @@ pub trait Codec<'de>: DeserializeSeed<'de> {
     fn missing<E: de::Error>(self, name: &'static str) -> Result<Self::Value, E>;
 }
 
-/// A model's fields as one type: a codec ([`Plain`], [`Dec`], ...) for one field, or a tuple
-/// of these (nested for models with many fields) for several. `#[model]` names this type, and
-/// [`deserialize`] does the rest: the key loop, the duplicate and missing field rules, and
-/// skipping unknown keys live here once instead of in every model's expansion.
+/// A model's fields as one type: a codec ([`Plain`], [`Opt`], [`Dec`], ...) for one field,
+/// or a tuple of these (nested for models with many fields) for several. `#[model]` names this
+/// type, and [`deserialize`] does the rest: the key loop, the duplicate and missing field
+/// rules, and keeping unknown keys live here once instead of in every model's expansion.
 pub trait Slots<'de> {
     /// The decoded fields (a value, or a tuple shaped like `Self`).
     type Out;
@@ -102,13 +133,14 @@ pub trait Slots<'de> {
     type State: Default;
     /// How many fields.
     const LEN: usize;
-    /// Decodes the value of field `index` (< `LEN`) into `state`; `name` is its wire name.
-    fn fill<A: MapAccess<'de>>(
+    /// Decodes the next value of `src` as field `index` (< `LEN`) into `state`; `name` is its
+    /// wire name. False when the source had no more values (an array that ended).
+    fn fill<A: Source<'de>>(
         state: &mut Self::State,
         index: usize,
-        map: &mut A,
+        src: &mut A,
         name: &'static str,
-    ) -> Result<(), A::Error>;
+    ) -> Result<bool, A::Error>;
     /// The fields after the last key: decoded values, or what absent fields are.
     fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E>;
 }
@@ -118,17 +150,22 @@ impl<'de, C: Codec<'de> + Default> Slots<'de> for C {
     type Out = C::Value;
     type State = Option<C::Value>;
     const LEN: usize = 1;
-    fn fill<A: MapAccess<'de>>(
+    fn fill<A: Source<'de>>(
         state: &mut Self::State,
         _index: usize,
-        map: &mut A,
+        src: &mut A,
         name: &'static str,
-    ) -> Result<(), A::Error> {
+    ) -> Result<bool, A::Error> {
         if state.is_some() {
             return Err(de::Error::duplicate_field(name));
         }
-        *state = Some(map.next_value_seed(C::default())?);
-        Ok(())
+        match src.value(C::default())? {
+            Some(value) => {
+                *state = Some(value);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
     fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<C::Value, E> {
         match state {
@@ -166,20 +203,20 @@ macro_rules! tuple_slots {
             type State = ($($T::State,)*);
             const LEN: usize = 0 $(+ $T::LEN)*;
             #[allow(unused_assignments, unused_variables, unused_mut)]
-            fn fill<A: MapAccess<'de>>(
+            fn fill<A: Source<'de>>(
                 state: &mut Self::State,
                 index: usize,
-                map: &mut A,
+                src: &mut A,
                 name: &'static str,
-            ) -> Result<(), A::Error> {
+            ) -> Result<bool, A::Error> {
                 let mut start = 0;
                 $(
                     if index < start + $T::LEN {
-                        return $T::fill(&mut state.$i, index - start, map, name);
+                        return $T::fill(&mut state.$i, index - start, src, name);
                     }
                     start += $T::LEN;
                 )*
-                Ok(())
+                Ok(true)
             }
             #[allow(unused_assignments, unused_variables, unused_mut, clippy::unused_unit)]
             fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E> {
@@ -200,52 +237,211 @@ for_each_tuple_arity!(tuple_slots);
 /// tuples for models with more fields.
 pub const MAX_TUPLE: usize = 8;
 
-/// Decodes a struct whose fields are `S`, named `fields` on the wire (in `S`'s order):
-/// serde's `deserialize_struct` with one visitor for every model.
+/// Decodes a JSON object into the fields `S` of the model `info` (in `S`'s order) and the
+/// keys it does not declare: serde's `deserialize_struct` with one visitor for every model.
 pub fn deserialize<'de, D: Deserializer<'de>, S: Slots<'de>>(
     d: D,
-    name: &'static str,
-    expecting: &'static str,
-    fields: &'static [&'static str],
-) -> Result<S::Out, D::Error> {
-    d.deserialize_struct(name, fields, StructVisitor::<S> { expecting, fields, slots: PhantomData })
+    info: &'static ModelInfo,
+) -> Result<(S::Out, UnknownFields), D::Error> {
+    d.deserialize_struct(info.name, info.fields, StructVisitor::<S> { info, slots: PhantomData })
 }
 
 struct StructVisitor<S> {
-    expecting: &'static str,
-    fields: &'static [&'static str],
+    info: &'static ModelInfo,
     slots: PhantomData<S>,
 }
 
 impl<'de, S: Slots<'de>> Visitor<'de> for StructVisitor<S> {
-    type Value = S::Out;
+    type Value = (S::Out, UnknownFields);
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.expecting)
+        f.write_str(self.info.expecting)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Out, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let fields = self.info.fields;
         let mut state = S::State::default();
-        let mut keys = Keys::new(self.fields);
-        while let Some(index) = keys.next_key(&mut map)? {
-            if index < S::LEN {
-                let name = self.fields.get(index).copied().unwrap_or_default();
-                S::fill(&mut state, index, &mut map, name)?;
-            } else {
-                skip(&mut map)?;
+        let mut unknown = UnknownFields::new();
+        let mut seed = KeySeed { names: fields, hint: 0 };
+        let mut map = MapSource(map);
+        while let Some(key) = map.0.next_key_seed(seed)? {
+            match key {
+                Key::Known(index) if index < S::LEN => {
+                    seed.hint = index + 1;
+                    let name = fields.get(index).copied().unwrap_or_default();
+                    S::fill(&mut state, index, &mut map, name)?;
+                }
+                Key::Known(index) => {
+                    // Only with a `ModelInfo` naming more fields than the slots (never from
+                    // `#[model]`): keep the value rather than lose it.
+                    let key = fields.get(index).copied().unwrap_or_default().to_owned();
+                    keep(&mut unknown, self.info, key, map.0.next_value_seed(RawSeed)?);
+                }
+                Key::Unknown(key) => {
+                    let raw = map.0.next_value_seed(RawSeed)?;
+                    keep(&mut unknown, self.info, key, raw);
+                }
             }
         }
-        S::finish(state, self.fields)
+        Ok((S::finish(state, fields)?, unknown))
     }
 }
 
-/// A model's fields for encoding: [`Field`] or [`DecimalText`] for one field, or a tuple of
-/// these (nested like the model's [`Slots`]).
+fn keep(unknown: &mut UnknownFields, info: &'static ModelInfo, key: String, raw: Box<RawValue>) {
+    crate::drift::unknown_field(info.path, &key);
+    unknown.push_raw(key, raw);
+}
+
+/// Decodes a JSON array read by position into the fields `S` of the tuple model `info`:
+/// missing trailing elements are absent fields (`None` when optional), elements past the
+/// declared fields are kept under their position (`"6"`, …).
+pub fn deserialize_tuple<'de, D: Deserializer<'de>, S: Slots<'de>>(
+    d: D,
+    info: &'static ModelInfo,
+) -> Result<(S::Out, UnknownFields), D::Error> {
+    d.deserialize_seq(TupleVisitor::<S> { info, slots: PhantomData })
+}
+
+struct TupleVisitor<S> {
+    info: &'static ModelInfo,
+    slots: PhantomData<S>,
+}
+
+impl<'de, S: Slots<'de>> Visitor<'de> for TupleVisitor<S> {
+    type Value = (S::Out, UnknownFields);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} as an array", self.info.expecting)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let fields = self.info.fields;
+        let mut state = S::State::default();
+        let mut unknown = UnknownFields::new();
+        let mut seq = SeqSource(seq);
+        let mut ended = false;
+        for index in 0..S::LEN {
+            let name = fields.get(index).copied().unwrap_or_default();
+            if !S::fill(&mut state, index, &mut seq, name)? {
+                ended = true;
+                break;
+            }
+        }
+        if !ended {
+            let mut position = S::LEN;
+            while let Some(raw) = seq.0.next_element_seed(RawSeed)? {
+                keep(&mut unknown, self.info, position.to_string(), raw);
+                position += 1;
+            }
+        }
+        Ok((S::finish(state, fields)?, unknown))
+    }
+}
+
+/// Any JSON value, kept as its raw text.
+struct RawSeed;
+
+impl<'de> DeserializeSeed<'de> for RawSeed {
+    type Value = Box<RawValue>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Box<RawValue>, D::Error> {
+        d.deserialize_newtype_struct(RAW_TOKEN, RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Box<RawValue>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    /// serde_json: one entry holding the value's text.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        match map.next_key_seed(RawKey)? {
+            Some(true) => map.next_value_seed(RawText),
+            _ => Err(de::Error::custom("expected serde_json's raw value")),
+        }
+    }
+    /// Other deserializers: the value itself, written back as JSON.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        serde_json::value::to_raw_value(&value).map_err(de::Error::custom)
+    }
+}
+
+struct RawText;
+
+impl<'de> DeserializeSeed<'de> for RawText {
+    type Value = Box<RawValue>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Box<RawValue>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for RawText {
+    type Value = Box<RawValue>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("raw JSON text")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        RawValue::from_string(v.to_owned()).map_err(E::custom)
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        RawValue::from_string(v).map_err(E::custom)
+    }
+}
+
+/// Where encoded fields go: an object (by name) or an array (by position).
+pub trait Out {
+    /// The serializer's error.
+    type Error;
+    /// Writes one field; `none` says it is an absent optional (`None`).
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T, none: bool) -> Result<(), Self::Error>;
+}
+
+struct MapOut<M>(M);
+
+impl<M: SerializeMap> Out for MapOut<M> {
+    type Error = M::Error;
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T, _none: bool) -> Result<(), M::Error> {
+        self.0.serialize_entry(name, value)
+    }
+}
+
+/// Array output: `None`s are held back, so trailing ones (absent elements) are not written.
+struct SeqOut<Q> {
+    seq: Q,
+    nulls: usize,
+}
+
+impl<Q: SerializeSeq> SeqOut<Q> {
+    fn flush(&mut self) -> Result<(), Q::Error> {
+        for _ in 0..std::mem::take(&mut self.nulls) {
+            self.seq.serialize_element(&())?;
+        }
+        Ok(())
+    }
+}
+
+impl<Q: SerializeSeq> Out for SeqOut<Q> {
+    type Error = Q::Error;
+    fn field<T: Serialize + ?Sized>(&mut self, _name: &'static str, value: &T, none: bool) -> Result<(), Q::Error> {
+        if none {
+            self.nulls += 1;
+            return Ok(());
+        }
+        self.flush()?;
+        self.seq.serialize_element(value)
+    }
+}
+
+/// A model's fields for encoding: [`Field`], [`OptField`] or [`DecimalText`] for one field, or
+/// a tuple of these (nested like the model's [`Slots`]).
 pub trait SerFields {
     /// How many fields.
     const LEN: usize;
     /// Writes every field; `names` starts at this group's first field.
-    fn write<S: SerializeStruct>(&self, out: &mut S, names: &'static [&'static str]) -> Result<(), S::Error>;
+    fn write<O: Out>(&self, out: &mut O, names: &'static [&'static str]) -> Result<(), O::Error>;
 }
 
 /// A field encoded by its type's own `Serialize`.
@@ -253,19 +449,38 @@ pub struct Field<'a, T: ?Sized>(pub &'a T);
 
 impl<T: Serialize + ?Sized> SerFields for Field<'_, T> {
     const LEN: usize = 1;
-    fn write<S: SerializeStruct>(&self, out: &mut S, names: &'static [&'static str]) -> Result<(), S::Error> {
-        out.serialize_field(first(names), self.0)
+    fn write<O: Out>(&self, out: &mut O, names: &'static [&'static str]) -> Result<(), O::Error> {
+        out.field(first(names), self.0, false)
     }
 }
 
-impl<T: ?Sized> SerFields for DecimalText<'_, T>
-where
-    Self: Serialize,
-{
+/// An optional field: `None` encodes as `null` in objects and is left out at an array's end.
+pub struct OptField<'a, T>(pub &'a Option<T>);
+
+impl<T: Serialize> SerFields for OptField<'_, T> {
     const LEN: usize = 1;
-    fn write<S: SerializeStruct>(&self, out: &mut S, names: &'static [&'static str]) -> Result<(), S::Error> {
-        out.serialize_field(first(names), self)
+    fn write<O: Out>(&self, out: &mut O, names: &'static [&'static str]) -> Result<(), O::Error> {
+        out.field(first(names), self.0, self.0.is_none())
     }
+}
+
+macro_rules! decimal_ser_fields {
+    ($($ty:ty => |$v:ident| $none:expr;)*) => {$(
+        impl SerFields for DecimalText<'_, $ty> {
+            const LEN: usize = 1;
+            fn write<O: Out>(&self, out: &mut O, names: &'static [&'static str]) -> Result<(), O::Error> {
+                let $v = self.0;
+                out.field(first(names), self, $none)
+            }
+        }
+    )*};
+}
+
+decimal_ser_fields! {
+    Decimal => |_v| false;
+    Option<Decimal> => |v| v.is_none();
+    Vec<Decimal> => |_v| false;
+    Option<Vec<Decimal>> => |v| v.is_none();
 }
 
 macro_rules! tuple_ser_fields {
@@ -273,7 +488,7 @@ macro_rules! tuple_ser_fields {
         impl<$($T: SerFields),*> SerFields for ($($T,)*) {
             const LEN: usize = 0 $(+ $T::LEN)*;
             #[allow(unused_assignments, unused_variables, unused_mut)]
-            fn write<S: SerializeStruct>(&self, out: &mut S, names: &'static [&'static str]) -> Result<(), S::Error> {
+            fn write<O: Out>(&self, out: &mut O, names: &'static [&'static str]) -> Result<(), O::Error> {
                 let mut start = 0;
                 $(
                     self.$i.write(out, names.get(start..).unwrap_or_default())?;
@@ -287,16 +502,38 @@ macro_rules! tuple_ser_fields {
 
 for_each_tuple_arity!(tuple_ser_fields);
 
-/// Encodes a struct whose fields are `values`, named `fields` on the wire.
+/// Encodes a model as a JSON object: its fields `values`, then its unknown fields as received.
 pub fn serialize<S: Serializer, F: SerFields>(
     s: S,
-    name: &'static str,
-    fields: &'static [&'static str],
+    info: &'static ModelInfo,
     values: &F,
+    unknown: &UnknownFields,
 ) -> Result<S::Ok, S::Error> {
-    let mut out = s.serialize_struct(name, F::LEN)?;
-    values.write(&mut out, fields)?;
-    out.end()
+    let mut out = MapOut(s.serialize_map(Some(F::LEN + unknown.len()))?);
+    values.write(&mut out, info.fields)?;
+    for (key, raw) in unknown.raw_entries() {
+        out.0.serialize_entry(key, raw)?;
+    }
+    out.0.end()
+}
+
+/// Encodes a tuple model as a JSON array: its fields by position (trailing `None`s left out),
+/// then the elements past them as received.
+pub fn serialize_tuple<S: Serializer, F: SerFields>(
+    s: S,
+    info: &'static ModelInfo,
+    values: &F,
+    unknown: &UnknownFields,
+) -> Result<S::Ok, S::Error> {
+    let mut out = SeqOut { seq: s.serialize_seq(None)?, nulls: 0 };
+    values.write(&mut out, info.fields)?;
+    if !unknown.is_empty() {
+        out.flush()?;
+    }
+    for (_, raw) in unknown.raw_entries() {
+        out.seq.serialize_element(raw)?;
+    }
+    out.seq.end()
 }
 
 /// A field decoded by its type's own `Deserialize`.
@@ -348,6 +585,224 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
     }
 }
 
+/// An optional field `Option<T>` of any type: absent, `null` and `""` are `None` (Binance
+/// sends `""` for values it does not have, whatever their type).
+pub struct Opt<T>(PhantomData<T>);
+
+impl<T> Default for Opt<T> {
+    fn default() -> Self {
+        Opt(PhantomData)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Opt<T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        optional(d)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Codec<'de> for Opt<T> {
+    fn missing<E: de::Error>(self, _name: &'static str) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+}
+
+/// `Option<T>` where `null` and `""` are `None` (for `#[serde(deserialize_with)]`).
+pub fn optional<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    d.deserialize_option(OptVisitor(PhantomData))
+}
+
+struct OptVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for OptVisitor<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an optional value")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let empty = Cell::new(false);
+        match T::deserialize(EmptyAsNone { d, empty: &empty }) {
+            Ok(value) => Ok(Some(value)),
+            // The value was `""`: the visitor stopped there, and the value is consumed.
+            Err(_) if empty.get() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Hands a value to `T`'s visitor, but notices `""` first (setting `empty` and failing, so
+/// that [`OptVisitor`] returns `None`). Typed requests go through `deserialize_any`, because
+/// serde_json refuses a string for, say, `deserialize_bool` without telling the visitor;
+/// JSON is self-describing, so the visitor sees what it would have seen.
+struct EmptyAsNone<'a, D> {
+    d: D,
+    empty: &'a Cell<bool>,
+}
+
+impl<'a, D> EmptyAsNone<'a, D> {
+    fn watch<V>(&self, visitor: V) -> Watch<'a, V> {
+        Watch { visitor, empty: self.empty }
+    }
+}
+
+macro_rules! through_any {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            $(let _ = $arg;)*
+            let watched = self.watch(visitor);
+            self.d.deserialize_any(watched)
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for EmptyAsNone<'_, D> {
+    type Error = D::Error;
+    through_any! {
+        deserialize_any();
+        deserialize_bool();
+        deserialize_i8();
+        deserialize_i16();
+        deserialize_i32();
+        deserialize_i64();
+        deserialize_u8();
+        deserialize_u16();
+        deserialize_u32();
+        deserialize_u64();
+        deserialize_f32();
+        deserialize_f64();
+        deserialize_char();
+        deserialize_str();
+        deserialize_string();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_unit();
+        deserialize_seq();
+        deserialize_map();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+    }
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.d.deserialize_i128(visitor)
+    }
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.d.deserialize_u128(visitor)
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.d.deserialize_option(visitor)
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, D::Error> {
+        self.d.deserialize_newtype_struct(name, visitor)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.d.deserialize_enum(name, variants, visitor)
+    }
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.d.deserialize_identifier(visitor)
+    }
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.d.deserialize_ignored_any(visitor)
+    }
+    fn is_human_readable(&self) -> bool {
+        self.d.is_human_readable()
+    }
+}
+
+/// `visitor`, except that `""` sets `empty` and fails.
+struct Watch<'a, V> {
+    visitor: V,
+    empty: &'a Cell<bool>,
+}
+
+impl<V> Watch<'_, V> {
+    fn empty<T, E: de::Error>(&self) -> Result<T, E> {
+        self.empty.set(true);
+        Err(E::custom("an empty string where a value was expected"))
+    }
+}
+
+macro_rules! forward_visits {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<E: de::Error>(self, $($arg: $ty),*) -> Result<V::Value, E> {
+            self.visitor.$method($($arg),*)
+        }
+    )*};
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Watch<'_, V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+        if v.is_empty() {
+            return self.empty();
+        }
+        self.visitor.visit_str(v)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
+        if v.is_empty() {
+            return self.empty();
+        }
+        self.visitor.visit_borrowed_str(v)
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+        if v.is_empty() {
+            return self.empty();
+        }
+        self.visitor.visit_string(v)
+    }
+    forward_visits! {
+        visit_bool(v: bool);
+        visit_i8(v: i8);
+        visit_i16(v: i16);
+        visit_i32(v: i32);
+        visit_i64(v: i64);
+        visit_i128(v: i128);
+        visit_u8(v: u8);
+        visit_u16(v: u16);
+        visit_u32(v: u32);
+        visit_u64(v: u64);
+        visit_u128(v: u128);
+        visit_f32(v: f32);
+        visit_f64(v: f64);
+        visit_char(v: char);
+        visit_bytes(v: &[u8]);
+        visit_borrowed_bytes(v: &'de [u8]);
+        visit_byte_buf(v: Vec<u8>);
+        visit_none();
+        visit_unit();
+    }
+    fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<V::Value, D2::Error> {
+        self.visitor.visit_some(d)
+    }
+    fn visit_newtype_struct<D2: Deserializer<'de>>(self, d: D2) -> Result<V::Value, D2::Error> {
+        self.visitor.visit_newtype_struct(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(map)
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_enum(data)
+    }
+}
+
 /// Generates the four decimal codecs: a unit seed over a [`crate::decimal`] function, and what
 /// an absent field is.
 macro_rules! decimal_codecs {
@@ -386,7 +841,7 @@ decimal_codecs! {
     OptDec: Option<Decimal> = decimal::option::deserialize, missing: absent;
     /// `Vec<Decimal>`: an array of strings or numbers; required.
     VecDec: Vec<Decimal> = decimal::vec::deserialize, missing: required;
-    /// `Option<Vec<Decimal>>`: absent and `null` are `None`.
+    /// `Option<Vec<Decimal>>`: absent, `null` and `""` are `None`.
     OptVecDec: Option<Vec<Decimal>> = decimal::option_vec::deserialize, missing: absent;
 }
 
@@ -450,13 +905,13 @@ mod tests {
     }
 
     const FIELDS: &[&str] = &["asset", "uniMMR", "locked", "fills", "bands", "canTrade"];
+    static LEAN: ModelInfo = ModelInfo { name: "Lean", expecting: "struct Lean", path: "tests::Lean", fields: FIELDS };
 
     /// What `#[model]` writes: one call each way, the fields as a tuple type.
     impl<'de> Deserialize<'de> for Lean {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            type Fields = (Plain<String>, Dec, OptDec, VecDec, OptVecDec, Plain<Option<bool>>);
-            let (asset, uni_mmr, locked, fills, bands, can_trade) =
-                deserialize::<D, Fields>(d, "Lean", "struct Lean", FIELDS)?;
+            type Fields = (Plain<String>, Dec, OptDec, VecDec, OptVecDec, Opt<bool>);
+            let ((asset, uni_mmr, locked, fills, bands, can_trade), _unknown) = deserialize::<D, Fields>(d, &LEAN)?;
             Ok(Lean { asset, uni_mmr, locked, fills, bands, can_trade })
         }
     }
@@ -469,9 +924,9 @@ mod tests {
                 DecimalText(&self.locked),
                 DecimalText(&self.fills),
                 DecimalText(&self.bands),
-                Field(&self.can_trade),
+                OptField(&self.can_trade),
             );
-            serialize(s, "Lean", FIELDS, &values)
+            serialize(s, &LEAN, &values, &UnknownFields::new())
         }
     }
 
@@ -532,11 +987,11 @@ mod tests {
     #[test]
     fn keys_map_to_their_field_or_past_the_end() {
         let seed = |hint| KeySeed { names: FIELDS, hint };
-        assert_eq!(seed(0).index("asset"), 0);
-        assert_eq!(seed(0).index("canTrade"), 5);
-        assert_eq!(seed(5).index("canTrade"), 5);
-        assert_eq!(seed(6).index("locked"), 2);
-        assert_eq!(seed(3).index("nope"), FIELDS.len());
+        assert_eq!(seed(0).index("asset"), Some(0));
+        assert_eq!(seed(0).index("canTrade"), Some(5));
+        assert_eq!(seed(5).index("canTrade"), Some(5));
+        assert_eq!(seed(6).index("locked"), Some(2));
+        assert_eq!(seed(3).index("nope"), None);
     }
 
     /// Ten fields nested as `#[model]` nests them (groups of at most `MAX_TUPLE`): indices,
@@ -545,12 +1000,13 @@ mod tests {
     struct Wide([u8; 10]);
 
     const WIDE: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    static WIDE_INFO: ModelInfo = ModelInfo { name: "Wide", expecting: "struct Wide", path: "tests::Wide", fields: WIDE };
 
     impl<'de> Deserialize<'de> for Wide {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             type P = Plain<u8>;
             type Fields = ((P, P, P, P, P, P, P, P), (P, P));
-            let ((a, b, c, e, f, g, h, i), (j, k)) = deserialize::<D, Fields>(d, "Wide", "struct Wide", WIDE)?;
+            let (((a, b, c, e, f, g, h, i), (j, k)), _) = deserialize::<D, Fields>(d, &WIDE_INFO)?;
             Ok(Wide([a, b, c, e, f, g, h, i, j, k]))
         }
     }
@@ -563,7 +1019,7 @@ mod tests {
                 (Field(&v[4]), Field(&v[5]), Field(&v[6]), Field(&v[7])),
                 (Field(&v[8]), Field(&v[9])),
             );
-            serialize(s, "Wide", WIDE, &values)
+            serialize(s, &WIDE_INFO, &values, &UnknownFields::new())
         }
     }
 

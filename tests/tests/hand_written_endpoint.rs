@@ -112,7 +112,7 @@ async fn public_endpoint_defined_by_hand_goes_through_the_client() {
     assert_eq!(request.weight(), Weight { kind: WeightKind::Ip, value: 1, orders: &[] });
     let time = client.execute(&request).await.unwrap();
 
-    assert_eq!(time, ServerTime { server_time: 1_499_827_319_559 });
+    assert_eq!(time, ServerTime { server_time: 1_499_827_319_559, unknown_fields: Default::default() });
     let seen = server.await.unwrap();
     assert_eq!(seen.request_line, "GET /fapi/v1/time HTTP/1.1");
     assert_eq!(seen.header("X-MBX-APIKEY"), None, "a NONE endpoint sends no API key");

@@ -41,7 +41,7 @@ fn main() {
     let encoded = serde_json::to_string(&p).unwrap();
     assert_eq!(
         encoded,
-        r#"{"symbol":"BTCUSDT","positionSide":"HEDGE","positionAmt":"0.1","breakEvenPrice":null,"uniMMR":"122559.90199491","fills":["1.000","2"],"bands":null,"updateTime":1}"#
+        r#"{"symbol":"BTCUSDT","positionSide":"HEDGE","positionAmt":"0.1","breakEvenPrice":null,"uniMMR":"122559.90199491","fills":["1.000","2"],"bands":null,"updateTime":1,"newField":true}"#
     );
     let level: Level = serde_json::from_str(r#"["4.00000000","431.00000000"]"#).unwrap();
     assert_eq!(level.1.to_string(), "431.00000000");
