@@ -63,14 +63,16 @@ pub mod ws;
 #[cfg(feature = "ws")]
 pub mod ws_api;
 
-pub use client::{ClientBuilder, PreparedRequest, RestClient, MAX_RECV_WINDOW_MS};
+pub use client::{
+    ClientBuilder, PreparedRequest, RestClient, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_RECV_WINDOW_MS,
+};
 pub use credentials::{Credentials, KeyType};
 pub use endpoint::{Endpoint, HttpMethod, OrderCount, RestEndpoint, Security, Weight, WeightKind, WsEndpoint};
 pub use enums::WireEnum;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorBody, Result};
 pub use governor::{Governor, RatePolicy, UsageSnapshot};
 pub use params::{ParamWriter, ToParam};
-pub use product::{ApiErrorCode, Interval, LimitKind, Product, RateLimit, RateLimitType};
+pub use product::{ApiCode, ApiErrorCode, Interval, LimitKind, Product, RateLimit, RateLimitType};
 pub use retry::RetryPolicy;
 #[cfg(feature = "ws")]
 pub use ws_api::{WsApiBuilder, WsApiClient, WsReply};
