@@ -176,6 +176,15 @@ async fn timeouts_are_timeouts_for_gets_and_outcome_unknown_for_orders() {
 }
 
 #[tokio::test]
+async fn a_get_that_timed_out_is_retried_within_the_budget() {
+    let server = Server::start(|_, _| Reply::Stall).await;
+    // The timeout is shorter than the retry budget (as with the defaults: 10 s and 30 s).
+    let client = builder(&server).timeout(Duration::from_millis(100)).build().unwrap();
+    assert!(matches!(client.execute(&Account::default()).await, Err(Error::Timeout { .. })));
+    assert_eq!(server.seen().len(), 3, "max_attempts = 3");
+}
+
+#[tokio::test]
 async fn nothing_listening_is_a_transport_error_even_for_an_order() {
     let url = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
