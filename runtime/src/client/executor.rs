@@ -92,6 +92,7 @@ impl RestClient {
             governor,
             path: call.path,
             weight: call.weight,
+            resend_rate_limited: self.inner.rate_policy == crate::RatePolicy::Wait,
         };
         match classify(&cx, exchange) {
             Outcome::Success { status, body } => Ok(Success { status, body, sent_ms, received_ms }),

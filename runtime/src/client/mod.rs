@@ -132,6 +132,7 @@ impl RestClient {
     /// Sets the server-time offset by hand (e.g. restored from a previous run, or skewed in a test).
     pub fn set_time_offset_ms(&self, offset_ms: i64) {
         self.inner.clock.set_offset_ms(offset_ms);
+        self.inner.governor.set_clock_offset_ms(offset_ms);
     }
 
     /// The current server time in milliseconds, as estimated from the last sync (local time

@@ -63,6 +63,9 @@ pub(super) struct Context<'a> {
     /// The request's path (its rate-limit family) and what it booked.
     pub(super) path: &'a str,
     pub(super) weight: crate::endpoint::Weight,
+    /// A 429 may be resent (policy `Wait`): it was rejected, not executed, and the governor
+    /// holds the next attempt until the pause ends (or refuses it when that is too long).
+    pub(super) resend_rate_limited: bool,
 }
 
 /// Classifies one attempt.
@@ -103,7 +106,7 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
         }
         429 => {
             let body = String::from_utf8_lossy(&body);
-            return failure(cx.governor.rate_limited(cx.path, cx.weight, retry_after, &body), false);
+            return failure(cx.governor.rate_limited(cx.path, cx.weight, retry_after, &body), cx.resend_rate_limited);
         }
         _ => {}
     }

@@ -80,6 +80,8 @@ impl RestClient {
             time_error(status, reason, body)
         })?;
         self.inner.clock.set_offset_ms(offset);
+        // The governor places the server's rate-limit windows and ban times on the same clock.
+        self.inner.governor.set_clock_offset_ms(offset);
         tracing::debug!(offset_ms = offset, "server time synced");
         Ok(offset)
     }
