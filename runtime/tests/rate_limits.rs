@@ -214,3 +214,40 @@ async fn a_429_on_an_order_pauses_order_placement_but_not_market_data() {
     guarded(c.execute(&Depth::<false>)).await.unwrap();
     assert_eq!(server.seen().len(), 2, "the paused order was not sent; market data was");
 }
+
+#[tokio::test]
+async fn a_429_under_wait_waits_out_the_pause_and_sends_again() {
+    let server = Server::start(|_, seen| {
+        if seen.is_empty() {
+            Reply::json(429, r#"{"code":-1003,"msg":"Too many requests"}"#).with_header("Retry-After", 1)
+        } else {
+            ok()
+        }
+    })
+    .await;
+    let c = ClientBuilder::new(&PRODUCT)
+        .base_url(&server.url)
+        .retry_policy(support::api::fast_retries())
+        .rate_policy(RatePolicy::Wait)
+        .build()
+        .unwrap();
+    guarded(c.execute(&Order)).await.unwrap();
+    assert_eq!(server.seen().len(), 2, "rejected once, sent again after the pause");
+}
+
+#[tokio::test]
+async fn a_ban_time_in_a_418_message_is_read_on_the_synced_server_clock() {
+    // The local clock is 5 minutes fast; the server bans for 2 minutes of its own time.
+    let server_now = now_ms() - 300_000;
+    let end = server_now + 120_000;
+    let server =
+        Server::start(move |_, _| Reply::json(418, &format!(r#"{{"code":-1003,"msg":"IP banned until {end}."}}"#)))
+            .await;
+    let c = client(&server, RatePolicy::FailFast);
+    c.set_time_offset_ms(-300_000);
+    match guarded(c.execute(&Depth::<false>)).await {
+        // Read on the local clock, the ban would already be over (the minimum ban of 5 s).
+        Err(Error::Banned { until, .. }) => assert!(until > SystemTime::now() + Duration::from_secs(100), "{until:?}"),
+        other => panic!("expected Banned, got {other:?}"),
+    }
+}

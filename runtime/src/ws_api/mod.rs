@@ -11,14 +11,33 @@
 //!   `RateLimited` and 418 → `Banned` (until `retryAfter`), shared with REST through the governor.
 //!   A `-1021` resyncs the clock of a REST client shared with [`WsApiBuilder::share_with`]
 //!   (the call itself is not resent).
-//! * Each request reserves its endpoint's weight, and each connection handshake 5, in a
-//!   [`Governor`]; [`WsApiBuilder::share_with`] uses a REST client's governor, because Binance
-//!   counts REST and WebSocket API weight together per IP.
+//! * Each request reserves its endpoint's weight (once its connection exists, so callers
+//!   waiting for a connection hold no budget), and each connection handshake 5 (plus 2 for
+//!   `session.logon`), in a [`Governor`], in the path family of the product's REST API
+//!   (`fapi` for USDⓈ-M futures); [`WsApiBuilder::share_with`] uses a REST client's governor,
+//!   because Binance counts REST and WebSocket API weight together per IP. A 429 under
+//!   [`RatePolicy::Wait`] is sent again after the pause (at most twice); `retryAfter` is read on
+//!   the server clock of the same frame (`serverTime`).
 //! * The connection is pinged when idle and declared dead when the server stays silent; when it
 //!   ends every pending request fails at once with [`Error::Transport`] (or
 //!   [`Error::OutcomeUnknown`] for `TRADE` methods, which may have been executed). The next call
-//!   reconnects, with bounded exponential backoff after failed attempts. A connection older than
-//!   the maximum age (default 23 h 50 min; Binance closes them at 24 h) is replaced before use.
+//!   reconnects. Connecting is single-flight: concurrent callers share one attempt, and no lock
+//!   is held while it runs. After a failed attempt, calls fail at once with its error until a
+//!   bounded exponential backoff has passed; a refusal by the local governor (budget, pause,
+//!   ban) is not a failed attempt. A connection older than the maximum age (default
+//!   23 h 50 min; Binance closes them at 24 h) is replaced before use.
+//!
+//! # Logging and secrets
+//! `tungstenite`, underneath this client, logs every frame it writes and reads through the
+//! `log` crate at TRACE level (`writing frame …`, payload in hex). Request frames carry
+//! `apiKey`, and signed ones their `signature`, so **do not enable TRACE for the `tungstenite`
+//! target** in production (with `env_logger` or a `tracing` subscriber bridging `log`, e.g.
+//! `RUST_LOG=trace,tungstenite=info`). This client cannot switch that logging off without
+//! capping `log` for the whole program. Where the API allows it, it keeps secrets out of frames:
+//! with an Ed25519 key, the connection is authenticated once by `session.logon` and later frames
+//! carry neither `apiKey` nor `signature` (Binance accepts `session.logon` only for Ed25519
+//! keys, so HMAC and RSA keys sign every request). This client's own `tracing` events never
+//! contain frames.
 //!
 //! ```no_run
 //! # async fn demo(product: &'static binance_runtime::Product, request: &impl binance_runtime::WsEndpoint) -> binance_runtime::Result<()> {
