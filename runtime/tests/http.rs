@@ -378,3 +378,26 @@ async fn errors_keep_what_is_needed_and_never_show_secrets() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_prepared_request_shows_its_signature_only_where_asked() {
+    let server = Server::start(|_, _| ok()).await;
+    let prepared = client(&server).prepare(&NewOrder).unwrap();
+    let (_, signature) = prepared.query.rsplit_once("&signature=").expect("signed");
+    assert_eq!(signature.len(), 64);
+    assert!(prepared.full_url().contains(signature), "full_url is what is sent");
+    let shown = format!("{prepared:?}");
+    assert!(!shown.contains(signature) && !shown.contains(KEY), "{shown}");
+    assert!(shown.contains("signature=<redacted>"), "{shown}");
+}
+
+#[test]
+fn testnet_for_a_product_without_one_never_reaches_production() {
+    static PROD_ONLY: Product =
+        Product { rest_url: Some("https://papi.binance.com"), rest_testnet_url: None, ..PRODUCT };
+    match ClientBuilder::new(&PROD_ONLY).credentials(credentials()).testnet().build() {
+        Err(Error::Config(reason)) => assert!(reason.contains("testnet"), "{reason}"),
+        Ok(client) => panic!("testnet() built a client for {}", client.base_url()),
+        Err(other) => panic!("expected a configuration error, got {other:?}"),
+    }
+}
