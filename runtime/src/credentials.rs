@@ -12,15 +12,14 @@
 //! goes into a query or a WebSocket API `params` object.
 //!
 //! # What is zeroized
-//! * HMAC: the secret itself is not kept. [`Credentials::hmac`] turns it into the two SHA-256
-//!   states after the key's inner and outer pad blocks (RFC 2104, section 4: the precomputation
-//!   that saves two of the four compressions of a short message per signature). Those states
-//!   are secret-equivalent (they sign anything), so they are wiped on drop, and each signature
-//!   wipes its working copies of them, its padding blocks and the inner hash before returning.
-//!   Not wiped: copies that the compiler or the SHA-256 compression function leave in
-//!   registers or spilled to the stack (no Rust library can promise those), the caller's own
-//!   copy of the secret, and, for a secret longer than 64 bytes only (Binance's are 64), the
-//!   `sha2` hasher's state after hashing the secret down to 32 bytes.
+//! * HMAC: RustCrypto's `hmac` (`Hmac<Sha256>`). The secret itself is not kept: the key is
+//!   turned once into the SHA-256 states after its inner and outer pad blocks (RFC 2104,
+//!   section 4), and every signature starts from a clone of them, so a short message costs two
+//!   compressions. Those states are secret-equivalent (they sign anything) but the `hmac` and
+//!   `sha2` crates offer no way to wipe them: they stay in memory until it is reused. The
+//!   secret you pass is borrowed, or taken by value: pass a [`zeroize::Zeroizing`] string or
+//!   byte vector and it is wiped as soon as the pad states are made
+//!   (`Credentials::hmac(key, Zeroizing::new(secret))`).
 //! * Ed25519: `ed25519_dalek::SigningKey` wipes its secret on drop (its `zeroize` feature).
 //! * RSA: `rsa::RsaPrivateKey` wipes its private exponent and primes on drop.
 //! * The PEM text passed in is borrowed and stays the caller's to wipe; the DER decoded from it is
@@ -29,7 +28,7 @@
 //!   redacted from `Debug` and `Display`.
 
 use base64::Engine as _;
-#[cfg(feature = "rsa")]
+use hmac::{Hmac, Mac as _};
 use sha2::Sha256;
 use std::fmt;
 use std::sync::Arc;
@@ -42,8 +41,8 @@ pub struct Credentials {
 }
 
 enum Signer {
-    /// The HMAC key's pad states, wiped on drop.
-    Hmac(hmac_sha256::PadStates),
+    /// The HMAC key's pad states; cloned for every signature.
+    Hmac(Hmac<Sha256>),
     /// Wipes itself on drop.
     Ed25519(ed25519_dalek::SigningKey),
     /// The private key inside wipes itself on drop.
@@ -81,6 +80,9 @@ impl fmt::Display for KeyType {
 
 impl Credentials {
     /// HMAC-SHA256 credentials: API key and secret key as shown by Binance.
+    ///
+    /// The secret is borrowed or taken by value; a [`zeroize::Zeroizing`] secret passed by value
+    /// is wiped when this returns (see the module docs for what stays in memory).
     pub fn hmac(api_key: impl Into<String>, secret: impl AsRef<[u8]>) -> crate::Result<Self> {
         let api_key = api_key.into();
         check_api_key(&api_key)?;
@@ -88,7 +90,10 @@ impl Credentials {
         if secret.is_empty() {
             return Err(crate::Error::Config("the HMAC secret key is empty; paste the secret Binance showed".into()));
         }
-        let signer = Signer::Hmac(hmac_sha256::PadStates::new(secret));
+        // HMAC takes keys of any length (longer ones are hashed first), so this cannot fail.
+        let mac = Hmac::<Sha256>::new_from_slice(secret)
+            .map_err(|_| crate::Error::Config("the HMAC secret key cannot be used as an HMAC-SHA256 key".into()))?;
+        let signer = Signer::Hmac(mac);
         Ok(Credentials { api_key: api_key.into(), signer: Arc::new(signer) })
     }
 
@@ -153,7 +158,7 @@ impl Credentials {
     pub(crate) fn signature(&self, payload: &[u8]) -> Signature {
         let b64 = &base64::engine::general_purpose::STANDARD;
         match &*self.signer {
-            Signer::Hmac(key) => Signature::Hmac(key.sign(payload)),
+            Signer::Hmac(mac) => Signature::Hmac(mac.clone().chain_update(payload).finalize().into_bytes().into()),
             Signer::Ed25519(key) => {
                 use ed25519_dalek::Signer as _;
                 let mut text = [0u8; Signature::INLINE];
@@ -257,132 +262,6 @@ impl fmt::Display for Credentials {
     }
 }
 
-/// HMAC-SHA256 (RFC 2104) over `sha2`'s compression function, with the key's pad states
-/// computed once and wiped on drop (the `hmac` crate's state cannot be wiped).
-mod hmac_sha256 {
-    use sha2::digest::generic_array::GenericArray;
-    use sha2::Digest as _;
-    use zeroize::{Zeroize, Zeroizing};
-
-    const BLOCK: usize = 64;
-    /// SHA-256's initial hash value (FIPS 180-4, section 5.3.3).
-    const INITIAL_STATE: [u32; 8] =
-        [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
-
-    /// The SHA-256 states after one block of `key ^ ipad` and one of `key ^ opad`.
-    pub(super) struct PadStates {
-        inner: [u32; 8],
-        outer: [u32; 8],
-    }
-
-    impl PadStates {
-        pub(super) fn new(secret: &[u8]) -> Self {
-            let mut key = Zeroizing::new([0u8; BLOCK]);
-            if secret.len() > BLOCK {
-                let mut digest: [u8; 32] = sha2::Sha256::digest(secret).into();
-                key[..digest.len()].copy_from_slice(&digest);
-                digest.zeroize();
-            } else {
-                key[..secret.len()].copy_from_slice(secret);
-            }
-            let pad_state = |pad: u8| {
-                let mut block = Zeroizing::new([0u8; BLOCK]);
-                for (b, k) in block.iter_mut().zip(key.iter()) {
-                    *b = k ^ pad;
-                }
-                let mut state = INITIAL_STATE;
-                compress(&mut state, &block[..]);
-                state
-            };
-            PadStates { inner: pad_state(0x36), outer: pad_state(0x5c) }
-        }
-
-        /// HMAC-SHA256 of `message`.
-        pub(super) fn sign(&self, message: &[u8]) -> [u8; 32] {
-            let inner = Zeroizing::new(hash_after_one_block(self.inner, message));
-            hash_after_one_block(self.outer, &inner[..])
-        }
-    }
-
-    impl Zeroize for PadStates {
-        fn zeroize(&mut self) {
-            self.inner.zeroize();
-            self.outer.zeroize();
-        }
-    }
-
-    impl Drop for PadStates {
-        fn drop(&mut self) {
-            self.zeroize();
-        }
-    }
-
-    impl zeroize::ZeroizeOnDrop for PadStates {}
-
-    /// SHA-256 of (one block already compressed into `state`) followed by `message`.
-    fn hash_after_one_block(mut state: [u32; 8], message: &[u8]) -> [u8; 32] {
-        let blocks = message.chunks_exact(BLOCK);
-        let rest = blocks.remainder();
-        for block in blocks {
-            compress(&mut state, block);
-        }
-        // Padding: 0x80, zeros, then the length in bits as a big-endian u64 at the end of the
-        // last block; a second block when fewer than 9 bytes are left after the message.
-        let mut tail = [0u8; 2 * BLOCK];
-        tail[..rest.len()].copy_from_slice(rest);
-        tail[rest.len()] = 0x80;
-        let tail_len = if rest.len() + 9 <= BLOCK { BLOCK } else { 2 * BLOCK };
-        let bits = (BLOCK as u64).wrapping_add(message.len() as u64).wrapping_mul(8);
-        tail[tail_len - 8..tail_len].copy_from_slice(&bits.to_be_bytes());
-        for block in tail[..tail_len].chunks_exact(BLOCK) {
-            compress(&mut state, block);
-        }
-        let mut digest = [0u8; 32];
-        for (out, word) in digest.chunks_exact_mut(4).zip(state.iter()) {
-            out.copy_from_slice(&word.to_be_bytes());
-        }
-        tail.zeroize();
-        state.zeroize();
-        digest
-    }
-
-    /// One compression; `block` is always exactly 64 bytes (`chunks_exact(BLOCK)`).
-    fn compress(state: &mut [u32; 8], block: &[u8]) {
-        sha2::compress256(state, std::slice::from_ref(GenericArray::from_slice(block)));
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-        use hmac::Mac as _;
-
-        #[test]
-        fn agrees_with_the_hmac_crate_for_every_padding_case() {
-            // Secrets shorter than, equal to and longer than a block; messages across one and
-            // two padding blocks and several whole blocks.
-            for secret_len in [1, 31, 64, 65, 200] {
-                let secret: Vec<u8> = (0..secret_len).map(|i| (i * 7 + 3) as u8).collect();
-                let key = PadStates::new(&secret);
-                for message_len in 0..=200 {
-                    let message: Vec<u8> = (0..message_len).map(|i| (i * 13 + 1) as u8).collect();
-                    let mut reference = hmac::Hmac::<sha2::Sha256>::new_from_slice(&secret).unwrap();
-                    reference.update(&message);
-                    let expected: [u8; 32] = reference.finalize().into_bytes().into();
-                    assert_eq!(key.sign(&message), expected, "secret {secret_len} B, message {message_len} B");
-                }
-            }
-        }
-
-        #[test]
-        fn zeroize_wipes_both_pad_states() {
-            let mut key = PadStates::new(b"secret");
-            assert_ne!(key.inner, [0; 8]);
-            key.zeroize();
-            assert_eq!((key.inner, key.outer), ([0; 8], [0; 8]));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,13 +337,31 @@ mod tests {
     }
 
     #[test]
-    fn every_stored_secret_is_wiped_on_drop() {
-        // Compile-time proof that each secret holder zeroizes itself when dropped.
-        fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>() {}
-        wipes_on_drop::<hmac_sha256::PadStates>();
-        wipes_on_drop::<ed25519_dalek::SigningKey>();
-        #[cfg(feature = "rsa")]
-        wipes_on_drop::<rsa::RsaPrivateKey>();
+    fn hmac_agrees_with_a_fresh_mac_for_every_padding_case() {
+        // Secrets shorter than, equal to and longer than a block; messages across one and two
+        // padding blocks and several whole blocks; each signature from the same credentials,
+        // so a pad state spoiled by an earlier signature would show.
+        for secret_len in [1, 31, 64, 65, 200] {
+            let secret: Vec<u8> = (0..secret_len).map(|i| (i * 7 + 3) as u8).collect();
+            let c = Credentials::hmac("key", &secret).unwrap();
+            for message_len in (0..=200).chain([0]) {
+                let message: Vec<u8> = (0..message_len).map(|i| (i * 13 + 1) as u8).collect();
+                let expected = Hmac::<Sha256>::new_from_slice(&secret).unwrap().chain_update(&message).finalize();
+                let mut hex = String::new();
+                push_hex(&mut hex, &expected.into_bytes());
+                assert_eq!(c.sign(&message), hex, "secret {secret_len} B, message {message_len} B");
+            }
+        }
+    }
+
+    #[test]
+    fn a_zeroizing_secret_can_be_handed_over_and_signs_the_binance_vector() {
+        let secret = Zeroizing::new("2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9".to_string());
+        let c = Credentials::hmac("key", secret).unwrap();
+        let payload = "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000&timeInForce=GTC&recvWindow=5000&timestamp=1591702613943";
+        assert_eq!(c.sign(payload.as_bytes()), "3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9");
+        let bytes = Zeroizing::new(b"2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9".to_vec());
+        assert_eq!(Credentials::hmac("key", bytes).unwrap().sign(payload.as_bytes()), c.sign(payload.as_bytes()));
     }
 
     #[test]

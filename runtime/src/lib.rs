@@ -17,7 +17,10 @@
 //!   418 stops all traffic to it until the ban ends ([`RatePolicy`] says whether to wait or fail);
 //! * only GETs are retried; a non-GET whose answer was lost or was 5xx / -1006 / -1007 gives
 //!   [`Error::OutcomeUnknown`] and is never resent;
-//! * a `-1021` (timestamp outside `recvWindow`) resyncs the clock, and a GET is then retried once;
+//! * a `-1021` (timestamp outside `recvWindow`) resyncs the clock (once for any number of
+//!   concurrent rejections), and a GET is then retried once;
+//! * a response body is read up to a cap ([`ClientBuilder::max_response_bytes`], 16 MiB by
+//!   default), and errors keep at most the first 4 KiB of a body ([`ErrorBody`]);
 //! * no secret (API key, secret, signature, signed query) appears in `Debug`, `Display`, errors or
 //!   logs.
 //!
@@ -65,14 +68,16 @@ pub mod ws;
 #[cfg(feature = "ws")]
 pub mod ws_api;
 
-pub use client::{ClientBuilder, PreparedRequest, RestClient, MAX_RECV_WINDOW_MS};
+pub use client::{
+    ClientBuilder, PreparedRequest, RestClient, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_RECV_WINDOW_MS,
+};
 pub use credentials::{Credentials, KeyType};
 pub use endpoint::{Endpoint, HttpMethod, OrderCount, RestEndpoint, Security, Weight, WeightKind, WsEndpoint};
 pub use enums::WireEnum;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorBody, Result};
 pub use governor::{Governor, RatePolicy, UsageSnapshot};
 pub use params::{ParamWriter, ToParam};
-pub use product::{ApiErrorCode, Interval, LimitKind, Product, RateLimit, RateLimitType};
+pub use product::{ApiCode, ApiErrorCode, Interval, LimitKind, Product, RateLimit, RateLimitType};
 pub use retry::RetryPolicy;
 pub use unknown_fields::UnknownFields;
 #[cfg(feature = "ws")]

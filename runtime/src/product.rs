@@ -33,6 +33,45 @@ pub struct ApiErrorCode {
     pub name: &'static str,
 }
 
+impl ApiErrorCode {
+    /// The entry for `code` in `codes`, if documented there.
+    pub fn find(code: i64, codes: &[ApiErrorCode]) -> Option<ApiErrorCode> {
+        codes.iter().find(|c| c.code == code).copied()
+    }
+}
+
+/// The code of an API error, typed: a documented code with its name, or just the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiCode {
+    /// A code the product's spec documents (`-1121 BAD_SYMBOL`).
+    Known(ApiErrorCode),
+    /// A code the spec does not list; the number is kept.
+    Other(i64),
+}
+
+impl ApiCode {
+    /// Types `code` with the product's documented `codes`.
+    pub fn lookup(code: i64, codes: &[ApiErrorCode]) -> ApiCode {
+        ApiErrorCode::find(code, codes).map_or(ApiCode::Other(code), ApiCode::Known)
+    }
+
+    /// The numeric code Binance sent.
+    pub fn code(&self) -> i64 {
+        match self {
+            ApiCode::Known(known) => known.code,
+            ApiCode::Other(code) => *code,
+        }
+    }
+
+    /// The documented name, for known codes.
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            ApiCode::Known(known) => Some(known.name),
+            ApiCode::Other(_) => None,
+        }
+    }
+}
+
 /// One declared rate limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {

@@ -1,10 +1,16 @@
-//! When and how long to wait before retrying a GET. Non-GET requests are never retried.
+//! When and how long to wait before retrying a GET. Whether a failure may be resent at all is
+//! decided by the outcome classification (`client::outcome`), once; this module only bounds
+//! how often and how late. Non-GET requests are never retried.
 
-use crate::Error;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Retry bounds for GET requests (the only ones ever retried).
+///
+/// The defaults are coherent with the client's default timeout of 10 s per attempt: a GET that
+/// timed out is retried, since the retry budget (`max_total`, 30 s) outlasts one full attempt
+/// plus the longest delay. Keep `max_total` above your [`timeout`](crate::ClientBuilder::timeout)
+/// if timed-out GETs should be retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, the first included; 1 disables retries.
@@ -18,13 +24,14 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 3 attempts, 200 ms doubling to at most 2 s, within 10 s.
+    /// 3 attempts, 200 ms doubling to at most 2 s, no retry starting later than 30 s after
+    /// the first attempt (so two timed-out attempts of 10 s still leave room for the third).
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(2),
-            max_total: Duration::from_secs(10),
+            max_total: Duration::from_secs(30),
         }
     }
 }
@@ -35,25 +42,24 @@ impl RetryPolicy {
         RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
     }
 
+    /// After `attempts` failed attempts of a resendable request, begun `elapsed` ago: the delay
+    /// before the next one, or `None` when the attempts or the time budget are spent.
+    pub(crate) fn next_delay(&self, attempts: u32, elapsed: Duration, jitter: &Jitter) -> Option<Duration> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let delay = self.delay(attempts, jitter);
+        (elapsed.saturating_add(delay) <= self.max_total).then_some(delay)
+    }
+
     /// The delay before retry number `retry` (1 = first retry): exponential, capped, then
     /// "equal jitter" (uniform in the upper half) so clients that failed together spread out.
-    pub(crate) fn delay(&self, retry: u32, jitter: &Jitter) -> Duration {
+    fn delay(&self, retry: u32, jitter: &Jitter) -> Duration {
         let exp = self.base_delay.saturating_mul(1u32 << retry.saturating_sub(1).min(20));
         let capped = exp.min(self.max_delay);
         let half = capped / 2;
         let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
         half.saturating_add(Duration::from_nanos(jitter.next() % nanos.saturating_add(1)))
-    }
-}
-
-/// Whether a failed GET may be sent again: nothing was changed server-side, and the failure may
-/// be temporary (transport errors, timeouts, 5xx including 503, -1008 throttling, -1006/-1007).
-pub(crate) fn is_retryable_get(error: &Error) -> bool {
-    match error {
-        Error::Transport { .. } | Error::Timeout { .. } => true,
-        Error::Http { status, .. } => *status >= 500,
-        Error::Api { status, code, .. } => *status >= 500 || matches!(code, -1008..=-1006),
-        _ => false,
     }
 }
 
@@ -107,27 +113,20 @@ mod tests {
     }
 
     #[test]
+    fn attempts_and_the_time_budget_bound_retries() {
+        let p = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
+        let jitter = Jitter::from_clock();
+        assert!(p.next_delay(1, Duration::ZERO, &jitter).is_some());
+        assert!(p.next_delay(2, Duration::ZERO, &jitter).is_some());
+        assert_eq!(p.next_delay(3, Duration::ZERO, &jitter), None, "max_attempts reached");
+        assert_eq!(p.next_delay(1, p.max_total, &jitter), None, "time budget spent");
+        assert_eq!(RetryPolicy::none().next_delay(1, Duration::ZERO, &jitter), None);
+    }
+
+    #[test]
     fn jitter_varies() {
         let jitter = Jitter::from_clock();
         let values: std::collections::HashSet<u64> = (0..20).map(|_| jitter.next()).collect();
         assert!(values.len() > 15);
-    }
-
-    #[test]
-    fn only_temporary_failures_are_retryable() {
-        let api = |status, code| Error::Api { endpoint: "e", status, code, msg: String::new() };
-        assert!(is_retryable_get(&Error::Transport { endpoint: "e", reason: String::new() }));
-        assert!(is_retryable_get(&api(503, -1000)));
-        assert!(is_retryable_get(&api(400, -1008)));
-        assert!(is_retryable_get(&Error::Http { endpoint: "e", status: 502, body: String::new() }));
-        assert!(!is_retryable_get(&api(400, -1121)));
-        assert!(!is_retryable_get(&Error::Http { endpoint: "e", status: 404, body: String::new() }));
-        assert!(!is_retryable_get(&Error::RateLimited { host: "h".into(), retry_after: Duration::ZERO }));
-        assert!(!is_retryable_get(&Error::Decode {
-            endpoint: "e",
-            status: 200,
-            reason: String::new(),
-            body: String::new()
-        }));
     }
 }

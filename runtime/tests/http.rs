@@ -4,127 +4,10 @@
 
 mod support;
 
-use binance_runtime::{
-    ClientBuilder, Credentials, Endpoint, Error, HttpMethod, Interval, LimitKind, ParamWriter, Product, RateLimit,
-    RateLimitType, RatePolicy, RestClient, RestEndpoint, RetryPolicy, Security, Weight, WeightKind,
-};
+use binance_runtime::{ClientBuilder, Credentials, Error, LimitKind, Product, RateLimit, RatePolicy, RetryPolicy};
 use std::time::{Duration, SystemTime};
+use support::api::*;
 use support::{Reply, Server};
-
-static LIMITS: [RateLimit; 1] = [RateLimit {
-    limit_type: RateLimitType::RequestWeight,
-    kind: LimitKind::Ip,
-    interval: Interval::Minute,
-    interval_num: 1,
-    limit: 2400,
-}];
-
-static PRODUCT: Product = Product {
-    name: "test_futures",
-    title: "Test futures",
-    rest_url: None,
-    rest_testnet_url: None,
-    ws_api_url: None,
-    ws_api_testnet_url: None,
-    time_path: Some("/fapi/v1/time"),
-    rate_limits: &LIMITS,
-    error_codes: &[],
-};
-
-const KEY: &str = "test-api-key";
-const SECRET: &str = "test-secret";
-const ACCOUNT: &str = "/fapi/v3/account";
-const ORDER: &str = "/fapi/v1/order";
-
-/// A signed GET with an optional `recvWindow` override.
-#[derive(Debug, Default)]
-struct Account {
-    recv_window: Option<u64>,
-}
-impl Endpoint for Account {
-    type Response = serde_json::Value;
-    const NAME: &'static str = "Account";
-    const SECURITY: Security = Security::UserData;
-    fn weight(&self) -> Weight {
-        Weight { kind: WeightKind::Ip, value: 5, orders: &[] }
-    }
-    fn recv_window(&self) -> Option<u64> {
-        self.recv_window
-    }
-    fn write_params<W: ParamWriter + ?Sized>(&self, _out: &mut W) {}
-}
-impl RestEndpoint for Account {
-    const METHOD: HttpMethod = HttpMethod::Get;
-    const PATH: &'static str = ACCOUNT;
-}
-
-/// A public GET of weight 1.
-#[derive(Debug, Default)]
-struct Ping;
-impl Endpoint for Ping {
-    type Response = serde_json::Value;
-    const NAME: &'static str = "Ping";
-    const SECURITY: Security = Security::None;
-    fn weight(&self) -> Weight {
-        Weight { kind: WeightKind::Ip, value: 1, orders: &[] }
-    }
-    fn write_params<W: ParamWriter + ?Sized>(&self, _out: &mut W) {}
-}
-impl RestEndpoint for Ping {
-    const METHOD: HttpMethod = HttpMethod::Get;
-    const PATH: &'static str = "/fapi/v1/ping";
-}
-
-/// A signed POST: an order, whose outcome matters.
-#[derive(Debug, Default)]
-struct NewOrder;
-impl Endpoint for NewOrder {
-    type Response = serde_json::Value;
-    const NAME: &'static str = "NewOrder";
-    const SECURITY: Security = Security::Trade;
-    fn weight(&self) -> Weight {
-        Weight { kind: WeightKind::Ip, value: 1, orders: &[] }
-    }
-    fn write_params<W: ParamWriter + ?Sized>(&self, out: &mut W) {
-        out.str("symbol", "BTCUSDT");
-    }
-}
-impl RestEndpoint for NewOrder {
-    const METHOD: HttpMethod = HttpMethod::Post;
-    const PATH: &'static str = ORDER;
-}
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(5),
-    }
-}
-
-fn builder(server: &Server) -> ClientBuilder {
-    ClientBuilder::new(&PRODUCT)
-        .base_url(&server.url)
-        .credentials(Credentials::hmac(KEY, SECRET).unwrap())
-        .retry_policy(fast_retries())
-}
-
-fn client(server: &Server) -> RestClient {
-    builder(server).build().unwrap()
-}
-
-fn ok() -> Reply {
-    Reply::json(200, r#"{"ok":true}"#)
-}
-
-fn paths(server: &Server) -> Vec<String> {
-    server.seen().iter().map(|s| format!("{} {}", s.method, s.path)).collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8().unwrap().to_string()
-}
 
 #[tokio::test]
 async fn each_key_type_signs_what_is_sent_and_the_signature_verifies() {
@@ -293,6 +176,15 @@ async fn timeouts_are_timeouts_for_gets_and_outcome_unknown_for_orders() {
 }
 
 #[tokio::test]
+async fn a_get_that_timed_out_is_retried_within_the_budget() {
+    let server = Server::start(|_, _| Reply::Stall).await;
+    // The timeout is shorter than the retry budget (as with the defaults: 10 s and 30 s).
+    let client = builder(&server).timeout(Duration::from_millis(100)).build().unwrap();
+    assert!(matches!(client.execute(&Account::default()).await, Err(Error::Timeout { .. })));
+    assert_eq!(server.seen().len(), 3, "max_attempts = 3");
+}
+
+#[tokio::test]
 async fn nothing_listening_is_a_transport_error_even_for_an_order() {
     let url = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -327,10 +219,13 @@ async fn a_1021_resyncs_the_clock_and_retries_a_get_once() {
     .await;
     let client = client(&server);
     client.execute(&Account::default()).await.unwrap();
-    assert_eq!(paths(&server), ["GET /fapi/v3/account", "GET /fapi/v1/time", "GET /fapi/v3/account"]);
+    let mut expected = vec!["GET /fapi/v3/account".to_string()];
+    expected.extend(std::iter::repeat_n("GET /fapi/v1/time".to_string(), TIME_REQUESTS_PER_SYNC));
+    expected.push("GET /fapi/v3/account".to_string());
+    assert_eq!(paths(&server), expected);
     let seen = server.seen();
     let first: u64 = seen[0].param("timestamp").unwrap().parse().unwrap();
-    let retried: u64 = seen[2].param("timestamp").unwrap().parse().unwrap();
+    let retried: u64 = seen.last().unwrap().param("timestamp").unwrap().parse().unwrap();
     assert!(retried >= first + 3_600_000 - 1, "the retry uses server time: {first} -> {retried}");
     assert!(client.time_offset_ms() > 3_500_000);
     // The time endpoint is public: no key sent.
@@ -340,7 +235,8 @@ async fn a_1021_resyncs_the_clock_and_retries_a_get_once() {
 #[tokio::test]
 async fn a_1021_on_an_order_resyncs_but_never_resends() {
     let server = Server::start(|req, _| match req.path.as_str() {
-        "/fapi/v1/time" => Reply::json(200, r#"{"serverTime":1000}"#),
+        // The server's clock is one hour behind.
+        "/fapi/v1/time" => Reply::json(200, &format!(r#"{{"serverTime":{}}}"#, now_ms() - 3_600_000)),
         _ => Reply::json(400, r#"{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}"#),
     })
     .await;
@@ -348,8 +244,10 @@ async fn a_1021_on_an_order_resyncs_but_never_resends() {
     let err = client.execute(&NewOrder).await.unwrap_err();
     assert_eq!(err.code(), Some(-1021));
     assert!(err.to_string().contains("sync_time"), "{err}");
-    assert_eq!(paths(&server), ["POST /fapi/v1/order", "GET /fapi/v1/time"]);
-    assert!(client.time_offset_ms() < 0);
+    let mut expected = vec!["POST /fapi/v1/order".to_string()];
+    expected.extend(std::iter::repeat_n("GET /fapi/v1/time".to_string(), TIME_REQUESTS_PER_SYNC));
+    assert_eq!(paths(&server), expected, "one sync, and the order is not resent");
+    assert!(client.time_offset_ms() < -3_500_000);
 }
 
 #[tokio::test]
@@ -417,7 +315,7 @@ async fn a_418_bans_the_host_and_every_request_is_refused_until_then() {
 async fn usage_headers_raise_the_observed_usage() {
     let server = Server::start(|_, _| ok().with_header("X-MBX-USED-WEIGHT-1M", 1234)).await;
     let client = client(&server);
-    assert_eq!(client.usage()[0].used, 0);
+    assert!(client.usage().iter().all(|u| u.used == 0));
     client.execute(&Ping).await.unwrap();
     let usage = client.usage();
     assert_eq!((usage[0].used, usage[0].limit, usage[0].kind), (1234, 2400, LimitKind::Ip));
@@ -464,7 +362,7 @@ async fn errors_keep_what_is_needed_and_never_show_secrets() {
     let api = client.execute(&Account::default()).await.unwrap_err();
     assert!(matches!(&api, Error::Api { status: 400, code: -1022, msg, .. } if msg.contains("Signature")));
     let http = client.execute(&NewOrder).await.unwrap_err();
-    assert!(matches!(&http, Error::Http { status: 404, body, .. } if body.contains("not found")));
+    assert!(matches!(&http, Error::Http { status: 404, body, .. } if body == "<html>not found</html>"));
     let decode = client.execute(&Ping).await.unwrap_err();
     assert!(matches!(&decode, Error::Decode { status: 200, body, .. } if body == r#"{"truncated":"#));
     let signatures: Vec<String> =
@@ -478,5 +376,28 @@ async fn errors_keep_what_is_needed_and_never_show_secrets() {
                 assert!(!shown.contains(s.as_str()), "{shown}");
             }
         }
+    }
+}
+
+#[tokio::test]
+async fn a_prepared_request_shows_its_signature_only_where_asked() {
+    let server = Server::start(|_, _| ok()).await;
+    let prepared = client(&server).prepare(&NewOrder).unwrap();
+    let (_, signature) = prepared.query.rsplit_once("&signature=").expect("signed");
+    assert_eq!(signature.len(), 64);
+    assert!(prepared.full_url().contains(signature), "full_url is what is sent");
+    let shown = format!("{prepared:?}");
+    assert!(!shown.contains(signature) && !shown.contains(KEY), "{shown}");
+    assert!(shown.contains("signature=<redacted>"), "{shown}");
+}
+
+#[test]
+fn testnet_for_a_product_without_one_never_reaches_production() {
+    static PROD_ONLY: Product =
+        Product { rest_url: Some("https://papi.binance.com"), rest_testnet_url: None, ..PRODUCT };
+    match ClientBuilder::new(&PROD_ONLY).credentials(credentials()).testnet().build() {
+        Err(Error::Config(reason)) => assert!(reason.contains("testnet"), "{reason}"),
+        Ok(client) => panic!("testnet() built a client for {}", client.base_url()),
+        Err(other) => panic!("expected a configuration error, got {other:?}"),
     }
 }

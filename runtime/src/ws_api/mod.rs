@@ -11,14 +11,33 @@
 //!   `RateLimited` and 418 → `Banned` (until `retryAfter`), shared with REST through the governor.
 //!   A `-1021` resyncs the clock of a REST client shared with [`WsApiBuilder::share_with`]
 //!   (the call itself is not resent).
-//! * Each request reserves its endpoint's weight, and each connection handshake 5, in a
-//!   [`Governor`]; [`WsApiBuilder::share_with`] uses a REST client's governor, because Binance
-//!   counts REST and WebSocket API weight together per IP.
+//! * Each request reserves its endpoint's weight (once its connection exists, so callers
+//!   waiting for a connection hold no budget), and each connection handshake 5 (plus 2 for
+//!   `session.logon`), in a [`Governor`], in the path family of the product's REST API
+//!   (`fapi` for USDⓈ-M futures); [`WsApiBuilder::share_with`] uses a REST client's governor,
+//!   because Binance counts REST and WebSocket API weight together per IP. A 429 under
+//!   [`RatePolicy::Wait`] is sent again after the pause (at most twice); `retryAfter` is read on
+//!   the server clock of the same frame (`serverTime`).
 //! * The connection is pinged when idle and declared dead when the server stays silent; when it
 //!   ends every pending request fails at once with [`Error::Transport`] (or
 //!   [`Error::OutcomeUnknown`] for `TRADE` methods, which may have been executed). The next call
-//!   reconnects, with bounded exponential backoff after failed attempts. A connection older than
-//!   the maximum age (default 23 h 50 min; Binance closes them at 24 h) is replaced before use.
+//!   reconnects. Connecting is single-flight: concurrent callers share one attempt, and no lock
+//!   is held while it runs. After a failed attempt, calls fail at once with its error until a
+//!   bounded exponential backoff has passed; a refusal by the local governor (budget, pause,
+//!   ban) is not a failed attempt. A connection older than the maximum age (default
+//!   23 h 50 min; Binance closes them at 24 h) is replaced before use.
+//!
+//! # Logging and secrets
+//! `tungstenite`, underneath this client, logs every frame it writes and reads through the
+//! `log` crate at TRACE level (`writing frame …`, payload in hex). Request frames carry
+//! `apiKey`, and signed ones their `signature`, so **do not enable TRACE for the `tungstenite`
+//! target** in production (with `env_logger` or a `tracing` subscriber bridging `log`, e.g.
+//! `RUST_LOG=trace,tungstenite=info`). This client cannot switch that logging off without
+//! capping `log` for the whole program. Where the API allows it, it keeps secrets out of frames:
+//! with an Ed25519 key, the connection is authenticated once by `session.logon` and later frames
+//! carry neither `apiKey` nor `signature` (Binance accepts `session.logon` only for Ed25519
+//! keys, so HMAC and RSA keys sign every request). This client's own `tracing` events never
+//! contain frames.
 //!
 //! ```no_run
 //! # async fn demo(product: &'static binance_runtime::Product, request: &impl binance_runtime::WsEndpoint) -> binance_runtime::Result<()> {
@@ -42,6 +61,7 @@ use crate::clock::Clock;
 use crate::endpoint::{Security, Weight, WeightKind};
 use crate::governor::{Governor, RatePolicy};
 use crate::params::JsonParams;
+use crate::product::ApiErrorCode;
 use crate::{Credentials, Error, KeyType, Product, RestClient, Result, WsEndpoint, MAX_RECV_WINDOW_MS};
 use connection::Connection;
 use signing::{Auth, Params};
@@ -56,6 +76,9 @@ pub const HANDSHAKE_WEIGHT: u32 = 5;
 /// Weight booked for `session.logon`: 2, as the spot WebSocket API docs list it (the USDⓈ-M
 /// docs state none).
 const LOGON_WEIGHT: u32 = 2;
+/// How often a call is resent after the server answered 429 under [`RatePolicy::Wait`] (each
+/// time after the governor's pause).
+const MAX_RATE_LIMITED_RESENDS: u32 = 2;
 /// Default maximum connection age: Binance closes connections at 24 hours.
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 3600 - 600);
 
@@ -230,7 +253,9 @@ impl WsApiBuilder {
                     None => TimeSource::Own(Clock::default()),
                 },
                 next_id: AtomicU64::new(1),
-                slot: tokio::sync::Mutex::new(Slot::default()),
+                slot: std::sync::Mutex::new(Slot::default()),
+                family_path: self.product.time_path.unwrap_or("/"),
+                error_codes: self.product.error_codes,
             }),
         })
     }
@@ -270,7 +295,10 @@ struct Inner {
     rate_policy: RatePolicy,
     time: TimeSource,
     next_id: AtomicU64,
-    slot: tokio::sync::Mutex<Slot>,
+    slot: std::sync::Mutex<Slot>,
+    /// A REST path of the product: WebSocket API weight counts in its path family.
+    family_path: &'static str,
+    error_codes: &'static [ApiErrorCode],
 }
 
 /// Where `timestamp`s come from.
@@ -281,12 +309,16 @@ enum TimeSource {
     Rest(RestClient),
 }
 
-/// The current connection and the reconnect backoff state.
+/// The current connection, the attempt under way, and the reconnect backoff state.
 #[derive(Default)]
 struct Slot {
     current: Option<Connection>,
+    /// The connect attempt under way; its waiters subscribe here.
+    attempt: Option<tokio::sync::watch::Sender<Attempt>>,
     failures: u32,
     retry_at: Option<Instant>,
+    /// Why the last attempt failed, returned to callers during the backoff.
+    last_error: Option<String>,
 }
 
 impl fmt::Debug for WsApiClient {
@@ -332,7 +364,7 @@ impl WsApiClient {
     pub async fn call<E: WsEndpoint>(&self, request: &E) -> Result<WsReply<E::Response>> {
         let mut params = JsonParams::default();
         request.write_params(&mut params);
-        let mut params = params.map;
+        let params = params.map;
         let credentials = match (&self.inner.credentials, E::SECURITY.needs_api_key()) {
             (Some(c), true) => Some(c),
             (None, true) => {
@@ -349,29 +381,56 @@ impl WsApiClient {
         if let Some(rw) = recv_window {
             check_recv_window(rw).map_err(|reason| Error::InvalidRequest { endpoint: E::NAME, reason })?;
         }
-        let _reservation = self.inner.governor.reserve(E::NAME, request.weight(), self.inner.rate_policy).await?;
-        let connection = self.connection(E::NAME).await?;
-        match credentials {
-            Some(c) if signed => {
-                let auth = if connection.logged_on { Auth::Session } else { Auth::Sign(c) };
-                signing::sign(&mut params, auth, self.now_ms(), recv_window);
-            }
-            Some(c) => {
-                params.insert("apiKey".into(), c.api_key().into());
-            }
-            None => {}
-        }
-        let text = self.exchange(E::NAME, E::SECURITY, connection, E::METHOD, params).await?;
-        let answer = reply::classify::<E::Response>(E::NAME, &text, &self.inner.governor);
-        if let (Err(e), TimeSource::Rest(rest)) = (&answer, &self.inner.time) {
-            // Timestamp outside recvWindow: resync the shared clock so the next call is right.
-            if e.code() == Some(-1021) {
-                if let Err(sync_error) = rest.sync_time().await {
-                    tracing::warn!(error = %sync_error, "clock resync after -1021 failed");
+        let weight = request.weight();
+        let mut rate_limited = 0;
+        loop {
+            // The connection first: a request holds no weight while it waits for one, so callers
+            // waiting for a connection cannot starve the handshake of budget.
+            let connection = self.connection(E::NAME).await?;
+            let _reservation =
+                self.inner.governor.reserve_at(self.inner.family_path, E::NAME, weight, self.inner.rate_policy).await?;
+            let mut params = params.clone();
+            match credentials {
+                Some(c) if signed => {
+                    let auth = if connection.logged_on { Auth::Session } else { Auth::Sign(c) };
+                    signing::sign(&mut params, auth, self.now_ms(), recv_window);
                 }
+                Some(c) => {
+                    params.insert("apiKey".into(), c.api_key().into());
+                }
+                None => {}
             }
+            let text = self.exchange(E::NAME, E::SECURITY, connection, E::METHOD, params).await?;
+            let answer = reply::classify::<E::Response>(&self.context(), E::NAME, weight, &text);
+            match &answer {
+                // Rejected, not executed: under `Wait` the governor now holds the next attempt
+                // until the pause ends (or refuses it if that is longer than its maximum wait).
+                Err(Error::RateLimited { .. })
+                    if self.inner.rate_policy == RatePolicy::Wait && rate_limited < MAX_RATE_LIMITED_RESENDS =>
+                {
+                    rate_limited += 1;
+                    continue;
+                }
+                Err(e) if e.code() == Some(-1021) => {
+                    // Timestamp outside recvWindow: resync the shared clock so the next call is right.
+                    if let TimeSource::Rest(rest) = &self.inner.time {
+                        if let Err(sync_error) = rest.sync_time().await {
+                            tracing::warn!(error = %sync_error, "clock resync after -1021 failed");
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return answer;
         }
-        answer
+    }
+
+    fn context(&self) -> reply::Context<'_> {
+        reply::Context {
+            governor: &self.inner.governor,
+            family_path: self.inner.family_path,
+            error_codes: self.inner.error_codes,
+        }
     }
 
     /// Sends one frame on `connection` and waits for the frame answering it.
@@ -390,7 +449,7 @@ impl WsApiClient {
         drop(connection);
         // A TRADE request that was sent may have been executed even though its answer is lost.
         let lost = |reason: String| match security {
-            Security::Trade => Error::OutcomeUnknown { endpoint, reason },
+            Security::Trade => Error::outcome_unknown(endpoint, reason),
             _ => Error::Transport { endpoint, reason },
         };
         match tokio::time::timeout(self.inner.request_timeout, answer).await {
@@ -408,54 +467,166 @@ impl WsApiClient {
         }
     }
 
-    /// The current connection, or a new one (after the backoff of failed attempts, if any).
+    /// The current connection, or a new one. Single-flight: one caller opens it while the
+    /// others wait for that attempt and share its outcome. After a failed attempt, callers fail
+    /// at once with its error until the backoff has passed. No lock is held while connecting.
     async fn connection(&self, endpoint: &'static str) -> Result<Connection> {
-        let mut slot = self.inner.slot.lock().await;
-        if let Some(current) = slot.current.as_ref().filter(|c| c.is_usable(self.inner.max_age)) {
-            return Ok(current.clone());
+        loop {
+            let leader = {
+                let mut slot = self.lock_slot();
+                if let Some(current) = slot.current.as_ref().filter(|c| c.is_usable(self.inner.max_age)) {
+                    return Ok(current.clone());
+                }
+                // Dropping a retired connection's handle lets it finish its requests in flight,
+                // then close.
+                slot.current = None;
+                if let Some(attempt) = &slot.attempt {
+                    Err(attempt.subscribe())
+                } else {
+                    if let (Some(at), Some(last)) = (slot.retry_at, &slot.last_error) {
+                        let wait = at.saturating_duration_since(Instant::now());
+                        if !wait.is_zero() {
+                            let reason = format!("{last} ({} failed attempts; the next in {wait:?})", slot.failures);
+                            return Err(Error::Transport { endpoint, reason });
+                        }
+                    }
+                    let (tx, _) = tokio::sync::watch::channel(Attempt::Running);
+                    slot.attempt = Some(tx.clone());
+                    Ok(tx)
+                }
+            };
+            let mut waiting = match leader {
+                Ok(tx) => return self.connect_as_leader(endpoint, tx).await,
+                Err(waiting) => waiting,
+            };
+            // Another caller is connecting: share its outcome. If it gave up (its future was
+            // dropped, or the governor refused it locally), look again.
+            let outcome = waiting.wait_for(|a| !matches!(a, Attempt::Running)).await.map(|a| a.clone());
+            match outcome {
+                Ok(Attempt::Connected(connection)) => return Ok(connection),
+                Ok(Attempt::Failed(reason)) => return Err(Error::Transport { endpoint, reason }),
+                Ok(Attempt::Running | Attempt::GaveUp) | Err(_) => continue,
+            }
         }
-        // Dropping a retired connection's handle lets it finish its requests in flight, then close.
-        slot.current = None;
-        if let Some(at) = slot.retry_at {
-            tokio::time::sleep_until(at).await;
+    }
+
+    fn lock_slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        // The slot holds no invariant a panic elsewhere could break.
+        self.inner.slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs one connect attempt and publishes its outcome to the callers waiting for it.
+    async fn connect_as_leader(
+        &self,
+        endpoint: &'static str,
+        tx: tokio::sync::watch::Sender<Attempt>,
+    ) -> Result<Connection> {
+        // Published on every exit, including this future being dropped mid-attempt.
+        struct Publish<'a> {
+            client: &'a WsApiClient,
+            tx: tokio::sync::watch::Sender<Attempt>,
+            outcome: Attempt,
         }
+        impl Drop for Publish<'_> {
+            fn drop(&mut self) {
+                let mut slot = self.client.lock_slot();
+                slot.attempt = None;
+                match &self.outcome {
+                    Attempt::Connected(c) => {
+                        slot.failures = 0;
+                        slot.retry_at = None;
+                        slot.last_error = None;
+                        slot.current = Some(c.clone());
+                    }
+                    Attempt::Failed(reason) => {
+                        slot.failures = slot.failures.saturating_add(1);
+                        let wait = backoff_delay(self.client.inner.backoff, slot.failures);
+                        slot.retry_at = Some(Instant::now() + wait);
+                        slot.last_error = Some(reason.clone());
+                        tracing::warn!(url = %self.client.inner.url, failures = slot.failures, ?wait, error = %reason, "WebSocket API connect failed");
+                    }
+                    Attempt::Running | Attempt::GaveUp => {}
+                }
+                drop(slot);
+                let outcome = std::mem::replace(&mut self.outcome, Attempt::GaveUp);
+                self.tx.send_replace(match outcome {
+                    Attempt::Running => Attempt::GaveUp,
+                    other => other,
+                });
+            }
+        }
+        let mut publish = Publish { client: self, tx, outcome: Attempt::Running };
         match self.open(endpoint).await {
             Ok(connection) => {
-                slot.failures = 0;
-                slot.retry_at = None;
-                slot.current = Some(connection.clone());
+                publish.outcome = Attempt::Connected(connection.clone());
                 Ok(connection)
             }
-            Err(e) => {
-                slot.failures = slot.failures.saturating_add(1);
-                let wait = backoff_delay(self.inner.backoff, slot.failures);
-                slot.retry_at = Some(Instant::now() + wait);
-                tracing::warn!(url = %self.inner.url, failures = slot.failures, ?wait, error = %e, "WebSocket API connect failed");
+            Err(Failure::Local(e)) => {
+                // The governor refused (budget, pause, ban): not the server's fault, so no
+                // backoff; waiting callers look again and meet the governor themselves.
+                publish.outcome = Attempt::GaveUp;
+                Err(e)
+            }
+            Err(Failure::Remote(e)) => {
+                let reason = match &e {
+                    Error::Transport { reason, .. } => reason.clone(),
+                    other => other.to_string(),
+                };
+                publish.outcome = Attempt::Failed(reason);
                 Err(e)
             }
         }
     }
 
     /// Connects (booking the handshake's weight) and, with an Ed25519 key, logs on.
-    async fn open(&self, endpoint: &'static str) -> Result<Connection> {
+    async fn open(&self, endpoint: &'static str) -> std::result::Result<Connection, Failure> {
+        let governor = &self.inner.governor;
+        let (family, policy) = (self.inner.family_path, self.inner.rate_policy);
         let handshake = Weight { kind: WeightKind::Ip, value: HANDSHAKE_WEIGHT, orders: &[] };
-        let _reservation = self.inner.governor.reserve("ws_api_handshake", handshake, self.inner.rate_policy).await?;
+        let _reservation =
+            governor.reserve_at(family, "ws_api_handshake", handshake, policy).await.map_err(Failure::Local)?;
         let mut connection = Connection::open(&self.inner.url, self.inner.connect_timeout, self.inner.keepalive)
             .await
-            .map_err(|reason| Error::Transport { endpoint, reason })?;
+            .map_err(|reason| Failure::Remote(Error::Transport { endpoint, reason }))?;
         if let (true, Some(credentials)) = (self.inner.logon, &self.inner.credentials) {
             let weight = Weight { kind: WeightKind::Ip, value: LOGON_WEIGHT, orders: &[] };
-            let _logon = self.inner.governor.reserve("session.logon", weight, self.inner.rate_policy).await?;
+            let _logon = governor.reserve_at(family, "session.logon", weight, policy).await.map_err(Failure::Local)?;
             let mut params = Params::new();
             signing::sign(&mut params, Auth::Sign(credentials), self.now_ms(), self.inner.recv_window);
-            let text =
-                self.exchange("session.logon", Security::UserData, connection.clone(), "session.logon", params).await?;
-            reply::classify::<serde_json::Value>("session.logon", &text, &self.inner.governor)?;
+            let text = self
+                .exchange("session.logon", Security::UserData, connection.clone(), "session.logon", params)
+                .await
+                .map_err(Failure::Remote)?;
+            reply::classify::<serde_json::Value>(&self.context(), "session.logon", weight, &text).map_err(
+                |e| match e {
+                    Error::RateLimited { .. } | Error::Banned { .. } => Failure::Local(e),
+                    other => Failure::Remote(other),
+                },
+            )?;
             connection.logged_on = true;
             tracing::debug!(url = %self.inner.url, "WebSocket API session logged on");
         }
         Ok(connection)
     }
+}
+
+/// Why a connect attempt failed.
+enum Failure {
+    /// The governor refused to spend the weight (or the server rate-limited the logon): no
+    /// backoff, the budget decides when to try again.
+    Local(Error),
+    /// The server or the network failed: counts towards the reconnect backoff.
+    Remote(Error),
+}
+
+/// The state of one connect attempt, as its waiters see it.
+#[derive(Clone)]
+enum Attempt {
+    Running,
+    Connected(Connection),
+    Failed(String),
+    /// The attempt ended without an outcome to share; waiters look again.
+    GaveUp,
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! From a response frame to the caller's answer: the typed `result` with its `rateLimits`, or
 //! the runtime's one [`Error`], exactly as REST maps the same failures.
 
+use crate::endpoint::Weight;
+use crate::error::ErrorBody;
 use crate::governor::Governor;
+use crate::product::ApiErrorCode;
 use crate::ws::{RateLimitUsage, WsResponse};
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// A successful WebSocket API answer: the typed `result` and the server's `rateLimits` counts
 /// after this request.
@@ -18,106 +21,155 @@ pub struct WsReply<T> {
     pub rate_limits: Vec<RateLimitUsage>,
 }
 
-/// Classifies one response frame of request `endpoint`. Every answer's `rateLimits` is fed to
-/// the governor; a 429 pauses the host and a 418 bans it there, as for REST.
+/// What classifying a frame needs to know about the client and the request.
+pub(crate) struct Context<'a> {
+    /// Counts the `rateLimits`, pauses and bans.
+    pub(crate) governor: &'a Governor,
+    /// A REST path of the product (its server-time path): WebSocket API weight counts in the
+    /// same path family as its REST requests.
+    pub(crate) family_path: &'a str,
+    /// The product's documented error codes, to name an error's code.
+    pub(crate) error_codes: &'static [ApiErrorCode],
+}
+
+/// Classifies one response frame of request `endpoint` (which booked `weight`). Every answer's
+/// `rateLimits` is fed to the governor; a 429 pauses the family (or order placement) and a 418
+/// bans the host there, as for REST.
 pub(crate) fn classify<T: DeserializeOwned>(
+    cx: &Context<'_>,
     endpoint: &'static str,
+    weight: Weight,
     text: &str,
-    governor: &Governor,
 ) -> Result<WsReply<T>> {
+    let body = || ErrorBody::new(text.as_bytes().to_vec());
     let envelope: WsResponse<serde_json::Value> = serde_json::from_str(text).map_err(|e| Error::Decode {
         endpoint,
         status: 0,
         reason: format!("not a WebSocket API response envelope: {e}"),
-        body: text.to_string(),
+        body: body(),
     })?;
-    governor.observe_ws_usage(&envelope.rate_limits);
+    let governor = cx.governor;
+    governor.observe_ws_usage_at(cx.family_path, &envelope.rate_limits);
     let status = envelope.status;
     if let Some(error) = envelope.error {
-        let retry_after = error.data.as_ref().and_then(|d| d.get("retryAfter")).and_then(serde_json::Value::as_u64);
-        let host = governor.host().to_string();
+        let data = error.data.as_ref();
+        let epoch_ms = |name: &str| data.and_then(|d| d.get(name)).and_then(serde_json::Value::as_u64);
+        // `retryAfter` is a time on the server's clock: measure it against the `serverTime` of
+        // the same frame, not against the local clock, which may be off by minutes.
+        let retry_after = epoch_ms("retryAfter").map(|at| {
+            let server_now = epoch_ms("serverTime").unwrap_or_else(|| governor.server_now_ms());
+            Duration::from_millis(at.saturating_sub(server_now))
+        });
         return Err(match status {
-            418 => Error::Banned { host, until: governor.ban(retry_after.map(until_epoch_ms)) },
-            429 => Error::RateLimited { host, retry_after: governor.pause(retry_after.map(until_epoch_ms)) },
-            _ => Error::Api { endpoint, status, code: error.code, msg: error.msg },
+            418 => governor.banned(retry_after, ""),
+            429 => {
+                let code_body = format!("{{\"code\":{}}}", error.code);
+                governor.rate_limited(cx.family_path, weight, retry_after, &code_body)
+            }
+            _ => Error::api(endpoint, status, error.code, Some(error.msg), cx.error_codes),
         });
     }
     if !(200..300).contains(&status) {
-        return Err(Error::Http { endpoint, status, body: text.to_string() });
+        return Err(Error::Http { endpoint, status, body: body() });
     }
-    let decode_error = |reason: String| Error::Decode { endpoint, status, reason, body: text.to_string() };
+    let decode_error = |reason: String| Error::Decode { endpoint, status, reason, body: body() };
     let result = envelope.result.ok_or_else(|| decode_error("the envelope has no `result`".into()))?;
     let result = serde_json::from_value(result).map_err(|e| decode_error(e.to_string()))?;
     Ok(WsReply { result, rate_limits: envelope.rate_limits })
 }
 
-/// Time left until `epoch_ms` (Binance's `retryAfter`), zero when it has passed.
-fn until_epoch_ms(epoch_ms: u64) -> Duration {
-    let at = UNIX_EPOCH + Duration::from_millis(epoch_ms);
-    at.duration_since(SystemTime::now()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoint::{OrderCount, WeightKind};
+    use crate::governor::RatePolicy;
     use crate::{Interval, LimitKind, RateLimit, RateLimitType};
+    use std::time::SystemTime;
 
     fn governor() -> Governor {
-        let limit = RateLimit {
+        let weight = RateLimit {
             limit_type: RateLimitType::RequestWeight,
             kind: LimitKind::Ip,
             interval: Interval::Minute,
             interval_num: 1,
             limit: 2400,
         };
-        Governor::new("ws-host", &[limit], None)
+        let orders = RateLimit { limit_type: RateLimitType::Orders, kind: LimitKind::Account, limit: 300, ..weight };
+        Governor::new("ws-host", &[weight, orders], None)
     }
 
-    fn epoch_ms_in(d: Duration) -> u64 {
-        u64::try_from((SystemTime::now() + d).duration_since(UNIX_EPOCH).unwrap().as_millis()).unwrap()
+    const CODES: &[ApiErrorCode] = &[ApiErrorCode { code: -1021, name: "INVALID_TIMESTAMP" }];
+
+    fn cx(g: &Governor) -> Context<'_> {
+        Context { governor: g, family_path: "/fapi/v1/time", error_codes: CODES }
+    }
+
+    fn classify_v(g: &Governor, text: &str) -> Result<WsReply<serde_json::Value>> {
+        classify(&cx(g), "e", Weight::ip(1), text)
     }
 
     #[tokio::test(start_paused = true)]
-    async fn result_and_rate_limits_are_returned_and_counted() {
+    async fn result_and_rate_limits_are_returned_and_counted_in_the_products_family() {
         let g = governor();
         let text = r#"{"id":1,"status":200,"result":{"a":7},"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":2400,"count":33}]}"#;
-        let reply: WsReply<serde_json::Value> = classify("e", text, &g).unwrap();
+        let reply = classify_v(&g, text).unwrap();
         assert_eq!(reply.result["a"], 7);
         assert_eq!(reply.rate_limits[0].count, 33);
-        assert_eq!(g.usage()[0].used, 33);
+        let usage = g.usage();
+        let weight = usage.iter().find(|u| u.limit_type == RateLimitType::RequestWeight).unwrap();
+        assert_eq!((weight.family.as_str(), weight.used), ("fapi", 33));
     }
 
     #[tokio::test(start_paused = true)]
     async fn error_envelopes_map_onto_the_rest_errors() {
         let g = governor();
         let text = r#"{"id":1,"status":400,"error":{"code":-1021,"msg":"Timestamp outside recvWindow."}}"#;
-        match classify::<serde_json::Value>("e", text, &g) {
-            Err(Error::Api { endpoint: "e", status: 400, code: -1021, msg }) => assert!(msg.contains("recvWindow")),
+        match classify_v(&g, text) {
+            Err(Error::Api { endpoint: "e", status: 400, code: -1021, name: Some("INVALID_TIMESTAMP"), msg }) => {
+                assert!(msg.contains("recvWindow"))
+            }
             other => panic!("expected Api, got {other:?}"),
         }
-        let text = format!(
-            r#"{{"id":1,"status":429,"error":{{"code":-1003,"msg":"Too many requests","data":{{"retryAfter":{}}}}}}}"#,
-            epoch_ms_in(Duration::from_secs(30))
-        );
-        match classify::<serde_json::Value>("e", &text, &g) {
+        let text = r#"{"id":1,"status":429,"error":{"code":-1003,"msg":"Too many requests","data":{"serverTime":1700000000000,"retryAfter":1700000030000}}}"#;
+        match classify_v(&g, text) {
             Err(Error::RateLimited { host, retry_after }) => {
                 assert_eq!(host, "ws-host");
-                // Taken from retryAfter (without it the governor would pause one 60 s window).
-                assert!(!retry_after.is_zero() && retry_after <= Duration::from_secs(30), "{retry_after:?}");
+                assert_eq!(retry_after, Duration::from_secs(30));
             }
             other => panic!("expected RateLimited, got {other:?}"),
         }
         assert!(g.paused_for().is_some());
-        let text = format!(
-            r#"{{"id":1,"status":418,"error":{{"code":-1003,"msg":"banned","data":{{"retryAfter":{}}}}}}}"#,
-            epoch_ms_in(Duration::from_secs(3600))
-        );
-        match classify::<serde_json::Value>("e", &text, &g) {
-            // Without retryAfter the ban would last the default two minutes.
-            Err(Error::Banned { until, .. }) => assert!(until > SystemTime::now() + Duration::from_secs(1800)),
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_is_measured_on_the_frames_server_time_not_the_local_clock() {
+        // The frame's serverTime is far from the local clock (here: 2023 vs now). A 2-minute
+        // ban measured on the local clock would be no ban at all.
+        let g = governor();
+        let text = r#"{"id":1,"status":418,"error":{"code":-1003,"msg":"banned","data":{"serverTime":1700000000000,"retryAfter":1700000120000}}}"#;
+        match classify_v(&g, text) {
+            Err(Error::Banned { until, .. }) => {
+                let left = until.duration_since(SystemTime::now()).unwrap_or_default();
+                assert!(left > Duration::from_secs(119) && left <= Duration::from_secs(120), "{left:?}");
+            }
             other => panic!("expected Banned, got {other:?}"),
         }
-        assert!(g.banned_until().is_some());
+        assert!(matches!(
+            g.reserve_at("/fapi/v1/x", "e", Weight::ip(1), RatePolicy::Wait).await,
+            Err(Error::Banned { .. })
+        ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_on_an_order_pauses_only_order_placement() {
+        const ORDERS: &[OrderCount] = &[OrderCount { interval: Interval::Minute, interval_num: 1, value: 1 }];
+        let order = Weight { kind: WeightKind::Ip, value: 1, orders: ORDERS };
+        let g = governor();
+        let text = r#"{"id":1,"status":429,"error":{"code":-1015,"msg":"Too many new orders.","data":{"serverTime":1700000000000,"retryAfter":1700000010000}}}"#;
+        assert!(matches!(classify::<serde_json::Value>(&cx(&g), "o", order, text), Err(Error::RateLimited { .. })));
+        drop(g.reserve_at("/fapi/v1/depth", "d", Weight::ip(1), RatePolicy::FailFast).await.unwrap());
+        let refused = g.reserve_at("/fapi/v1/order", "o", order, RatePolicy::FailFast).await;
+        assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
     }
 
     #[tokio::test(start_paused = true)]
@@ -129,10 +181,11 @@ mod tests {
         }
         let g = governor();
         let text = r#"{"id":1,"status":200,"result":{"y":1}}"#;
-        match classify::<Needs>("e", text, &g) {
-            Err(Error::Decode { body, status: 200, .. }) => assert_eq!(body, text),
+        match classify::<Needs>(&cx(&g), "e", Weight::ip(1), text) {
+            Err(Error::Decode { body, status: 200, .. }) => assert_eq!(body.as_bytes(), text.as_bytes()),
             other => panic!("expected Decode, got {other:?}"),
         }
-        assert!(matches!(classify::<Needs>("e", "not json", &g), Err(Error::Decode { status: 0, .. })));
+        let not_json = classify::<Needs>(&cx(&g), "e", Weight::ip(1), "not json");
+        assert!(matches!(not_json, Err(Error::Decode { status: 0, .. })));
     }
 }

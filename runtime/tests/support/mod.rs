@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod api;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -36,6 +38,12 @@ pub enum Reply {
     Stall,
     /// Announces `declared` body bytes, sends `body`, then closes (a truncated body).
     Truncated { declared: usize, body: String },
+    /// A complete answer whose body is raw bytes (not necessarily UTF-8).
+    Bytes { status: u16, body: Vec<u8> },
+    /// A 200 with a chunked body that never ends (until the client hangs up).
+    Endless,
+    /// Announces `declared` body bytes, sends `sent` of them, then waits (a huge body).
+    Huge { declared: u64, sent: usize },
 }
 
 impl Reply {
@@ -133,6 +141,35 @@ async fn serve(mut stream: tokio::net::TcpStream, seen: &Mutex<Vec<Seen>>, handl
             out.push_str(&body);
             stream.write_all(out.as_bytes()).await?;
             stream.shutdown().await?;
+        }
+        Reply::Bytes { status, body } => {
+            let head = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.shutdown().await?;
+        }
+        Reply::Endless => {
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .await?;
+            let mut chunk = format!("{:x}\r\n", 64 * 1024).into_bytes();
+            chunk.extend(std::iter::repeat_n(b' ', 64 * 1024));
+            chunk.extend_from_slice(b"\r\n");
+            // Ends when the client closes the connection (the write fails).
+            loop {
+                stream.write_all(&chunk).await?;
+            }
+        }
+        Reply::Huge { declared, sent } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\nConnection: close\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&vec![b'['; sent]).await?;
+            tokio::time::sleep(Duration::from_secs(30)).await;
         }
         Reply::Hangup => {}
         Reply::Stall => tokio::time::sleep(Duration::from_secs(30)).await,
