@@ -37,24 +37,28 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod auth;
 mod builder;
+mod checks;
 mod conn;
+mod endpoints;
 mod error;
 mod faults;
 mod handler;
 mod keys;
+mod log;
 mod params;
 mod reply;
-mod routes;
 mod running;
+mod shared;
 mod stats;
 mod weights;
 pub mod ws;
 
 pub use builder::{MockExchange, MockExchangeBuilder, DEFAULT_SPEC_DIR};
+pub use endpoints::{EndpointInfo, EndpointRoute, OrderCountInfo, Security, WeightRuleInfo};
 pub use error::MockError;
 pub use faults::{Fault, FaultRule};
+pub use log::{Auth, RequestRecord};
 pub use running::RunningMock;
 pub use stats::Stats;
-pub use weights::WeightKind;
+pub use weights::{BudgetUsage, WeightKind};
