@@ -170,7 +170,8 @@ fn respond(
         }
     }
     checks::parameters(served, |name| record.param(name))?;
-    record.orders = shared.charge_orders(served, account.unwrap_or("-"))?;
+    shared.charge_orders(served, account.unwrap_or("-"))?;
+    record.orders = served.info.orders.iter().map(|o| (o.window.clone(), o.value)).collect();
     match &served.answer {
         Answer::WsResult(result) => Ok(result.clone()),
         Answer::Examples(_) | Answer::ServerTime => Ok(Value::Object(Map::new())),
