@@ -265,6 +265,16 @@ async fn duplicate_parameters_are_1101_in_the_query_and_across_query_and_body() 
         send(&mock, "POST", "/fapi/v1/leverage", &query, &format!("{body}&signature={signature}"), Some(HMAC_KEY))
             .await;
     assert_eq!((reply.status, code(&reply.body)), (400, -1101), "{}", reply.body);
+    // The WebSocket API alike: a member sent twice in `params`.
+    let mut socket = ws_connect(&mock).await;
+    let frame = r#"{"id":1,"method":"ticker.price","params":{"symbol":"BTCUSDT","symbol":"ETHUSDT"}}"#;
+    socket.send(Message::text(frame)).await.unwrap();
+    let reply: Value = loop {
+        if let Message::Text(text) = socket.next().await.unwrap().unwrap() {
+            break serde_json::from_str(text.as_str()).unwrap();
+        }
+    };
+    assert_eq!((reply["status"].as_u64(), reply["error"]["code"].as_i64()), (Some(400), Some(-1101)), "{reply}");
     // Unknown parameters are tolerated.
     assert_eq!(send(&mock, "GET", "/fapi/v1/depth", "symbol=BTCUSDT&whatever=1", "", None).await.status, 200);
 }

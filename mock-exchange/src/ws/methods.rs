@@ -35,12 +35,47 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// A JSON object's members in the order sent, duplicates kept (a `Map` keeps only the last).
+#[derive(Debug, Default)]
+struct Members(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Members, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Value>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// A request frame: what of it the mock reads.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Frame {
+    #[serde(default)]
+    id: Value,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    params: Option<Members>,
+}
+
 /// The response envelope to one request frame.
 pub(crate) fn answer(shared: &Shared, session: &mut Session, frame: &str) -> Value {
-    let request: Value = serde_json::from_str(frame).unwrap_or(Value::Null);
-    let id = request.get("id").cloned().unwrap_or(Value::Null);
-    let method = request.get("method").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let params = request.get("params").and_then(Value::as_object).cloned().unwrap_or_default();
+    let Frame { id, method, params } = serde_json::from_str(frame).unwrap_or_default();
+    let members = params.unwrap_or_default().0;
+    let duplicate = crate::checks::duplicate(members.iter().map(|(k, _)| k.as_str())).map(str::to_owned);
+    let params: Map<String, Value> = members.into_iter().collect();
     {
         let mut stats = shared.ws.stats();
         *stats.requests.entry(method.clone()).or_default() += 1;
@@ -49,7 +84,7 @@ pub(crate) fn answer(shared: &Shared, session: &mut Session, frame: &str) -> Val
     let pairs: Vec<(String, String)> = params.iter().map(|(k, v)| (k.clone(), text(v))).collect();
     let mut record = RequestRecord::new(EndpointRoute::Ws { method: method.clone() }, pairs);
     let served = shared.table.ws.get(&method);
-    let outcome = respond(shared, session, &method, served, &params, &mut record);
+    let outcome = respond(shared, session, &method, served, (&params, duplicate.as_deref()), &mut record);
     let rate_limits = rate_limits(shared, served, record.api_key.as_deref());
     let envelope = match outcome {
         Ok(result) => json!({ "id": id, "status": 200, "result": result, "rateLimits": rate_limits }),
@@ -111,7 +146,7 @@ fn respond(
     session: &mut Session,
     method: &str,
     served: Option<&Served>,
-    params: &Map<String, Value>,
+    (params, duplicate): (&Map<String, Value>, Option<&str>),
     record: &mut RequestRecord,
 ) -> Result<Value, Rejection> {
     let named_key = params.get("apiKey").and_then(Value::as_str).filter(|k| shared.keys.contains_key(*k));
@@ -133,6 +168,10 @@ fn respond(
     }
     if let Some(fault) = shared.ws.controls().faults.pop_front() {
         return Err(fault.into());
+    }
+    // As on REST: weight booked, then the parameters read before any other check.
+    if let Some(name) = duplicate {
+        return Err(Rejection::duplicate_parameter(name));
     }
     if method == "session.logon" {
         let key = check_signed(shared, params)?;

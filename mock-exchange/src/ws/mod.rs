@@ -13,8 +13,7 @@
 //! `signature` sorted by name, `k=v` joined by `&`, not percent-encoded) and timestamps, and
 //! supports `session.logon` for Ed25519 keys (after it, requests need only `timestamp`).
 //! The handshake costs 5 weight; one that does not fit is refused with 429/418 and a Binance
-//! error body. Parameters sent twice in one `params` object cannot be told apart once the JSON
-//! is parsed (the last wins), so the WebSocket side does not answer -1101.
+//! error body. A parameter sent twice in `params` is answered -1101, as on REST.
 //!
 //! Test controls: [`drop_connections`](RunningWsApi::drop_connections),
 //! [`freeze`](RunningWsApi::freeze), [`ping_connections`](RunningWsApi::ping_connections),
