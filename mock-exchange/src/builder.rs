@@ -1,14 +1,16 @@
 //! Configuring and starting a mock exchange.
 
 use crate::conn::{ResetSwitch, ResettableListener};
+use crate::endpoints::{self, Answer, Security, Served, Table};
 use crate::error::MockError;
 use crate::faults::FaultPlan;
-use crate::handler::{self, Shared};
+use crate::handler;
 use crate::keys::KeyMaterial;
-use crate::routes::{self, Answer, Route, Security};
 use crate::running::RunningMock;
-use crate::weights::{WeightBook, WeightKind};
-use binance_codegen::ir::Product;
+use crate::shared::Shared;
+use crate::weights::{interval_secs, Budget, WeightBook, WeightKind};
+use crate::ws;
+use binance_codegen::ir::{Product, Transport};
 use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -31,6 +33,8 @@ impl MockExchange {
             spec_dir: PathBuf::from(DEFAULT_SPEC_DIR),
             products: None,
             port: 0,
+            ws_port: 0,
+            ws_limit: None,
             keys: HashMap::new(),
             key_errors: Vec::new(),
             window: Duration::from_secs(60),
@@ -47,12 +51,14 @@ pub struct MockExchangeBuilder {
     spec_dir: PathBuf,
     products: Option<Vec<Product>>,
     port: u16,
+    ws_port: u16,
+    ws_limit: Option<u32>,
     keys: HashMap<String, KeyMaterial>,
     key_errors: Vec<MockError>,
     window: Duration,
     ban: Option<Duration>,
     limits: Vec<(String, WeightKind, u32)>,
-    extra_routes: Vec<(String, String, Route)>,
+    extra_routes: Vec<(String, String, Served)>,
     clock_skew_ms: i64,
 }
 
@@ -63,6 +69,8 @@ impl fmt::Debug for MockExchangeBuilder {
             .field("spec_dir", &self.spec_dir)
             .field("products", &self.products.as_ref().map(|p| p.iter().map(|p| p.module.clone()).collect::<Vec<_>>()))
             .field("port", &self.port)
+            .field("ws_port", &self.ws_port)
+            .field("ws_limit", &self.ws_limit)
             .field("keys", &self.keys)
             .field("window", &self.window)
             .field("ban", &self.ban)
@@ -89,6 +97,19 @@ impl MockExchangeBuilder {
     /// Listens on this port of 127.0.0.1; 0 (the default) picks a free one.
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The WebSocket API listens on this port of 127.0.0.1; 0 (the default) picks a free one.
+    pub fn ws_port(mut self, port: u16) -> Self {
+        self.ws_port = port;
+        self
+    }
+
+    /// Replaces the IP weight limit of the family the WebSocket API counts in (`fapi`; the
+    /// budget is shared with REST, as on Binance).
+    pub fn ws_weight_limit(mut self, limit: u32) -> Self {
+        self.ws_limit = Some(limit);
         self
     }
 
@@ -153,20 +174,18 @@ impl MockExchangeBuilder {
     /// Like [`route_json`](Self::route_json), but the route is signed (`USER_DATA`): API key,
     /// signature, timestamp and recvWindow are checked.
     pub fn signed_route_json(self, method: &str, path: &str, weight: u32, json: impl Into<String>) -> Self {
-        self.extra_route(method, path, weight, Security::Signed, json.into())
+        self.extra_route(method, path, weight, Security::UserData, json.into())
     }
 
     fn extra_route(mut self, method: &str, path: &str, weight: u32, security: Security, json: String) -> Self {
-        let route = Route {
-            family: routes::family_of(path),
-            kind: WeightKind::Ip,
-            weight,
-            weight_rules: Vec::new(),
-            security,
-            required: Vec::new(),
+        let method = method.to_ascii_uppercase();
+        let served = Served {
+            info: endpoints::simple_info("", "", &method, path, weight, security),
+            family: endpoints::family_of(path),
+            json_params: Vec::new(),
             answer: Answer::Examples(vec![json]),
         };
-        self.extra_routes.push((method.to_ascii_uppercase(), path.to_owned(), route));
+        self.extra_routes.push((method, path.to_owned(), served));
         self
     }
 
@@ -188,29 +207,36 @@ impl MockExchangeBuilder {
                 .validate()
                 .map_err(|diagnostics| MockError::Spec { dir: self.spec_dir.clone(), diagnostics })?,
         };
-        let mut route_table = routes::from_products(&products);
-        for (method, path, route) in self.extra_routes {
-            if let Answer::Examples(examples) = &route.answer {
+        let mut table = Table::from_products(&products)?;
+        for (method, path, served) in self.extra_routes {
+            if let Answer::Examples(examples) = &served.answer {
                 if let Some(Err(e)) = examples.first().map(|json| serde_json::from_str::<serde_json::Value>(json)) {
                     let reason = format!("the body is not valid JSON ({e}); pass a JSON text");
                     return Err(MockError::InvalidRoute { method, path, reason });
                 }
             }
-            route_table.insert((method, path), route);
+            table.rest.insert((method, path), served);
         }
-        let mut budgets = routes::budgets(&products);
+        let (mut weights, orders) = budgets(&products);
         for (family, kind, limit) in self.limits {
-            budgets.entry((family, kind)).or_default().limit = Some(limit);
+            weights.entry((family, kind)).or_default().limit = Some(limit);
         }
+        if let Some(limit) = self.ws_limit {
+            weights.entry((table.ws_family.clone(), WeightKind::Ip)).or_default().limit = Some(limit);
+        }
+        let minute_ms = i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX);
         let ban = self.ban.unwrap_or(self.window.saturating_mul(2));
+        let ban_ms = i64::try_from(ban.as_millis()).unwrap_or(i64::MAX);
         let shared = Arc::new(Shared {
-            routes: route_table,
+            table,
             keys: self.keys,
-            weights: WeightBook::new(budgets, self.window, ban),
+            weights: WeightBook::new(weights, orders, minute_ms, ban_ms),
             faults: FaultPlan::default(),
             stats: Mutex::default(),
+            ws: ws::state::WsState::default(),
             clock_skew_ms: AtomicI64::new(self.clock_skew_ms),
             example_choice: Mutex::default(),
+            log: Mutex::default(),
         });
 
         let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)))
@@ -225,7 +251,64 @@ impl MockExchangeBuilder {
                     // A dropped sender stops the server too.
                     let _ = stopped.await;
                 });
+        let ws_listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.ws_port)))
+            .await
+            .map_err(|source| MockError::Bind { port: self.ws_port, source })?;
+        let ws_addr = ws_listener.local_addr().map_err(|source| MockError::Bind { port: self.ws_port, source })?;
         let task = tokio::spawn(async move { server.await });
-        Ok(RunningMock::new(addr, shared, stop, task))
+        let ws_task = tokio::spawn(ws::server::accept_loop(ws_listener, Arc::clone(&shared)));
+        Ok(RunningMock::new(addr, ws_addr, shared, stop, task, ws_task))
     }
+}
+
+/// REQUEST_WEIGHT budgets by (family, kind).
+type WeightBudgets = HashMap<(String, WeightKind), Budget>;
+/// ORDERS budgets by family.
+type OrderBudgets = HashMap<String, Vec<Budget>>;
+
+/// Declared budgets: REQUEST_WEIGHT per (family, kind) and ORDERS per family, each product's
+/// limits applying to the families of its REST paths. When several weight limits of one kind
+/// are declared, the first is enforced.
+fn budgets(products: &[Product]) -> (WeightBudgets, OrderBudgets) {
+    let mut weights = HashMap::new();
+    let mut orders: HashMap<String, Vec<Budget>> = HashMap::new();
+    for product in products {
+        let mut families: Vec<String> = product
+            .endpoints
+            .iter()
+            .filter_map(|e| match &e.transport {
+                Transport::Http { path, .. } => Some(endpoints::family_of(path)),
+                Transport::Ws { .. } => None,
+            })
+            .chain(product.time_path.as_deref().map(endpoints::family_of))
+            .collect();
+        families.sort();
+        families.dedup();
+        for limit in &product.rate_limits {
+            let Some((unit, letter)) = interval_secs(limit.interval) else { continue };
+            let budget = Budget {
+                limit: Some(limit.limit),
+                label: format!("{}{letter}", limit.interval_num),
+                secs: unit.saturating_mul(u64::from(limit.interval_num)),
+            };
+            for family in &families {
+                match (limit.limit_type, limit.kind) {
+                    ("RequestWeight", "Ip") => {
+                        weights.entry((family.clone(), WeightKind::Ip)).or_insert_with(|| budget.clone());
+                    }
+                    ("RequestWeight", "Uid") => {
+                        weights.entry((family.clone(), WeightKind::Uid)).or_insert_with(|| budget.clone());
+                    }
+                    ("Orders", _) => {
+                        let list = orders.entry(family.clone()).or_default();
+                        if !list.iter().any(|b| b.label == budget.label) {
+                            list.push(budget.clone());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    (weights, orders)
 }

@@ -14,6 +14,16 @@ pub enum MockError {
         /// Every problem found.
         diagnostics: binance_codegen::Diagnostics,
     },
+    /// An endpoint of validated products uses a word the mock does not know how to serve.
+    #[error("product `{product}`, endpoint `{endpoint}`: {reason}; the mock serves only what Binance's docs define")]
+    UnsupportedSpec {
+        /// The product's module name.
+        product: String,
+        /// The endpoint's spec name.
+        endpoint: String,
+        /// What is not supported.
+        reason: String,
+    },
     /// A configured key could not be used. The message never contains key material.
     #[error("API key `{api_key}`: {reason}")]
     InvalidKey {

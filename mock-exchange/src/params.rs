@@ -29,6 +29,11 @@ impl RequestParams {
         RequestParams { pairs, total: format!("{query}{body}") }
     }
 
+    /// Every `(name, value)` pair, decoded, in the order sent.
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     /// The first value sent for `name`, if it was sent non-empty.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.pairs.iter().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.as_str())

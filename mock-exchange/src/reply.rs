@@ -1,5 +1,6 @@
 //! Building the HTTP answers the mock sends, with Binance's bodies and headers.
 
+use crate::checks::Rejection;
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -18,24 +19,13 @@ pub(crate) fn binance_error(status: StatusCode, code: i64, msg: &str) -> Respons
     json(status, serde_json::json!({ "code": code, "msg": msg }).to_string())
 }
 
-/// A request Binance refuses: HTTP status, error code and message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Rejection {
-    pub(crate) status: StatusCode,
-    pub(crate) code: i64,
-    pub(crate) msg: String,
-}
-
-impl Rejection {
-    /// `-1102` for a parameter that is missing, empty or malformed.
-    pub(crate) fn missing_parameter(name: &str) -> Rejection {
-        let msg = format!("Mandatory parameter '{name}' was not sent, was empty/null, or malformed.");
-        Rejection { status: StatusCode::BAD_REQUEST, code: -1102, msg }
-    }
-
-    /// The error response.
-    pub(crate) fn into_response(self) -> Response {
-        binance_error(self.status, self.code, &self.msg)
+/// The error response of a rejection, with `Retry-After` when it has a wait.
+pub(crate) fn rejection(rejection: &Rejection) -> Response {
+    let status = StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let response = binance_error(status, rejection.code, &rejection.msg);
+    match rejection.retry_after_ms {
+        Some(ms) => with_retry_after(response, Duration::from_millis(u64::try_from(ms).unwrap_or(0))),
+        None => response,
     }
 }
 

@@ -1,11 +1,13 @@
 //! A started mock exchange: its address, its counters and the controls tests drive it with.
 
+use crate::endpoints::{Answer, EndpointInfo};
 use crate::error::MockError;
 use crate::faults::FaultRule;
-use crate::handler::Shared;
-use crate::routes::Answer;
+use crate::log::RequestRecord;
+use crate::shared::{lock, Shared};
 use crate::stats::Stats;
 use crate::weights::WeightKind;
+use crate::ws::RunningWsApi;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -13,28 +15,57 @@ use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 /// How long [`RunningMock::shutdown`] waits for open requests before it aborts the server.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// A mock exchange serving on 127.0.0.1. Dropping it stops the server too.
+/// A mock exchange serving REST and the WebSocket API on 127.0.0.1. Dropping it stops both.
 #[derive(Debug)]
 pub struct RunningMock {
     addr: SocketAddr,
+    ws_addr: SocketAddr,
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
+    ws_task: JoinHandle<()>,
 }
 
 impl RunningMock {
     pub(crate) fn new(
         addr: SocketAddr,
+        ws_addr: SocketAddr,
         shared: Arc<Shared>,
         stop: oneshot::Sender<()>,
         task: JoinHandle<io::Result<()>>,
+        ws_task: JoinHandle<()>,
     ) -> RunningMock {
-        RunningMock { addr, shared, stop: Some(stop), task: Some(task) }
+        RunningMock { addr, ws_addr, shared, stop: Some(stop), task: Some(task), ws_task }
+    }
+
+    /// `ws://127.0.0.1:<port>/ws-fapi/v1`: the WebSocket API URL.
+    pub fn ws_url(&self) -> String {
+        self.ws().url()
+    }
+
+    /// The WebSocket API's counters and controls (a handle that does not own the mock).
+    pub fn ws(&self) -> RunningWsApi {
+        RunningWsApi { addr: self.ws_addr, shared: Arc::clone(&self.shared), owner: None }
+    }
+
+    /// Every endpoint served, REST (with each product's server-time route and the routes a
+    /// test added) then WebSocket API, sorted: what a test iterates to call each one.
+    pub fn endpoints(&self) -> Vec<EndpointInfo> {
+        self.shared.table.infos()
+    }
+
+    /// Every request answered so far (the last 100 000), REST and WebSocket API, in order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        lock(&self.shared.log).iter().cloned().collect()
+    }
+
+    /// Forgets the request log.
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
     }
 
     /// `http://127.0.0.1:<port>`: the REST base URL of every product.
@@ -47,19 +78,21 @@ impl RunningMock {
         self.addr
     }
 
-    /// The served routes as `(method, path)`, sorted.
+    /// The served REST routes as `(method, path)`, sorted.
     pub fn routes(&self) -> Vec<(String, String)> {
-        let mut routes: Vec<_> = self.shared.routes.keys().cloned().collect();
+        let mut routes: Vec<_> = self.shared.table.rest.keys().cloned().collect();
         routes.sort();
         routes
     }
 
-    /// A snapshot of the counters.
+    /// A snapshot of the counters, with every budget's usage.
     pub fn stats(&self) -> Stats {
-        self.shared.stats().clone()
+        let mut stats = self.shared.stats().clone();
+        stats.budgets = self.shared.weights.usage(self.shared.server_time_ms());
+        stats
     }
 
-    /// Zeroes the counters.
+    /// Zeroes the REST counters (budgets are reset by [`reset_weights`](Self::reset_weights)).
     pub fn reset_stats(&self) {
         *self.shared.stats() = Stats::default();
     }
@@ -91,10 +124,10 @@ impl RunningMock {
 
     /// Serves example `index` (0-based, in spec order) for `path` from now on.
     pub fn select_example(&self, path: &str, index: usize) -> Result<(), MockError> {
-        let route = self.shared.routes.iter().find(|((_, p), _)| p == path).map(|(_, route)| route);
+        let route = self.shared.table.rest.iter().find(|((_, p), _)| p == path).map(|(_, route)| route);
         let count = match route.map(|r| &r.answer) {
             Some(Answer::Examples(examples)) => examples.len(),
-            Some(Answer::ServerTime) | None => 0,
+            Some(Answer::ServerTime | Answer::WsResult(_)) | None => 0,
         };
         if index >= count {
             let reason = format!("has {count} example(s); index {index} does not exist (examples count from 0)");
@@ -104,9 +137,10 @@ impl RunningMock {
         Ok(())
     }
 
-    /// Weight used in the current window of a host family (`"fapi"`, `"papi"`, `"sapi"`, ...) and kind.
+    /// Weight used in the current window of a host family (`"fapi"`, `"papi"`, `"sapi"`, ...) and
+    /// kind (UID: summed over accounts), REST and WebSocket API together.
     pub fn used_weight(&self, family: &str, kind: WeightKind) -> u32 {
-        self.shared.weights.used(family, kind, Instant::now())
+        self.shared.weights.used(family, kind, self.shared.server_time_ms())
     }
 
     /// Forgets all weight usage and lifts bans.
@@ -117,6 +151,7 @@ impl RunningMock {
     /// Stops accepting, lets open requests finish (at most 5 s, then aborts them) and waits
     /// for the server to end.
     pub async fn shutdown(mut self) -> Result<(), MockError> {
+        self.stop_ws();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -133,8 +168,16 @@ impl RunningMock {
     }
 }
 
+impl RunningMock {
+    fn stop_ws(&self) {
+        self.ws_task.abort();
+        self.ws().drop_connections();
+    }
+}
+
 impl Drop for RunningMock {
     fn drop(&mut self) {
+        self.stop_ws();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -41,6 +41,7 @@ async fn over_the_limit_is_429_then_418_for_a_client_that_keeps_going() {
     let mock = MockExchange::builder()
         .limit_override("fapi", WeightKind::Ip, 3)
         .window(Duration::from_secs(600))
+        .clock_skew_ms(skew_to_window_start(600_000))
         .ban_duration(Duration::from_secs(1200))
         .start()
         .await

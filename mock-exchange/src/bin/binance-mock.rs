@@ -1,6 +1,6 @@
 //! `binance-mock`: runs the mock exchange until interrupted (Ctrl-C).
 
-use binance_mock::MockExchange;
+use binance_mock::{EndpointRoute, MockExchange};
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +17,9 @@ struct Args {
     /// Port to listen on (0 = any free port).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Port of the WebSocket API (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    ws_port: u16,
     /// Directory of spec `*.yaml` files (default: the workspace's spec/).
     #[arg(long)]
     spec_dir: Option<PathBuf>,
@@ -25,7 +28,7 @@ struct Args {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let mut builder = MockExchange::builder().port(args.port).hmac_key(DEMO_API_KEY, DEMO_SECRET);
+    let mut builder = MockExchange::builder().port(args.port).ws_port(args.ws_port).hmac_key(DEMO_API_KEY, DEMO_SECRET);
     if let Some(dir) = args.spec_dir {
         builder = builder.spec_dir(dir);
     }
@@ -36,11 +39,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("binance-mock listening on {}", mock.base_url());
+    println!("binance-mock listening on {} and {}", mock.base_url(), mock.ws_url());
     println!("HMAC demo key: X-MBX-APIKEY={DEMO_API_KEY}  secret={DEMO_SECRET}");
-    println!("routes:");
-    for (method, path) in mock.routes() {
-        println!("  {method} {path}");
+    println!("endpoints:");
+    for endpoint in mock.endpoints() {
+        let route = match &endpoint.route {
+            EndpointRoute::Rest { method, path } => format!("{method} {path}"),
+            EndpointRoute::Ws { method } => format!("WS {method}"),
+        };
+        println!("  {route}  {} weight {}", endpoint.security.as_str(), endpoint.weight);
     }
     println!("Ctrl-C to stop.");
     std::future::pending::<()>().await;

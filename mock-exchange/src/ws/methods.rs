@@ -1,199 +1,249 @@
-//! Answering one WebSocket API request: weight, injected faults, API key and signature (or
-//! the connection's `session.logon`), timestamp, then the spec example's `result`.
+//! Answering one WebSocket API request with the same checks and the same weight book as REST:
+//! weight, injected faults, API key and signature (or the connection's `session.logon`),
+//! timestamp, mandatory parameters, ORDERS counts, then the spec example's `result`.
 
-use super::state::{now_ms, Method, WsFault, WsShared};
-use crate::keys::KeyMaterial;
-use binance_codegen::ir::{Product, Transport};
+use super::state::WsFault;
+use crate::checks::{self, Rejection};
+use crate::endpoints::{Answer, EndpointRoute, Served};
+use crate::log::{Auth, RequestRecord};
+use crate::shared::Shared;
+use crate::weights::WeightKind;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
-use std::time::Duration;
 
-/// `recvWindow` when the request sends none.
-const DEFAULT_RECV_WINDOW_MS: i64 = 5_000;
-/// The largest `recvWindow` Binance accepts.
-const MAX_RECV_WINDOW_MS: i64 = 60_000;
-/// Weight of `session.logon`.
+/// Weight of `session.logon` when the spec does not list the method.
 const LOGON_WEIGHT: u32 = 2;
 
-/// Every WebSocket API method of `products`, answering the `result` of its first example.
-pub(crate) fn from_products(products: &[Product]) -> HashMap<String, Method> {
-    let mut methods = HashMap::new();
-    for product in products {
-        for endpoint in &product.endpoints {
-            let Transport::Ws { method } = &endpoint.transport else { continue };
-            // The examples are whole envelopes; an example without `result` is served whole.
-            let example = endpoint.examples.first().and_then(|e| serde_json::from_str::<Value>(e).ok());
-            let result = match example {
-                Some(Value::Object(mut envelope)) if envelope.contains_key("result") => {
-                    envelope.remove("result").unwrap_or(Value::Null)
-                }
-                Some(other) => other,
-                None => Value::Object(Map::new()),
-            };
-            let security = endpoint.security.as_str();
-            methods.insert(
-                method.clone(),
-                Method {
-                    weight: endpoint.weight,
-                    signed: matches!(security, "USER_DATA" | "TRADE"),
-                    needs_key: security != "NONE",
-                    result,
-                },
-            );
-        }
-    }
-    methods
-}
-
-/// Per-connection state: the key `session.logon` authenticated, and the weight charged.
+/// Per-connection state: the key `session.logon` authenticated.
 #[derive(Debug, Default)]
 pub(crate) struct Session {
     pub(crate) logged_on: Option<String>,
     pub(crate) index: usize,
 }
 
-/// A rejection: status, code, message, optional `retryAfter` epoch ms.
-struct Reject(u16, i64, String, Option<i64>);
-
-impl From<WsFault> for Reject {
-    fn from(f: WsFault) -> Reject {
-        let retry_at = f.retry_after.map(|d| now_ms().saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)));
-        Reject(f.status, f.code, f.msg, retry_at)
+impl From<WsFault> for Rejection {
+    fn from(f: WsFault) -> Rejection {
+        let retry_after_ms = f.retry_after.map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        Rejection { status: f.status, code: f.code, msg: f.msg, retry_after_ms }
     }
+}
+
+/// A parameter's value as text: strings unquoted, anything else as its JSON text.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A JSON object's members in the order sent, duplicates kept (a `Map` keeps only the last).
+#[derive(Debug, Default)]
+struct Members(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Members, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Value>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// A request frame: what of it the mock reads.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Frame {
+    #[serde(default)]
+    id: Value,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    params: Option<Members>,
 }
 
 /// The response envelope to one request frame.
-pub(crate) fn answer(shared: &WsShared, session: &mut Session, text: &str) -> Value {
-    let request: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    let id = request.get("id").cloned().unwrap_or(Value::Null);
-    let method = request.get("method").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let params = request.get("params").and_then(Value::as_object).cloned().unwrap_or_default();
+pub(crate) fn answer(shared: &Shared, session: &mut Session, frame: &str) -> Value {
+    let Frame { id, method, params } = serde_json::from_str(frame).unwrap_or_default();
+    let members = params.unwrap_or_default().0;
+    let duplicate = crate::checks::duplicate(members.iter().map(|(k, _)| k.as_str())).map(str::to_owned);
+    let params: Map<String, Value> = members.into_iter().collect();
     {
-        let mut stats = shared.stats();
+        let mut stats = shared.ws.stats();
         *stats.requests.entry(method.clone()).or_default() += 1;
         stats.last_params = Some(Value::Object(params.clone()));
     }
-    let (result, used) = match respond(shared, session, &method, &params) {
-        Ok(answer) => answer,
-        Err(Reject(status, code, msg, retry_at)) => {
-            shared.stats().errors += 1;
-            let mut error = json!({ "code": code, "msg": msg });
-            if let Some(at) = retry_at {
-                error["data"] = json!({ "retryAfter": at, "serverTime": now_ms() });
+    let pairs: Vec<(String, String)> = params.iter().map(|(k, v)| (k.clone(), text(v))).collect();
+    let mut record = RequestRecord::new(EndpointRoute::Ws { method: method.clone() }, pairs);
+    let served = shared.table.ws.get(&method);
+    let outcome = respond(shared, session, &method, served, (&params, duplicate.as_deref()), &mut record);
+    let rate_limits = rate_limits(shared, served, record.api_key.as_deref());
+    let envelope = match outcome {
+        Ok(result) => json!({ "id": id, "status": 200, "result": result, "rateLimits": rate_limits }),
+        Err(rejection) => {
+            shared.ws.stats().errors += 1;
+            record.status = rejection.status;
+            record.code = Some(rejection.code);
+            let mut error = json!({ "code": rejection.code, "msg": rejection.msg });
+            if let Some(after) = rejection.retry_after_ms {
+                let now = shared.server_time_ms();
+                error["data"] = json!({ "retryAfter": now.saturating_add(after), "serverTime": now });
             }
-            return json!({ "id": id, "status": status, "error": error, "rateLimits": rate_limits(shared, None) });
+            json!({ "id": id, "status": rejection.status, "error": error, "rateLimits": rate_limits })
         }
     };
-    json!({ "id": id, "status": 200, "result": result, "rateLimits": rate_limits(shared, Some(used)) })
+    shared.record(record);
+    envelope
 }
 
-fn rate_limits(shared: &WsShared, used: Option<u32>) -> Value {
-    let mut weight = shared.weight();
-    let count = used.unwrap_or_else(|| weight.used());
-    json!([{ "rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": weight.limit, "count": count }])
+/// `rateLimits`: the family's request weight, and for order methods the account's ORDERS windows.
+fn rate_limits(shared: &Shared, served: Option<&Served>, account: Option<&str>) -> Value {
+    let family = served.map_or(shared.table.ws_family.as_str(), |s| s.family.as_str());
+    let now = shared.server_time_ms();
+    let budget = shared.weights.weight_limit(family, WeightKind::Ip);
+    let (interval, num) = interval_words(&budget.label);
+    let mut limits = vec![json!({
+        "rateLimitType": "REQUEST_WEIGHT", "interval": interval, "intervalNum": num,
+        "limit": budget.limit, "count": shared.weights.used(family, WeightKind::Ip, now),
+    })];
+    if let (Some(served), Some(account)) = (served.filter(|s| !s.info.orders.is_empty()), account) {
+        let usage = shared.weights.usage(now);
+        for order_budget in shared.weights.order_limits(family) {
+            let (interval, num) = interval_words(&order_budget.label);
+            let name = format!("{} ORDERS {} {account}", served.family, order_budget.label);
+            let count = usage.get(&name).map_or(0, |u| u.used);
+            limits.push(json!({
+                "rateLimitType": "ORDERS", "interval": interval, "intervalNum": num,
+                "limit": order_budget.limit, "count": count,
+            }));
+        }
+    }
+    Value::Array(limits)
+}
+
+/// `10S` → (`SECOND`, 10).
+fn interval_words(label: &str) -> (&'static str, u64) {
+    let (num, unit) = label.split_at(label.len().saturating_sub(1));
+    let word = match unit {
+        "S" => "SECOND",
+        "H" => "HOUR",
+        "D" => "DAY",
+        _ => "MINUTE",
+    };
+    (word, num.parse().unwrap_or(1))
 }
 
 fn respond(
-    shared: &WsShared,
+    shared: &Shared,
     session: &mut Session,
     method: &str,
-    params: &Map<String, Value>,
-) -> Result<(Value, u32), Reject> {
-    let known = shared.methods.get(method);
-    let weight = match (method, known) {
-        ("session.logon", _) => LOGON_WEIGHT,
-        (_, Some(m)) => m.weight,
-        (_, None) => 1,
+    served: Option<&Served>,
+    (params, duplicate): (&Map<String, Value>, Option<&str>),
+    record: &mut RequestRecord,
+) -> Result<Value, Rejection> {
+    let named_key = params.get("apiKey").and_then(Value::as_str).filter(|k| shared.keys.contains_key(*k));
+    let account = session.logged_on.as_deref().or(named_key);
+    record.api_key = account.map(str::to_owned);
+    let (family, kind, weight) = match served {
+        Some(served) => {
+            let weight = served.info.weight_for(|name| record.param(name));
+            (served.family.clone(), served.info.weight_kind, weight)
+        }
+        None if method == "session.logon" => (shared.table.ws_family.clone(), WeightKind::Ip, LOGON_WEIGHT),
+        None => (shared.table.ws_family.clone(), WeightKind::Ip, 1),
     };
-    let used = charge(shared, session, weight)?;
-    if let Some(fault) = shared.controls().faults.pop_front() {
+    let (_, charged) = shared.charge_weight(&family, kind, account, weight);
+    charged?;
+    record.weight = weight;
+    if let Some(w) = shared.ws.stats().connection_weights.get_mut(session.index) {
+        *w = w.saturating_add(weight);
+    }
+    if let Some(fault) = shared.ws.controls().faults.pop_front() {
         return Err(fault.into());
+    }
+    // As on REST: weight booked, then the parameters read before any other check.
+    if let Some(name) = duplicate {
+        return Err(Rejection::duplicate_parameter(name));
     }
     if method == "session.logon" {
         let key = check_signed(shared, params)?;
-        if shared.keys.get(&key).map(KeyMaterial::kind) != Some("Ed25519") {
-            return Err(Reject(401, -2015, "session.logon accepts Ed25519 API keys only.".into(), None));
+        if shared.keys.get(&key).map(|k| k.kind()) != Some("Ed25519") {
+            return Err(Rejection::new(401, -2015, "session.logon accepts Ed25519 API keys only."));
         }
-        shared.stats().logons += 1;
+        record.auth = Auth::Signature;
+        record.api_key = Some(key.clone());
+        shared.ws.stats().logons += 1;
         session.logged_on = Some(key.clone());
-        let now = now_ms();
-        let result = json!({ "apiKey": key, "authorizedSince": now, "connectedSince": now, "returnRateLimits": true, "serverTime": now });
-        return Ok((result, used));
+        let now = shared.server_time_ms();
+        return Ok(
+            json!({ "apiKey": key, "authorizedSince": now, "connectedSince": now, "returnRateLimits": true, "serverTime": now }),
+        );
     }
-    let Some(m) = known else {
-        return Err(Reject(400, -1000, format!("Unknown method '{method}'."), None));
+    let Some(served) = served else {
+        return Err(Rejection::new(400, -1000, format!("Unknown method '{method}'.")));
     };
-    if m.signed {
+    let security = served.info.security;
+    if security.signed() {
         // A logged-on session may omit apiKey and signature; a signature sent is still checked.
         if session.logged_on.is_none() || params.contains_key("signature") {
             check_signed(shared, params)?;
+            record.auth = Auth::Signature;
         } else {
-            check_timestamp(params)?;
+            check_time(shared, params)?;
+            record.auth = Auth::Session;
         }
-    } else if m.needs_key && session.logged_on.is_none() {
-        let key = params.get("apiKey").and_then(Value::as_str).unwrap_or_default();
-        if !shared.keys.contains_key(key) {
-            return Err(invalid_key());
+    } else if security.needs_key() {
+        if session.logged_on.is_some() {
+            record.auth = Auth::Session;
+        } else {
+            checks::key(&shared.keys, params.get("apiKey").and_then(Value::as_str))?;
+            record.auth = Auth::ApiKey;
         }
     }
-    Ok((m.result.clone(), used))
-}
-
-fn charge(shared: &WsShared, session: &Session, weight: u32) -> Result<u32, Reject> {
-    let charged = shared.weight().charge(weight);
-    if let Some(w) = shared.stats().connection_weights.get_mut(session.index) {
-        *w = w.saturating_add(weight);
+    checks::parameters(served, |name| record.param(name))?;
+    shared.charge_orders(served, account.unwrap_or("-"))?;
+    record.orders = served.info.orders.iter().map(|o| (o.window.clone(), o.value)).collect();
+    match &served.answer {
+        Answer::WsResult(result) => Ok(result.clone()),
+        Answer::Examples(_) | Answer::ServerTime => Ok(Value::Object(Map::new())),
     }
-    charged.map_err(|left| {
-        let fault = WsFault::rate_limited(left.max(Duration::from_millis(1)));
-        Reject::from(fault)
-    })
-}
-
-fn invalid_key() -> Reject {
-    Reject(401, -2015, "Invalid API-key, IP, or permissions for action.".into(), None)
 }
 
 /// API key, signature and timestamp; the key's name when they pass.
-fn check_signed(shared: &WsShared, params: &Map<String, Value>) -> Result<String, Reject> {
-    let api_key = params.get("apiKey").and_then(Value::as_str).unwrap_or_default();
-    let key = shared.keys.get(api_key).ok_or_else(invalid_key)?;
+fn check_signed(shared: &Shared, params: &Map<String, Value>) -> Result<String, Rejection> {
+    let api_key = params.get("apiKey").and_then(Value::as_str);
+    let key = checks::key(&shared.keys, api_key)?;
+    let (timestamp, recv_window) = (params.get("timestamp").map(text), params.get("recvWindow").map(text));
+    checks::time_params(timestamp.as_deref(), recv_window.as_deref())?;
     let Some(signature) = params.get("signature").and_then(Value::as_str) else {
-        return Err(Reject(400, -1102, "Mandatory parameter 'signature' was not sent.".into(), None));
+        return Err(Rejection::missing_parameter("signature"));
     };
     if !key.verify(payload(params).as_bytes(), signature) {
-        return Err(Reject(400, -1022, "Signature for this request is not valid.".into(), None));
+        return Err(Rejection::invalid_signature());
     }
-    check_timestamp(params)?;
-    Ok(api_key.to_owned())
+    check_time(shared, params)?;
+    Ok(api_key.unwrap_or_default().to_owned())
 }
 
-fn check_timestamp(params: &Map<String, Value>) -> Result<(), Reject> {
-    let Some(timestamp) = params.get("timestamp").and_then(Value::as_i64) else {
-        return Err(Reject(400, -1102, "Mandatory parameter 'timestamp' was not sent.".into(), None));
-    };
-    let recv_window = params.get("recvWindow").and_then(Value::as_i64).unwrap_or(DEFAULT_RECV_WINDOW_MS);
-    if !(0..=MAX_RECV_WINDOW_MS).contains(&recv_window) {
-        return Err(Reject(400, -1131, "recvWindow must be less than 60000".into(), None));
-    }
-    let server = now_ms();
-    if timestamp >= server + 1_000 || server - timestamp > recv_window {
-        return Err(Reject(400, -1021, "Timestamp for this request is outside of the recvWindow.".into(), None));
-    }
-    Ok(())
+fn check_time(shared: &Shared, params: &Map<String, Value>) -> Result<(), Rejection> {
+    let timestamp = params.get("timestamp").map(text);
+    let recv_window = params.get("recvWindow").map(text);
+    checks::timestamp(timestamp.as_deref(), recv_window.as_deref(), shared.server_time_ms())
 }
 
 /// Every param except `signature`, sorted by name, `k=v` joined by `&`, strings unquoted.
 pub(crate) fn payload(params: &Map<String, Value>) -> String {
     let mut names: Vec<&String> = params.keys().filter(|k| k.as_str() != "signature").collect();
     names.sort();
-    let parts: Vec<String> = names
-        .into_iter()
-        .map(|name| match &params[name] {
-            Value::String(s) => format!("{name}={s}"),
-            other => format!("{name}={other}"),
-        })
-        .collect();
+    let parts: Vec<String> = names.into_iter().map(|name| format!("{name}={}", text(&params[name]))).collect();
     parts.join("&")
 }
 
@@ -206,5 +256,12 @@ mod tests {
         let params = json!({ "timestamp": 5, "apiKey": "k/+=", "signature": "x", "flag": true });
         let Value::Object(params) = params else { unreachable!() };
         assert_eq!(payload(&params), "apiKey=k/+=&flag=true&timestamp=5");
+    }
+
+    #[test]
+    fn interval_labels_become_binance_words() {
+        assert_eq!(interval_words("10S"), ("SECOND", 10));
+        assert_eq!(interval_words("1M"), ("MINUTE", 1));
+        assert_eq!(interval_words("1D"), ("DAY", 1));
     }
 }

@@ -2,16 +2,22 @@
 //! reordered or faulted as the controls say), and drop or freeze on command.
 
 use super::methods::{self, Session};
-use super::state::{Signal, WsShared, HANDSHAKE_WEIGHT};
+use super::state::{Signal, HANDSHAKE_WEIGHT};
+use crate::endpoints::EndpointRoute;
+use crate::log::RequestRecord;
+use crate::shared::Shared;
+use crate::weights::WeightKind;
 use futures_util::{SinkExt as _, StreamExt as _};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tokio_tungstenite::tungstenite::http;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Accepts connections until the task is aborted.
-pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<WsShared>) {
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     loop {
         match listener.accept().await {
             Ok((stream, _peer)) => {
@@ -23,25 +29,46 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<WsShared>) {
     }
 }
 
-async fn serve(stream: TcpStream, shared: Arc<WsShared>) {
+async fn serve(stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
-    let Ok(socket) = tokio_tungstenite::accept_async(stream).await else { return };
-    let mut signal = shared.signal.subscribe();
+    // The handshake costs weight in the REST family's budget; one that does not fit is refused
+    // with the HTTP status and Binance error body a REST request would get.
+    // The callback's signature is tungstenite's (its error is a whole HTTP response).
+    #[allow(clippy::result_large_err)]
+    let handshake = |request: &Request, response: Response| -> Result<Response, ErrorResponse> {
+        let route = EndpointRoute::Rest { method: "GET".into(), path: request.uri().path().to_owned() };
+        let mut record = RequestRecord::new(route, Vec::new());
+        let (_, charged) = shared.charge_weight(&shared.table.ws_family, WeightKind::Ip, None, HANDSHAKE_WEIGHT);
+        let outcome = match charged {
+            Ok(()) => {
+                record.weight = HANDSHAKE_WEIGHT;
+                Ok(response)
+            }
+            Err(rejection) => {
+                record.status = rejection.status;
+                record.code = Some(rejection.code);
+                let body = serde_json::json!({ "code": rejection.code, "msg": rejection.msg }).to_string();
+                let mut refusal = ErrorResponse::new(Some(body));
+                *refusal.status_mut() =
+                    http::StatusCode::from_u16(rejection.status).unwrap_or(http::StatusCode::TOO_MANY_REQUESTS);
+                Err(refusal)
+            }
+        };
+        shared.record(record);
+        outcome
+    };
+    let Ok(socket) = tokio_tungstenite::accept_hdr_async(stream, handshake).await else { return };
+    let mut signal = shared.ws.signal.subscribe();
     let (generation, mut pinged) = {
         let now = signal.borrow();
         (now.drop_generation, now.ping_generation)
     };
     let mut session = Session::default();
     {
-        let mut stats = shared.stats();
+        let mut stats = shared.ws.stats();
         stats.connections += 1;
         session.index = stats.connection_weights.len();
-        stats.connection_weights.push(0);
-    }
-    // The handshake costs weight like a request; an over-limit handshake is still accepted here.
-    let _ = shared.weight().charge(HANDSHAKE_WEIGHT);
-    if let Some(w) = shared.stats().connection_weights.get_mut(session.index) {
-        *w = w.saturating_add(HANDSHAKE_WEIGHT);
+        stats.connection_weights.push(HANDSHAKE_WEIGHT);
     }
     let (mut sink, mut frames) = socket.split();
     let (answers, mut outbox) = mpsc::unbounded_channel::<String>();
@@ -69,7 +96,7 @@ async fn serve(stream: TcpStream, shared: Arc<WsShared>) {
                     dispatch(&shared, &answers, &mut batch, reply);
                 }
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
-                Some(Ok(Message::Pong(_))) => shared.stats().pongs += 1,
+                Some(Ok(Message::Pong(_))) => shared.ws.stats().pongs += 1,
                 Some(Ok(_)) => {} // pings are answered by tungstenite on the next read or write
             },
         }
@@ -77,9 +104,9 @@ async fn serve(stream: TcpStream, shared: Arc<WsShared>) {
 }
 
 /// Sends an answer now, later (delay), or as part of a reversed batch.
-fn dispatch(shared: &WsShared, answers: &mpsc::UnboundedSender<String>, batch: &mut Vec<String>, reply: String) {
+fn dispatch(shared: &Shared, answers: &mpsc::UnboundedSender<String>, batch: &mut Vec<String>, reply: String) {
     let (delay, reverse_batch) = {
-        let controls = shared.controls();
+        let controls = shared.ws.controls();
         (controls.delay, controls.reverse_batch)
     };
     let ready: Vec<String> = if reverse_batch > 1 {

@@ -1,27 +1,13 @@
 //! What the WebSocket API mock's connections and its test controls share.
 
-use crate::keys::KeyMaterial;
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use crate::shared::lock;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 use tokio::sync::watch;
-use tokio::time::Instant;
 
 /// Weight of a WebSocket handshake.
 pub(crate) const HANDSHAKE_WEIGHT: u32 = 5;
-
-/// One method the mock serves.
-#[derive(Debug, Clone)]
-pub(crate) struct Method {
-    /// Request weight (IP).
-    pub(crate) weight: u32,
-    /// `USER_DATA` / `TRADE`: `timestamp` and a signature (or a logged-on session) required.
-    pub(crate) signed: bool,
-    /// Any security but `NONE`: `apiKey` (or a logged-on session) required.
-    pub(crate) needs_key: bool,
-    /// The `result` answered: the spec example's.
-    pub(crate) result: serde_json::Value,
-}
 
 /// An error envelope the mock answers instead of the method's result.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,73 +89,26 @@ pub(crate) struct Signal {
     pub(crate) ping_generation: u64,
 }
 
-/// Fixed-window IP weight count, shared by all connections (all of loopback is one IP).
+/// The WebSocket API's own state inside the mock's shared state.
 #[derive(Debug)]
-pub(crate) struct IpWeight {
-    pub(crate) limit: u32,
-    pub(crate) window: Duration,
-    started: Instant,
-    used: u32,
-}
-
-impl IpWeight {
-    pub(crate) fn new(limit: u32, window: Duration) -> IpWeight {
-        IpWeight { limit, window, started: Instant::now(), used: 0 }
-    }
-
-    fn roll(&mut self, now: Instant) {
-        if now.duration_since(self.started) >= self.window {
-            self.started = now;
-            self.used = 0;
-        }
-    }
-
-    /// Counts `weight`; `Err(time left in the window)` when it takes the count over the limit
-    /// (the weight is counted anyway, as Binance does).
-    pub(crate) fn charge(&mut self, weight: u32) -> Result<u32, Duration> {
-        let now = Instant::now();
-        self.roll(now);
-        self.used = self.used.saturating_add(weight);
-        if self.used > self.limit {
-            return Err(self.window.saturating_sub(now.duration_since(self.started)));
-        }
-        Ok(self.used)
-    }
-
-    pub(crate) fn used(&mut self) -> u32 {
-        self.roll(Instant::now());
-        self.used
-    }
-}
-
-/// Everything the connections and the controls share.
-#[derive(Debug)]
-pub(crate) struct WsShared {
-    pub(crate) methods: HashMap<String, Method>,
-    pub(crate) keys: HashMap<String, KeyMaterial>,
+pub(crate) struct WsState {
     pub(crate) controls: Mutex<Controls>,
     pub(crate) stats: Mutex<WsStats>,
-    pub(crate) weight: Mutex<IpWeight>,
     pub(crate) signal: watch::Sender<Signal>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
+impl Default for WsState {
+    fn default() -> WsState {
+        let (signal, _) = watch::channel(Signal::default());
+        WsState { controls: Mutex::default(), stats: Mutex::default(), signal }
+    }
 }
 
-impl WsShared {
+impl WsState {
     pub(crate) fn controls(&self) -> MutexGuard<'_, Controls> {
         lock(&self.controls)
     }
     pub(crate) fn stats(&self) -> MutexGuard<'_, WsStats> {
         lock(&self.stats)
     }
-    pub(crate) fn weight(&self) -> MutexGuard<'_, IpWeight> {
-        lock(&self.weight)
-    }
-}
-
-/// Wall-clock milliseconds since the epoch.
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
