@@ -64,6 +64,15 @@ impl ImportedEndpoint {
 /// Why a page could not be imported. Every variant names the page.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The page is not an endpoint page (an index, general-info, definitions, error-code,
+    /// change-log, FAQ, stream or event page): a named outcome, not a failure of the importer.
+    #[error("{}: not an endpoint page ({reason})", page.display())]
+    NotAnEndpointPage {
+        /// The page.
+        page: PathBuf,
+        /// Why, e.g. `stream page: no HTTP Request or WebSocket method`.
+        reason: String,
+    },
     /// The page file could not be read.
     #[error("{}: cannot read the page: {source}", page.display())]
     Read {
