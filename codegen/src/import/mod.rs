@@ -19,9 +19,11 @@
 
 mod infer;
 pub mod lenient_json;
+pub mod error_codes;
 pub mod merge;
 mod page;
 mod sections;
+pub mod sync;
 
 use crate::ast::{Endpoint, Enum, Model};
 use serde::Serialize;
