@@ -1,13 +1,15 @@
 //! Models, field types and enums inferred from a page's response examples.
 //!
 //! Every example of a page is one sighting of the response model; every element of an array
-//! of objects is one sighting of the element model. A field missing from some sighting, or
-//! sent as `""`, is optional. Types follow `spec/README.md`: decimal strings → `DECIMAL`,
-//! other strings → `STRING`, integers → `INT` (`LONG` for ids and large values, `TIMESTAMP`
-//! for `…Time` keys holding 13-digit or zero values), booleans, objects → models.
+//! of objects is one sighting of the element model. A field missing from some sighting, sent
+//! as `""` or `null`, or documented as conditional ("only returned with …") is optional.
+//! Types: decimal strings → `DECIMAL` (except ids and codes: `STRING`, as sent), other
+//! strings → `STRING`, integers → `LONG` (`TIMESTAMP` for time-like names), booleans, objects
+//! → models, arrays of arrays → tuple models.
 
 use super::lenient_json::{Json, Member};
 use crate::ast::{Enum, EnumValue, Field, Model};
+use super::naming;
 use heck::ToUpperCamelCase;
 
 /// The inferred models and enums, response model first.
@@ -21,7 +23,7 @@ pub struct Inferred {
     pub warnings: Vec<String>,
 }
 
-/// What the sightings of one field say about it.
+/// What the sightings of one field (or one tuple position) say about it.
 #[derive(Debug, Clone, Default)]
 struct FieldFacts {
     name: String,
@@ -31,17 +33,56 @@ struct FieldFacts {
     numbers: Vec<String>,
     bools: bool,
     objects: Vec<Vec<Member>>,
-    /// The field holds an array (of `objects` or of scalars in the other vectors).
+    /// Arrays seen as elements of this field's arrays (order-book levels, klines).
+    tuples: Vec<(Vec<Json>, Vec<Vec<String>>)>,
+    /// The field holds an array (of `objects`, `tuples` or of scalars in the other vectors).
     list: bool,
     comments: Vec<String>,
 }
 
-/// Infers the response model `root_name` (and everything nested) from `examples`, which are
-/// the response bodies (for WebSocket methods: the envelopes' `result`).
-pub fn infer(root_name: &str, examples: &[&[Member]]) -> Inferred {
+/// The response's shape: the model name and whether the response is a JSON array of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// The response model.
+    pub model: String,
+    /// The response is an array of the model.
+    pub list: bool,
+}
+
+/// Infers the response model `root_name` (and everything nested) from the response bodies
+/// (for WebSocket methods: the envelopes' `result`): objects, arrays of objects, arrays of
+/// arrays (a tuple model), `{}` (a model with no fields).
+pub fn infer(root_name: &str, bodies: &[&Json]) -> (Shape, Inferred) {
     let mut out = Inferred::default();
-    model(root_name, examples, &mut out);
-    out
+    let mut objects: Vec<&[Member]> = Vec::new();
+    let mut tuples: Vec<(Vec<Json>, Vec<Vec<String>>)> = Vec::new();
+    let mut list = false;
+    let mut scalars = false;
+    for body in bodies {
+        match body {
+            Json::Object(members) => objects.push(members),
+            Json::Array(items, _) => {
+                list = true;
+                for item in items {
+                    match item {
+                        Json::Object(members) => objects.push(members),
+                        Json::Array(inner, comments) => tuples.push((inner.clone(), comments.clone())),
+                        _ => scalars = true,
+                    }
+                }
+            }
+            _ => scalars = true,
+        }
+    }
+    if scalars {
+        out.warnings.push(format!("{root_name}: the examples show scalar values where an object was expected; they were ignored"));
+    }
+    let model = if !tuples.is_empty() && objects.is_empty() {
+        tuple_model(root_name, &tuples, &mut out)
+    } else {
+        model(root_name, &objects, &mut out)
+    };
+    (Shape { model, list }, out)
 }
 
 fn model(name: &str, sightings: &[&[Member]], out: &mut Inferred) -> String {
@@ -75,14 +116,85 @@ fn model(name: &str, sightings: &[&[Member]], out: &mut Inferred) -> String {
     }
     let mut fields = Vec::new();
     for f in &facts {
-        let optional = f.seen < sightings.len() || f.empty_or_null;
         let (ty, doc) = field_type(&name, f, out);
+        let optional = f.seen < sightings.len() || f.empty_or_null || doc.as_deref().is_some_and(is_conditional);
         fields.push(Field { name: f.name.clone(), ty, list: f.list, optional, doc });
     }
     if let Some((_, m)) = out.models.get_mut(slot) {
         m.fields = fields;
     }
     name
+}
+
+/// A model read by position (`[price, qty]`, a kline): one field per position, named from the
+/// comments the page puts next to the values (`// PRICE` → `price`), else `field0`, `field1`, ….
+fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mut Inferred) -> String {
+    let name = unique(name, out);
+    let slot = out.models.len();
+    out.models.push((name.clone(), Model { doc: None, tuple: true, fields: Vec::new() }));
+    let width = sightings.iter().map(|(items, _)| items.len()).max().unwrap_or(0);
+    let mut fields: Vec<Field> = Vec::new();
+    for i in 0..width {
+        let mut f = FieldFacts::default();
+        for (items, comments) in sightings {
+            if let Some(v) = items.get(i) {
+                f.seen += 1;
+                collect(&mut f, v);
+            }
+            for c in comments.get(i).into_iter().flatten() {
+                if !f.comments.contains(c) {
+                    f.comments.push(c.clone());
+                }
+            }
+        }
+        let named = f.comments.first().map(|c| position_name(c)).filter(|n| !n.is_empty());
+        let mut field_name = named.unwrap_or_else(|| format!("field{i}"));
+        if fields.iter().any(|x| x.name == field_name) {
+            field_name = format!("{field_name}{i}");
+        }
+        f.name = field_name.clone();
+        let (ty, doc) = field_type(&name, &f, out);
+        // A tuple is read by position: only trailing positions may be missing.
+        let optional = f.seen < sightings.len() || f.empty_or_null;
+        fields.push(Field { name: field_name, ty, list: f.list, optional, doc });
+    }
+    if let Some((_, m)) = out.models.get_mut(slot) {
+        m.fields = fields;
+    }
+    name
+}
+
+/// `PRICE` → `price`; `Open time` → `openTime`; `Ignore.` → `ignore`; Chinese → empty.
+fn position_name(comment: &str) -> String {
+    let words: Vec<String> = comment
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    if words.is_empty() || !comment.is_ascii() {
+        return String::new();
+    }
+    let mut name = words[0].clone();
+    for w in &words[1..] {
+        let mut cs = w.chars();
+        if let Some(first) = cs.next() {
+            name.push(first.to_ascii_uppercase());
+            name.push_str(cs.as_str());
+        }
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    name
+}
+
+/// Field docs that say the field is not always sent.
+fn is_conditional(doc: &str) -> bool {
+    let d = doc.to_lowercase();
+    ["only returned", "will not return", "not return", "only for", "only when", "only if", "only show", "if any", "when exists", "may not", "仅", "只有", "才会返回", "不返回"]
+        .iter()
+        .any(|p| d.contains(p))
 }
 
 fn collect(f: &mut FieldFacts, value: &Json) {
@@ -93,11 +205,20 @@ fn collect(f: &mut FieldFacts, value: &Json) {
         Json::Number(n) => f.numbers.push(n.clone()),
         Json::Bool(_) => f.bools = true,
         Json::Object(members) => f.objects.push(members.clone()),
-        Json::Array(items) => {
+        Json::Array(items, comments) => {
             f.list = true;
-            for item in items {
-                // Arrays of arrays are flattened; Binance's account responses have none.
-                collect(f, item);
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Json::Array(inner, inner_comments) => f.tuples.push((inner.clone(), inner_comments.clone())),
+                    _ => {
+                        collect(f, item);
+                        for c in comments.get(i).into_iter().flatten() {
+                            if !f.comments.contains(c) {
+                                f.comments.push(c.clone());
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -111,18 +232,25 @@ fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Opti
         let child = format!("{parent}{}", singular(&f.name.to_upper_camel_case()));
         return (model(&child, &sightings, out), doc);
     }
+    if !f.tuples.is_empty() {
+        let child = format!("{parent}{}", singular(&f.name.to_upper_camel_case()));
+        return (tuple_model(&child, &f.tuples, out), doc);
+    }
     if let Some((values, rest)) = doc.as_deref().and_then(|d| enum_values(d, &f.strings)) {
-        let name = unique(&f.name.to_upper_camel_case(), out);
-        let enum_doc = rest.clone();
-        out.enums.push((name.clone(), Enum { doc: enum_doc, values }));
+        let name = naming::enum_name(&f.name);
+        add_enum(out, &name, rest.clone(), values);
         return (name, rest);
     }
+    let id_like = is_id_like(&f.name);
     let ty = if f.bools && f.strings.is_empty() && f.numbers.is_empty() {
         "BOOLEAN"
     } else if !f.strings.is_empty() {
-        if f.strings.iter().all(|s| is_decimal(s)) && f.numbers.iter().all(|n| is_decimal(n)) && !f.bools {
+        let all_decimal =
+            f.strings.iter().all(|s| is_decimal(s)) && f.numbers.iter().all(|n| is_decimal(n)) && !f.bools;
+        if all_decimal && !id_like {
             "DECIMAL"
         } else {
+            // Ids and codes sent as strings stay strings, exactly as sent.
             "STRING"
         }
     } else if !f.numbers.is_empty() {
@@ -134,24 +262,45 @@ fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Opti
         ));
         "STRING"
     } else {
-        // Only "" or null was seen: `""` is how Binance sends an absent decimal.
-        "DECIMAL"
+        // Only "" or null was seen: nothing says more than "a string, maybe absent".
+        "STRING"
     };
     (ty.to_string(), doc)
 }
 
+/// Names whose values identify something rather than measure it: `orderId`, `tranId`,
+/// `quoteId`, `id`, `code`, `…Code`.
+fn is_id_like(name: &str) -> bool {
+    name == "id" || name.ends_with("Id") || name.ends_with("ID") || name == "code" || name.ends_with("Code")
+}
+
+/// Time-like names: `…Time`, `…time`, `…Date`, `timestamp`, and Binance's one-letter `T`/`E`.
+fn is_time_like(name: &str) -> bool {
+    name.ends_with("Time") || name.ends_with("time") || name.ends_with("Date") || name == "timestamp" || name == "T" || name == "E"
+}
+
+/// Integers: `DECIMAL` when any has a fraction, `TIMESTAMP` for time-like names, else `LONG`
+/// (never `INT`: a value shown as `0` may hold milliseconds or a large id in a real response).
 fn integer_type(name: &str, numbers: &[String]) -> &'static str {
     if numbers.iter().any(|n| n.contains(['.', 'e', 'E'])) {
-        return "DECIMAL";
-    }
-    let is_time = name.ends_with("Time") || name.ends_with("time") || name == "timestamp";
-    let digits = |n: &String| n.trim_start_matches('-').len();
-    if is_time && numbers.iter().all(|n| n == "0" || digits(n) == 13) {
+        "DECIMAL"
+    } else if is_time_like(name) {
         "TIMESTAMP"
-    } else if name.ends_with("Id") || name.ends_with("ID") || numbers.iter().any(|n| n.parse::<i32>().is_err()) {
-        "LONG"
     } else {
-        "INT"
+        "LONG"
+    }
+}
+
+fn add_enum(out: &mut Inferred, name: &str, doc: Option<String>, values: Vec<EnumValue>) {
+    match out.enums.iter_mut().find(|(n, _)| n == name) {
+        Some((_, e)) => {
+            for v in values {
+                if !e.values.iter().any(|x| x.value() == v.value()) {
+                    e.values.push(v);
+                }
+            }
+        }
+        None => out.enums.push((name.to_string(), Enum { doc, values })),
     }
 }
 
@@ -295,8 +444,10 @@ mod tests {
     #[test]
     fn picks_integer_kinds() {
         assert_eq!(integer_type("updateTime", &["0".into(), "1625474304765".into()]), "TIMESTAMP");
+        assert_eq!(integer_type("goodTillDate", &["0".into()]), "TIMESTAMP");
+        assert_eq!(integer_type("T", &["1589436922959".into()]), "TIMESTAMP");
         assert_eq!(integer_type("tradeGroupId", &["-1".into()]), "LONG");
-        assert_eq!(integer_type("feeTier", &["0".into()]), "INT");
-        assert_eq!(integer_type("count", &["99999999999".into()]), "LONG");
+        assert_eq!(integer_type("feeTier", &["0".into()]), "LONG");
+        assert_eq!(integer_type("price", &["0.5".into()]), "DECIMAL");
     }
 }

@@ -16,8 +16,9 @@ pub enum Json {
     Number(String),
     /// A string, as its source text between the quotes (escapes not decoded).
     String(String),
-    /// An array.
-    Array(Vec<Json>),
+    /// An array, with the comments the page puts next to each item (e.g. `// PRICE` after
+    /// the first value of an order-book level): one list per item.
+    Array(Vec<Json>, Vec<Vec<String>>),
     /// An object, members in page order.
     Object(Vec<Member>),
 }
@@ -242,7 +243,7 @@ impl Parser {
     /// Comments on the key's line, plus the own-line comments between an opening bracket and
     /// its first element (Binance documents arrays there).
     fn member_comments(&self, key_line: usize, value_start: usize, value: &Json) -> Vec<String> {
-        let container = matches!(value, Json::Array(_) | Json::Object(_));
+        let container = matches!(value, Json::Array(..) | Json::Object(_));
         // Comments before the next member: up to the comma after the value, if there is one.
         let end = self.pos + usize::from(self.peek() == Some(&Tok::Comma));
         self.lexed
@@ -260,17 +261,38 @@ impl Parser {
 
     fn array(&mut self) -> Result<Json, JsonError> {
         let mut items = Vec::new();
+        let mut comments = Vec::new();
         loop {
             self.skip_commas();
             match self.peek() {
                 Some(Tok::Close(']')) => {
                     self.pos += 1;
-                    return Ok(Json::Array(items));
+                    return Ok(Json::Array(items, comments));
                 }
                 None => return self.err("an array is not closed"),
-                Some(_) => items.push(self.value()?),
+                Some(_) => {
+                    let start = self.pos;
+                    let item = self.value()?;
+                    comments.push(self.item_comments(start, &item));
+                    items.push(item);
+                }
             }
         }
+    }
+
+    /// Comments on the line where a scalar item ends, before the next item.
+    fn item_comments(&self, start: usize, item: &Json) -> Vec<String> {
+        if matches!(item, Json::Array(..) | Json::Object(_)) {
+            return Vec::new();
+        }
+        let line = self.lexed.toks.get(start).map_or(0, |(_, l)| *l);
+        let end = self.pos + usize::from(self.peek() == Some(&Tok::Comma));
+        self.lexed
+            .comments
+            .iter()
+            .filter(|(l, next_tok, _)| *l == line && *next_tok > start && *next_tok <= end)
+            .map(|(_, _, text)| text.clone())
+            .collect()
     }
 }
 
@@ -309,9 +331,9 @@ impl Json {
                 out.push_str(s);
                 out.push('"');
             }
-            Json::Array(items) if items.is_empty() => out.push_str("[]"),
+            Json::Array(items, _) if items.is_empty() => out.push_str("[]"),
             Json::Object(members) if members.is_empty() => out.push_str("{}"),
-            Json::Array(items) => {
+            Json::Array(items, _) => {
                 out.push_str("[\n");
                 for (i, item) in items.iter().enumerate() {
                     pad(out, indent + 1);

@@ -57,7 +57,7 @@ impl Page {
 
 /// Splits page text into sections. Returns `None` when the page has no `#` title at all.
 pub fn split(text: &str) -> Option<Page> {
-    let text = text.replace("\r\n", "\n");
+    let text = normalize(text);
     let (front_url, body) = front_matter(&text);
     let docs_url = front_url.or_else(|| english_link(body));
     let edition = pick_edition(body);
@@ -90,6 +90,16 @@ pub fn split(text: &str) -> Option<Page> {
         }
     }
     Some(Page { h1: h1?, docs_url, sections })
+}
+
+/// Line ends as `\n`; zero-width characters (U+200B, U+200C, U+200D, U+FEFF) removed and
+/// no-break spaces (U+00A0) made plain spaces: the real pages carry them inside heading
+/// links and tables, where they would hide a heading or a value from every comparison.
+pub fn normalize(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace(['\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}'], "")
+        .replace('\u{a0}', " ")
 }
 
 /// `source_url` of the YAML front matter, and the text after it.
@@ -142,10 +152,10 @@ fn is_page_footer(line: &str) -> bool {
     ["[上一页", "[下一页", "[Previous", "[Next", "Copyright ©"].iter().any(|p| line.starts_with(p))
 }
 
-/// `请求权重[](https://… "…")` → `请求权重`.
+/// `请求权重[](https://… "…")` → `请求权重`; `**Weight:**` → `Weight:`.
 fn clean_heading(heading: &str) -> String {
     let end = heading.find("[](").unwrap_or(heading.len());
-    heading[..end].trim().to_string()
+    heading[..end].replace("**", "").trim().to_string()
 }
 
 fn kind_of(heading: &str) -> SectionKind {
