@@ -92,15 +92,21 @@ fn lex(text: &str) -> Result<Lexed, JsonError> {
                     comments.push((line, toks.len(), comment));
                 }
             }
-            '"' => {
+            // Pages also quote with typographic (“…”) and single quotes; the value is the same.
+            '"' | '“' | '”' | '\'' => {
                 let mut s = String::new();
                 let start = line;
+                let closes = |q: char| match c {
+                    '"' => q == '"',
+                    '\'' => q == '\'',
+                    _ => q == '”' || q == '“',
+                };
                 loop {
                     match chars.next() {
                         None | Some('\n') => {
                             return Err(JsonError { line: start, message: "a string is not closed".into() })
                         }
-                        Some('"') => break,
+                        Some(q) if closes(q) => break,
                         Some('\\') => {
                             s.push('\\');
                             match chars.next() {
@@ -328,7 +334,7 @@ impl Json {
             Json::Number(n) => out.push_str(n),
             Json::String(s) => {
                 out.push('"');
-                out.push_str(s);
+                escape_into(out, s);
                 out.push('"');
             }
             Json::Array(items, _) if items.is_empty() => out.push_str("[]"),
@@ -348,7 +354,7 @@ impl Json {
                 for (i, m) in members.iter().enumerate() {
                     pad(out, indent + 1);
                     out.push('"');
-                    out.push_str(&m.key);
+                    escape_into(out, &m.key);
                     out.push_str("\": ");
                     m.value.write(out, indent + 1);
                     out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
@@ -356,6 +362,29 @@ impl Json {
                 pad(out, indent);
                 out.push('}');
             }
+        }
+    }
+}
+
+/// Writes string source text as valid JSON string content: escapes already written on the page
+/// are kept as they are; a raw `"` (from a single-quoted string) and raw control characters
+/// (a tab inside `"0	"` on a kline page) are escaped, so the value stays exactly the same.
+fn escape_into(out: &mut String, s: &str) {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push('\\');
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '"' => out.push_str("\\\""),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
         }
     }
 }
@@ -380,6 +409,24 @@ mod tests {
             v.to_pretty(),
             "{\n  \"a\": \"122,559.90199491\",\n  \"b\": \"\",\n  \"c\": -1,\n  \"d\": [\n    {\n      \"e\": 1\n    }\n  ]\n}\n"
         );
+    }
+
+    #[test]
+    fn repairs_quotes_and_raw_control_characters_keeping_values() {
+        let v = parse("{'symbol': 'BTC\"X', \"rawAsset\": “USDT”, \"i\": \"0\t\"}").unwrap();
+        assert_eq!(v.get("symbol"), Some(&Json::String("BTC\"X".into())));
+        assert_eq!(v.get("rawAsset"), Some(&Json::String("USDT".into())));
+        let pretty = v.to_pretty();
+        let back: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+        assert_eq!(back["symbol"], "BTC\"X");
+        assert_eq!(back["i"], "0\t");
+    }
+
+    #[test]
+    fn keeps_comments_of_array_items() {
+        let v = parse("[\n  \"4.0\",   // PRICE\n  \"431.0\"    // QTY\n]").unwrap();
+        let Json::Array(_, comments) = v else { panic!("array expected") };
+        assert_eq!(comments, [vec!["PRICE".to_string()], vec!["QTY".to_string()]]);
     }
 
     #[test]

@@ -242,7 +242,11 @@ fn ws_method(path: &Path, s: &Section) -> Result<Ws, ImportError> {
     let text = section_text(s);
     text.split_whitespace()
         .map(|w| w.trim_matches(['`', '*']))
-        .find(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        .find(|w| {
+            !w.is_empty()
+                && w.contains('.')
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+        })
         .map(|m| Ws { method: m.to_string() })
         .ok_or_else(|| malformed(path, s, format!("expected a method name like `account.status`, found {text:?}")))
 }
