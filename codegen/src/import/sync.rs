@@ -9,8 +9,8 @@
 //! writes nothing and a page edit changes only what that page defines.
 //!
 //! ```no_run
-//! use binance_codegen::import::sync::{sync, Mode};
-//! let report = sync("docs/binance".as_ref(), "spec".as_ref(), Mode::Write)?;
+//! use binance_codegen::import::sync::{sync, Options};
+//! let report = sync("docs/binance".as_ref(), "spec".as_ref(), Options::default())?;
 //! print!("{report}");
 //! std::process::exit(if report.ok() { 0 } else { 1 });
 //! # Ok::<(), String>(())
@@ -27,13 +27,15 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Whether sync writes the spec files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Write each spec file that changed.
-    Write,
+/// How sync runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
     /// Write nothing; report which files would change (for CI).
-    Check,
+    pub check: bool,
+    /// Write a product's spec even when some of its endpoint pages failed (their endpoints are
+    /// then missing from it). By default such a product's file is left as it is, so a broken
+    /// page never deletes an endpoint.
+    pub allow_failed_pages: bool,
 }
 
 /// Something sync noticed that does not stop it.
@@ -85,6 +87,8 @@ pub struct ProductReport {
     pub file_changed: bool,
     /// The assembled spec does not validate: nothing was written for this product.
     pub invalid: Option<Diagnostics>,
+    /// Endpoint pages of this product that failed; unless allowed, its file was not written.
+    pub failed_pages: usize,
     /// Endpoints, models, enums and error codes in the synced spec.
     pub counts: (usize, usize, usize, usize),
 }
@@ -94,6 +98,8 @@ pub struct ProductReport {
 pub struct SyncReport {
     /// Whether files were written.
     pub check_only: bool,
+    /// Whether products with failed pages were written.
+    pub allow_failed_pages: bool,
     /// Pages read, over all product folders.
     pub pages_read: usize,
     /// Per product, in override-file order.
@@ -122,10 +128,15 @@ impl SyncReport {
 ///
 /// Errors only when the override files cannot be read; everything about pages and specs is in
 /// the report.
-pub fn sync(docs_dir: &Path, spec_dir: &Path, mode: Mode) -> Result<SyncReport, String> {
+pub fn sync(docs_dir: &Path, spec_dir: &Path, options: Options) -> Result<SyncReport, String> {
     let products = overrides::read_all(spec_dir)?;
-    let mut report = SyncReport { check_only: mode == Mode::Check, ..SyncReport::default() };
-    let folders = list_dir(docs_dir).map_err(|e| format!("{}: cannot list the docs directory: {e}", docs_dir.display()))?;
+    let mut report = SyncReport {
+        check_only: options.check,
+        allow_failed_pages: options.allow_failed_pages,
+        ..SyncReport::default()
+    };
+    let folders =
+        list_dir(docs_dir).map_err(|e| format!("{}: cannot list the docs directory: {e}", docs_dir.display()))?;
     for path in &folders {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if path.is_dir() {
@@ -152,7 +163,7 @@ pub fn sync(docs_dir: &Path, spec_dir: &Path, mode: Mode) -> Result<SyncReport, 
                 message: format!("{}: docs folder {} has no pages", product.path.display(), folder.display()),
             });
         }
-        let p = sync_product(docs_dir, product, &pages, mode, &mut report);
+        let p = sync_product(docs_dir, product, &pages, options, &mut report);
         report.products.push(p);
     }
     Ok(report)
@@ -189,10 +200,11 @@ fn sync_product(
     docs_dir: &Path,
     product: &overrides::OverrideFile,
     pages: &[PathBuf],
-    mode: Mode,
+    options: Options,
     report: &mut SyncReport,
 ) -> ProductReport {
     let ov = &product.overrides;
+    let failures_before = report.failures.len();
     let mut imported: Vec<(String, ImportedEndpoint)> = Vec::new();
     let mut errors = Vec::new();
     for page in pages {
@@ -210,10 +222,8 @@ fn sync_product(
         if file == "error-code.md" {
             let codes = parse_error_codes(&text);
             if codes.is_empty() {
-                let reason = format!(
-                    "error-code page holds no error codes (its content is the page `# {}`)",
-                    h1(&text)
-                );
+                let reason =
+                    format!("error-code page holds no error codes (its content is the page `# {}`)", h1(&text));
                 report.skipped.push(Skipped { page: rel, reason });
             } else if errors.is_empty() {
                 errors = codes;
@@ -252,7 +262,10 @@ fn sync_product(
     }
     let assembled = assemble::assemble(ov, &imported, errors);
     report.warnings.extend(assembled.warnings);
-    finish_product(&product.spec_path, &ov.header, assembled.spec, mode, report)
+    let failed = report.failures.len() - failures_before;
+    let mut p = finish_product(&product.spec_path, &ov.header, assembled.spec, options, failed, report);
+    p.failed_pages = failed;
+    p
 }
 
 /// The 1-based line of the section an import error names, when the page has it.
@@ -287,7 +300,8 @@ fn finish_product(
     spec_path: &Path,
     header: &[String],
     spec: SpecFile,
-    mode: Mode,
+    options: Options,
+    failed_pages: usize,
     report: &mut SyncReport,
 ) -> ProductReport {
     let mut p = ProductReport {
@@ -312,7 +326,8 @@ fn finish_product(
         p.invalid = Some(d);
         return p;
     }
-    if mode == Mode::Write && p.file_changed {
+    let blocked = failed_pages > 0 && !options.allow_failed_pages;
+    if !options.check && !blocked && p.file_changed {
         if let Err(e) = write_atomically(spec_path, &text) {
             report.write_errors.push(format!("{}: cannot write: {e}", spec_path.display()));
         }
@@ -359,7 +374,11 @@ impl fmt::Display for SyncReport {
         }
         for p in &self.products {
             if let Some(d) = &p.invalid {
-                writeln!(f, "error: {}: the synced spec does not validate; nothing written:\n{d}", p.spec_path.display())?;
+                writeln!(
+                    f,
+                    "error: {}: the synced spec does not validate; nothing written:\n{d}",
+                    p.spec_path.display()
+                )?;
             }
         }
         for e in &self.write_errors {
@@ -373,6 +392,8 @@ impl fmt::Display for SyncReport {
             let (e, m, n, c) = p.counts;
             let state = if p.invalid.is_some() {
                 "INVALID, not written"
+            } else if p.failed_pages > 0 && !self.check_only && !self.allow_failed_pages && p.file_changed {
+                "not written (endpoint pages failed; --allow-failed-pages writes it without them)"
             } else if !p.file_changed {
                 "unchanged"
             } else if self.check_only {

@@ -2,7 +2,7 @@
 
 use binance_codegen::ast::SpecFile;
 use binance_codegen::diff::{diff_spec_sets, Bump};
-use binance_codegen::import::sync::Mode;
+use binance_codegen::import::sync::Options;
 use binance_codegen::import::{import_page, ImportError};
 use binance_codegen::{load, render_inline, Config};
 use std::path::{Path, PathBuf};
@@ -25,9 +25,9 @@ fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-pub fn sync(docs_dir: &Path, spec_dir: &Path, check: bool) -> ExitCode {
-    let mode = if check { Mode::Check } else { Mode::Write };
-    let report = match binance_codegen::import::sync::sync(docs_dir, spec_dir, mode) {
+pub fn sync(docs_dir: &Path, spec_dir: &Path, check: bool, allow_failed_pages: bool) -> ExitCode {
+    let options = Options { check, allow_failed_pages };
+    let report = match binance_codegen::import::sync::sync(docs_dir, spec_dir, options) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };

@@ -49,7 +49,11 @@ struct Builder<'a> {
 }
 
 /// Builds the spec of one product from its pages (sorted by path) and error codes.
-pub fn assemble(overrides: &ProductOverrides, pages: &[(String, ImportedEndpoint)], errors: Vec<ErrorCode>) -> Assembled {
+pub fn assemble(
+    overrides: &ProductOverrides,
+    pages: &[(String, ImportedEndpoint)],
+    errors: Vec<ErrorCode>,
+) -> Assembled {
     let spec = SpecFile {
         product: overrides.product.clone(),
         endpoints: Vec::new(),
@@ -70,8 +74,7 @@ pub fn assemble(overrides: &ProductOverrides, pages: &[(String, ImportedEndpoint
     }
     b.apply_model_and_enum_overrides();
     b.spec.errors = merge_errors(errors, &overrides.errors);
-    let unused: Vec<&String> =
-        overrides.endpoints.keys().filter(|r| !b.used_endpoint_overrides.contains(*r)).collect();
+    let unused: Vec<&String> = overrides.endpoints.keys().filter(|r| !b.used_endpoint_overrides.contains(*r)).collect();
     for route in unused {
         b.warn("unused-override", format!("endpoints.\"{route}\": no page defines this route"));
     }
@@ -123,7 +126,10 @@ impl Builder<'_> {
                 .map(|i| format!("{base}_{i}"))
                 .find(|n| self.spec.endpoints.iter().all(|(e, _)| e != n))
                 .unwrap_or_else(|| base.clone());
-            self.warn("name", format!("{page}: endpoint name {base} is taken; named {free} (rename it in the overrides)"));
+            self.warn(
+                "name",
+                format!("{page}: endpoint name {base} is taken; named {free} (rename it in the overrides)"),
+            );
             free
         } else {
             base
@@ -159,7 +165,14 @@ impl Builder<'_> {
     /// The spec name of imported model `imp_name`: an equal model already in the spec, else the
     /// model added under a free name. Nested models are resolved first so equality compares
     /// spec names.
-    fn resolve_model(&mut self, imp: &ImportedEndpoint, imp_name: &str, old: &str, new: &str, names: &mut Names) -> String {
+    fn resolve_model(
+        &mut self,
+        imp: &ImportedEndpoint,
+        imp_name: &str,
+        old: &str,
+        new: &str,
+        names: &mut Names,
+    ) -> String {
         if let Some(done) = names.models.get(imp_name) {
             return done.clone();
         }
@@ -232,7 +245,10 @@ impl Builder<'_> {
         }
         for (name, po) in &o.params {
             let Some(p) = e.params.iter_mut().find(|p| p.name == *name) else {
-                self.warn("unused-override", format!("endpoints.\"{route}\".params.{name}: the page has no such parameter"));
+                self.warn(
+                    "unused-override",
+                    format!("endpoints.\"{route}\".params.{name}: the page has no such parameter"),
+                );
                 continue;
             };
             if let Some(t) = &po.ty {

@@ -151,7 +151,8 @@ pub fn read_all(spec_dir: &Path) -> Result<Vec<OverrideFile>, String> {
     let mut out: Vec<OverrideFile> = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-        let overrides: ProductOverrides = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let overrides: ProductOverrides =
+            serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         if let Some(other) = out.iter().find(|o| o.overrides.docs_folder == overrides.docs_folder) {
             return Err(format!(
                 "{}: docs_folder `{}` is also claimed by {}; each folder belongs to one product",
