@@ -179,11 +179,6 @@ fn every_page_of_the_corpus_imports_or_is_named_not_an_endpoint() {
         let mut tally: Vec<(usize, String)> = tally.into_iter().map(|(k, n)| (n, k)).collect();
         tally.sort_by(|a, b| b.cmp(a));
         let tally: Vec<String> = tally.iter().map(|(n, k)| format!("{n:4}  {k}")).collect();
-        panic!(
-            "{} problems\n\nby kind:\n{}\n\nby page:\n{}",
-            failures.len(),
-            tally.join("\n"),
-            failures.join("\n")
-        );
+        panic!("{} problems\n\nby kind:\n{}\n\nby page:\n{}", failures.len(), tally.join("\n"), failures.join("\n"));
     }
 }

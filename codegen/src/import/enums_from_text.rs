@@ -76,11 +76,10 @@ mod tests {
     #[test]
     fn every_written_form() {
         assert_eq!(values("`SELL`, `BUY`"), ["SELL", "BUY"]);
-        assert_eq!(values("NO_SIDE_EFFECT, MARGIN_BUY, AUTO_REPAY; default NO_SIDE_EFFECT."), [
-            "NO_SIDE_EFFECT",
-            "MARGIN_BUY",
-            "AUTO_REPAY"
-        ]);
+        assert_eq!(
+            values("NO_SIDE_EFFECT, MARGIN_BUY, AUTO_REPAY; default NO_SIDE_EFFECT."),
+            ["NO_SIDE_EFFECT", "MARGIN_BUY", "AUTO_REPAY"]
+        );
         assert_eq!(values(r#""5m","15m","30m","1h""#), ["5m", "15m", "30m", "1h"]);
         assert_eq!(values("Valid values are `GTC/FOK/IOC`"), ["GTC", "FOK", "IOC"]);
         assert_eq!(values("`IOC` or `GTC` or `FOK`, default `GTC`"), ["IOC", "GTC", "FOK"]);

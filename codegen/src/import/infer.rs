@@ -8,8 +8,8 @@
 //! → models, arrays of arrays → tuple models.
 
 use super::lenient_json::{Json, Member};
-use crate::ast::{Enum, EnumValue, Field, Model};
 use super::naming;
+use crate::ast::{Enum, EnumValue, Field, Model};
 use heck::ToUpperCamelCase;
 
 /// The inferred models and enums, response model first.
@@ -75,7 +75,9 @@ pub fn infer(root_name: &str, bodies: &[&Json]) -> (Shape, Inferred) {
         }
     }
     if scalars {
-        out.warnings.push(format!("{root_name}: the examples show scalar values where an object was expected; they were ignored"));
+        out.warnings.push(format!(
+            "{root_name}: the examples show scalar values where an object was expected; they were ignored"
+        ));
     }
     let model = if !tuples.is_empty() && objects.is_empty() {
         tuple_model(root_name, &tuples, &mut out)
@@ -189,12 +191,28 @@ fn position_name(comment: &str) -> String {
     name
 }
 
-/// Field docs that say the field is not always sent.
+/// Field docs that say the field is not always sent. ("only for" is not one: "only for USDT
+/// asset" describes how a value is computed, not whether it is sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
-    ["only returned", "will not return", "not return", "only for", "only when", "only if", "only show", "if any", "when exists", "may not", "仅", "只有", "才会返回", "不返回"]
-        .iter()
-        .any(|p| d.contains(p))
+    [
+        "only returned",
+        "only return",
+        "will not return",
+        "not returned",
+        "only available",
+        "only when",
+        "only if",
+        "only show",
+        "when exists",
+        "may not",
+        "仅在",
+        "才返回",
+        "才会返回",
+        "不返回",
+    ]
+    .iter()
+    .any(|p| d.contains(p))
 }
 
 fn collect(f: &mut FieldFacts, value: &Json) {
@@ -276,7 +294,12 @@ fn is_id_like(name: &str) -> bool {
 
 /// Time-like names: `…Time`, `…time`, `…Date`, `timestamp`, and Binance's one-letter `T`/`E`.
 fn is_time_like(name: &str) -> bool {
-    name.ends_with("Time") || name.ends_with("time") || name.ends_with("Date") || name == "timestamp" || name == "T" || name == "E"
+    name.ends_with("Time")
+        || name.ends_with("time")
+        || name.ends_with("Date")
+        || name == "timestamp"
+        || name == "T"
+        || name == "E"
 }
 
 /// Integers: `DECIMAL` when any has a fraction, `TIMESTAMP` for time-like names, else `LONG`

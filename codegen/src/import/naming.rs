@@ -87,7 +87,8 @@ mod tests {
 
     #[test]
     fn endpoint_names_come_from_the_url() {
-        let url = "https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Order-Book";
+        let url =
+            "https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Order-Book";
         assert_eq!(endpoint_name(None, url, "Whatever Title"), "order_book");
         let landing = "https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api";
         assert_eq!(endpoint_name(None, landing, "Test Connectivity"), "test_connectivity");

@@ -52,7 +52,8 @@ pub fn read(lines: &[String], prefix: &str, notes: &mut Vec<String>, warnings: &
         }
         let cells: Vec<&str> = trimmed.trim_matches('|').split('|').map(str::trim).collect();
         let is_rule = cells.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
-        let is_header = matches!(cells.first().map(|c| c.to_lowercase()).as_deref(), Some("name" | "名称" | "参数名" | "参数"));
+        let is_header =
+            matches!(cells.first().map(|c| c.to_lowercase()).as_deref(), Some("name" | "名称" | "参数名" | "参数"));
         if is_header {
             tables.push((std::mem::take(&mut text_before), Vec::new()));
             in_table = true;
@@ -218,12 +219,15 @@ mod tests {
         assert_eq!(got.models.len(), 1);
         let fields: Vec<(&str, &str, bool)> =
             got.models[0].1.fields.iter().map(|f| (f.name.as_str(), f.ty.as_str(), f.optional)).collect();
-        assert_eq!(fields, [
-            ("symbol", "STRING", false),
-            ("side", "OrderSide", false),
-            ("quantity", "DECIMAL", true),
-            ("recvWindow", "LONG", true)
-        ]);
+        assert_eq!(
+            fields,
+            [
+                ("symbol", "STRING", false),
+                ("side", "OrderSide", false),
+                ("quantity", "DECIMAL", true),
+                ("recvWindow", "LONG", true)
+            ]
+        );
         assert_eq!(got.enums.len(), 1);
         assert!(warnings.is_empty(), "{warnings:?}");
     }
@@ -231,7 +235,12 @@ mod tests {
     #[test]
     fn enum_without_values_is_a_string_with_a_warning() {
         let mut warnings = Vec::new();
-        let got = read(&lines("名称 | 类型 | 是否必需 | 描述\n---|---|---|---\nside| ENUM| YES| 方向\n"), "X", &mut Vec::new(), &mut warnings);
+        let got = read(
+            &lines("名称 | 类型 | 是否必需 | 描述\n---|---|---|---\nside| ENUM| YES| 方向\n"),
+            "X",
+            &mut Vec::new(),
+            &mut warnings,
+        );
         assert_eq!((got.params[0].ty.as_str(), got.params[0].enum_name.as_deref()), ("ENUM", None));
         assert_eq!(warnings.len(), 1);
     }

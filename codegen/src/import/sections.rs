@@ -21,7 +21,7 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
         return Err(not_endpoint("empty page".into()));
     }
     let Some(page) = split(text) else {
-        return Err(not_endpoint("no `# Title` line: not a doc page".into()));
+        return Err(not_endpoint("no `# title` line: not a doc page".into()));
     };
     let http_section = page.section(SectionKind::Http);
     let ws_section = page.section(SectionKind::WsMethod);
@@ -155,7 +155,9 @@ fn weight_lines(page: &Page) -> Option<(weight::HeadingKind, Vec<String>)> {
             .take_while(|l| {
                 let t = l.replace('*', "");
                 let t = t.trim();
-                !(t.starts_with("Parameters") || t.starts_with("参数") || (t.contains('|') && has_param_table(&[t.to_string()])))
+                !(t.starts_with("Parameters")
+                    || t.starts_with("参数")
+                    || (t.contains('|') && has_param_table(&[t.to_string()])))
             })
             .cloned()
             .collect();

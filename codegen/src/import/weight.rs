@@ -54,7 +54,7 @@ pub fn parse(kind: HeadingKind, lines: &[String], params: &[Param], warnings: &m
     if let Some((value, orders)) = order_counters(&plain) {
         return Some(weight(value, Vec::new(), orders));
     }
-    let numbers = numbers(&text);
+    let numbers = numbers(&plain);
     if numbers.is_empty() {
         return None;
     }
@@ -83,44 +83,11 @@ struct Number {
     end: usize,
 }
 
-/// The weight numbers: the bold ones when any number is bold (so `/fapi/v1` or `500/5min`
-/// in prose never count), else every number standing alone. Offsets are into the text with
-/// `*`, `_` and backticks removed.
+/// The weight numbers: every number standing alone in the text with `*`, `_` and backticks
+/// removed, so `/fapi/v1`, `500/5min` or `x-mbx-used-weight-1m` in prose never count.
+/// Offsets are into that text.
 fn numbers(text: &str) -> Vec<Number> {
-    let mut bold = Vec::new();
-    let mut plain = String::new();
-    let mut in_bold = false;
-    let mut bold_start = 0;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '*' && chars.peek() == Some(&'*') {
-            chars.next();
-            if in_bold {
-                bold.push((bold_start, plain.len()));
-            } else {
-                bold_start = plain.len();
-            }
-            in_bold = !in_bold;
-        } else if !matches!(c, '*' | '_' | '`') {
-            plain.push(c);
-        }
-    }
-    let standalone = |s: &str, start: usize| -> Option<Number> {
-        // `50`, `50(IP)`, `50 (UID)`: a bold segment that is a number and at most its kind.
-        let digits: String = s.trim().chars().take_while(|c| c.is_ascii_digit()).collect();
-        let rest = s.trim()[digits.len()..].trim();
-        let kind_only = rest.is_empty() || matches!(rest.trim_matches(['(', ')', '（', '）']), "IP" | "UID");
-        let lead = s.len() - s.trim_start().len();
-        (kind_only && !digits.is_empty()).then(|| Number {
-            value: digits.parse().unwrap_or(i64::MAX),
-            start: start + lead,
-            end: start + lead + digits.len(),
-        })
-    };
-    let from_bold: Vec<Number> = bold.iter().filter_map(|&(s, e)| standalone(&plain[s..e], s)).collect();
-    if !from_bold.is_empty() {
-        return from_bold;
-    }
+    let plain: String = text.chars().filter(|c| !matches!(c, '*' | '_' | '`')).collect();
     let mut out = Vec::new();
     let bytes = plain.as_bytes();
     let mut i = 0;
@@ -349,10 +316,8 @@ fn limit_table(lines: &[String], params: &[Param]) -> Option<(i64, Vec<WeightRul
         return None;
     }
     bounded.sort_by_key(|(n, _)| *n);
-    let mut rules: Vec<WeightRule> = bounded
-        .iter()
-        .map(|&(n, value)| WeightRule { if_present: param.clone(), at_most: Some(n), value })
-        .collect();
+    let mut rules: Vec<WeightRule> =
+        bounded.iter().map(|&(n, value)| WeightRule { if_present: param.clone(), at_most: Some(n), value }).collect();
     if let Some(value) = open {
         rules.push(WeightRule { if_present: param.clone(), at_most: None, value });
     }
@@ -396,7 +361,8 @@ fn upper_bound(cell: &str) -> Option<Bound> {
 /// "Default 500; Valid limits:[…]" → 500; also `Default: 100`, `默认 500`, `default value 30`.
 pub fn default_of(doc: &str) -> Option<u64> {
     let lower = doc.to_lowercase();
-    let at = lower.find("default").map(|i| i + "default".len()).or_else(|| lower.find("默认").map(|i| i + "默认".len()))?;
+    let at =
+        lower.find("default").map(|i| i + "default".len()).or_else(|| lower.find("默认").map(|i| i + "默认".len()))?;
     let rest = &lower[at..];
     let start = rest.find(|c: char| c.is_ascii_digit())?;
     // Only a number close to the word: "Default 500", "default value: 500", "默认值 500".
@@ -412,7 +378,14 @@ mod tests {
     use super::*;
 
     fn param(name: &str, doc: Option<&str>) -> Param {
-        Param { name: name.into(), ty: "INT".into(), list: false, required: false, enum_name: None, doc: doc.map(Into::into) }
+        Param {
+            name: name.into(),
+            ty: "INT".into(),
+            list: false,
+            required: false,
+            enum_name: None,
+            doc: doc.map(Into::into),
+        }
     }
 
     fn lines(text: &str) -> Vec<String> {
@@ -441,7 +414,11 @@ mod tests {
         let suffixed = w(HeadingKind::Ip, "**200(IP)**", &[]);
         assert_eq!((suffixed.kind.as_str(), suffixed.value), ("IP", 200));
         // Numbers in prose that are not bold do not count when a bold one is there.
-        assert_eq!(w(HeadingKind::Ip, "**0** share 500/5min/IP rate limit with `GET /fapi/v1/fundingInfo`", &[]).value, 0);
+        assert_eq!(
+            w(HeadingKind::Ip, "**0** share 500/5min/IP rate limit with `GET /fapi/v1/fundingInfo`", &[]).value,
+            0
+        );
+        assert_eq!(w(HeadingKind::Ip, "**50(IP)**\n\n**360/hour，500/day**", &[]).value, 50);
     }
 
     #[test]
@@ -476,6 +453,7 @@ mod tests {
         let symbol = [param("symbol", None)];
         for text in [
             "**1** for a single symbol; **40** when the symbol parameter is omitted",
+            "1 for a single symbol; **40** when the symbol parameter is omitted",
             "**1** for a single symbol, **40** when the symbol parameter is omitted",
             "**1** for a single symbol **40** when the symbol parameter is omitted",
             "  * **1** for a single symbol\n  * **40** when the symbol parameter is omitted",
@@ -494,11 +472,20 @@ mod tests {
     #[test]
     fn limit_tables_become_ascending_rules() {
         let limit = [param("limit", Some("Default 500; Valid limits:[5, 10, 20, 50, 100, 500, 1000]"))];
-        let got = w(HeadingKind::Ip, "Adjusted based on the limit:\n\nLimit| Weight\n---|---\n5, 10, 20, 50| 2\n100| 5\n500| 10\n1000| 20", &limit);
+        let got = w(
+            HeadingKind::Ip,
+            "Adjusted based on the limit:\n\nLimit| Weight\n---|---\n5, 10, 20, 50| 2\n100| 5\n500| 10\n1000| 20",
+            &limit,
+        );
         assert_eq!(got.value, 10);
         assert_eq!(
             got.rules,
-            [rule("limit", Some(50), 2), rule("limit", Some(100), 5), rule("limit", Some(500), 10), rule("limit", Some(1000), 20)]
+            [
+                rule("limit", Some(50), 2),
+                rule("limit", Some(100), 5),
+                rule("limit", Some(500), 10),
+                rule("limit", Some(1000), 20)
+            ]
         );
         let limit = [param("limit", Some("Default 500; max 1500."))];
         let got = w(
@@ -509,7 +496,12 @@ mod tests {
         assert_eq!(got.value, 5);
         assert_eq!(
             got.rules,
-            [rule("limit", Some(99), 1), rule("limit", Some(499), 2), rule("limit", Some(1000), 5), rule("limit", None, 10)]
+            [
+                rule("limit", Some(99), 1),
+                rule("limit", Some(499), 2),
+                rule("limit", Some(1000), 5),
+                rule("limit", None, 10)
+            ]
         );
         // Without a documented default: the largest.
         let got = w(HeadingKind::Ip, "limit| 权重\n---|---\n5, 10| 2\n100| 5", &[param("limit", None)]);
