@@ -155,7 +155,7 @@ fn is_page_footer(line: &str) -> bool {
 /// `请求权重[](https://… "…")` → `请求权重`; `**Weight:**` → `Weight:`.
 fn clean_heading(heading: &str) -> String {
     let end = heading.find("[](").unwrap_or(heading.len());
-    heading[..end].replace("**", "").trim().to_string()
+    heading[..end].replace("**", "").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn kind_of(heading: &str) -> SectionKind {

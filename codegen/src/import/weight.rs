@@ -39,7 +39,13 @@ impl HeadingKind {
 
 /// Reads the weight from the section's `lines`; `None` when they hold no weight number.
 pub fn parse(kind: HeadingKind, lines: &[String], params: &[Param], warnings: &mut Vec<String>) -> Option<Weight> {
-    let text: String = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+    // Runs of spaces (a no-break space next to a space) count as one.
+    let text: String = lines
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let base_kind = if kind == HeadingKind::Uid || text.contains("(UID)") { "UID" } else { "IP" };
     let weight = |value: i64, rules: Vec<WeightRule>, orders: Vec<OrderCount>| Weight {
         kind: base_kind.to_string(),
