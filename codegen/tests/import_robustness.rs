@@ -213,7 +213,7 @@ fn bad_input_is_a_named_error() {
     let err = import_text(page, not_json).unwrap_err().to_string();
     assert!(err.contains("Response Example") && err.contains("example 1: line 1"), "{err}");
     // …but with a second, readable example the page imports and the bad one is a warning.
-    let one_bad = not_json.replace("```\n", "```\n").to_string() + "\n```\n{\"a\": 1}\n```\n";
+    let one_bad = not_json.to_string() + "\n```\n{\"a\": 1}\n```\n";
     let imported = import_text(page, &one_bad).unwrap();
     assert!(imported.warnings.iter().any(|w| w.contains("example 1")), "{:?}", imported.warnings);
 }

@@ -368,7 +368,7 @@ impl Json {
 
 /// Writes string source text as valid JSON string content: escapes already written on the page
 /// are kept as they are; a raw `"` (from a single-quoted string) and raw control characters
-/// (a tab inside `"0	"` on a kline page) are escaped, so the value stays exactly the same.
+/// (a tab inside `"0<TAB>"` on a kline page) are escaped, so the value stays exactly the same.
 fn escape_into(out: &mut String, s: &str) {
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
