@@ -117,10 +117,13 @@ fn a_second_sync_changes_nothing() {
 fn overrides_are_applied_and_survive_a_resync() {
     let s = Scratch::new("overrides", &[PRO]);
     let overrides = "spec/overrides/portfolio_margin_pro.yaml";
-    let extra = "  POST /sapi/v1/portfolio/bnb-transfer:\n    rename: transfer_bnb\n    notes: [\"Hand note: two calls per 10 minutes.\"]\n    params:\n      transferSide: { type: ENUM, enum: AccountType, doc: hand doc }\n  GET /sapi/v9/nothing:\n    rename: gone\n\
+    // The committed product header, with this test's hand edits instead of the committed ones.
+    let committed = s.read(overrides);
+    let header = &committed[..committed.find("\nendpoints:").unwrap()];
+    let edits = "\nendpoints:\n  POST /sapi/v1/portfolio/bnb-transfer:\n    rename: transfer_bnb\n    notes: [\"Hand note: two calls per 10 minutes.\"]\n    params:\n      transferSide: { type: ENUM, enum: AccountType, doc: hand doc }\n  GET /sapi/v9/nothing:\n    rename: gone\n\
 models:\n  TransferBnb:\n    rename: BnbTransferResult\n    fields:\n      tranId: { optional: true, doc: hand field doc }\n      noSuchField: { optional: true }\n\
 enums:\n  AccountType:\n    values: [PM_9]\n  NoSuchEnum:\n    doc: x\n";
-    s.write(overrides, &format!("{}{extra}", s.read(overrides)));
+    s.write(overrides, &format!("{header}{edits}"));
     let report = s.sync();
     let spec = s.parsed(PRO_SPEC);
     let (name, e) = spec.endpoints.iter().find(|(_, e)| e.docs.ends_with("/BNB-transfer")).unwrap();
