@@ -6,6 +6,18 @@
 /// `CONDITIONAL`"; the caller decides how many make an enum). A value is a token that is quoted (backticks or double quotes) or, when nothing
 /// is quoted, an upper-case word (`BUY`, `NO_SIDE_EFFECT`) in a list of such words.
 pub fn values(description: &str) -> Vec<String> {
+    // "only available for `LIMIT`/`STOP` order; can be set to `OPPONENT`/…": the first
+    // clause names other values (order types), not this parameter's.
+    let kept: Vec<&str> = description
+        .split([';', '；'])
+        .filter(|clause| {
+            let c = clause.to_lowercase();
+            let names_orders = c.contains(" order") || c.contains("订单");
+            !(names_orders && (c.contains("available for") || c.contains("avaliable for") || c.contains("only for")))
+        })
+        .collect();
+    let description = kept.join(";");
+    let description = description.as_str();
     let quoted = quoted_tokens(description);
     let mut out: Vec<String> = Vec::new();
     let mut push = |v: &str| {
@@ -54,6 +66,11 @@ fn quoted_tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// A value as sent on the wire that can be an enum value: `BUY`, `NEW`, `GTC`, `1m`.
+pub fn is_wire_value(t: &str) -> bool {
+    is_value(t)
+}
+
 /// A quoted enum value: `BUY`, `5m`, `1d`, `NO_SIDE_EFFECT` (no spaces, not a number).
 fn is_value(t: &str) -> bool {
     !t.is_empty()
@@ -86,6 +103,10 @@ mod tests {
         assert_eq!(values("`OPPONENT`/ `OPPONENT_5`/ `QUEUE`"), ["OPPONENT", "OPPONENT_5", "QUEUE"]);
         assert_eq!(values("保证金模式 ISOLATED(逐仓), CROSSED(全仓)"), ["ISOLATED", "CROSSED"]);
         assert_eq!(values("BUY ; SELL"), ["BUY", "SELL"]);
+        assert_eq!(
+            values("only avaliable for `LIMIT`/`STOP`/`TAKE_PROFIT` order; can be set to `OPPONENT`/ `QUEUE`"),
+            ["OPPONENT", "QUEUE"]
+        );
         assert_eq!(values(r#""LIQUIDATION" for liquidation orders, "ADL" for ADL orders."#), ["LIQUIDATION", "ADL"]);
     }
 

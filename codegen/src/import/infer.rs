@@ -160,6 +160,21 @@ fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mu
         let optional = f.seen < sightings.len() || f.empty_or_null;
         fields.push(Field { name: field_name, ty, list: f.list, optional, doc });
     }
+    // Order-book bids and asks are the same level: one model when positions and types agree
+    // (the names of a documented sibling win over `field0`, `field1`, …).
+    let same = |m: &Model| {
+        m.tuple
+            && m.fields.len() == fields.len()
+            && m.fields.iter().zip(&fields).all(|(a, b)| a.ty == b.ty && a.list == b.list)
+    };
+    if let Some(existing) = out.models.iter().position(|(n, m)| *n != name && same(m)) {
+        let generic = |fs: &[Field]| fs.iter().enumerate().all(|(i, f)| f.name == format!("field{i}"));
+        if generic(&out.models[existing].1.fields) && !generic(&fields) {
+            out.models[existing].1.fields = fields;
+        }
+        out.models.remove(slot);
+        return out.models.get(existing.min(out.models.len().saturating_sub(1))).map_or(name, |(n, _)| n.clone());
+    }
     if let Some((_, m)) = out.models.get_mut(slot) {
         m.fields = fields;
     }
@@ -168,10 +183,12 @@ fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mu
 
 /// `PRICE` → `price`; `Open time` → `openTime`; `Ignore.` → `ignore`; Chinese → empty.
 fn position_name(comment: &str) -> String {
+    // `Close (or latest price)` → `close`.
+    let comment = comment.split(['(', ',', ';']).next().unwrap_or("");
     let words: Vec<String> = comment
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(4)
+        .take(5)
         .map(|w| w.to_ascii_lowercase())
         .collect();
     if words.is_empty() || !comment.is_ascii() {
@@ -258,6 +275,19 @@ fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Opti
         let name = naming::enum_name(&f.name);
         add_enum(out, &name, rest.clone(), values);
         return (name, rest);
+    }
+    if let Some(name) = naming::canonical_enum(&f.name) {
+        let sent_values = !f.strings.is_empty() && f.numbers.is_empty() && !f.bools;
+        if sent_values && f.strings.iter().all(|s| super::enums_from_text::is_wire_value(s)) {
+            let mut values: Vec<EnumValue> = Vec::new();
+            for s in &f.strings {
+                if !values.iter().any(|v| v.value() == s) {
+                    values.push(EnumValue::Bare(s.clone()));
+                }
+            }
+            add_enum(out, name, None, values);
+            return (name.to_string(), doc);
+        }
     }
     let id_like = is_id_like(&f.name);
     let ty = if f.bools && f.strings.is_empty() && f.numbers.is_empty() {
@@ -349,7 +379,11 @@ fn enum_values(comment: &str, sent: &[String]) -> Option<(Vec<EnumValue>, Option
     } else {
         let bare = bare_upper(comment);
         if bare.len() < 2 {
-            return None;
+            // `PROCESS/ACCEPT_SUCCESS/SUCCESS/FAIL` and other forms the parameter tables use.
+            let listed = super::enums_from_text::values(comment);
+            let sent_listed = !sent.is_empty() && sent.iter().all(|s| listed.contains(s));
+            return (listed.len() >= 2 && sent_listed)
+                .then(|| (listed.into_iter().map(EnumValue::Bare).collect(), None));
         }
         let values = bare
             .iter()
@@ -472,5 +506,96 @@ mod tests {
         assert_eq!(integer_type("tradeGroupId", &["-1".into()]), "LONG");
         assert_eq!(integer_type("feeTier", &["0".into()]), "LONG");
         assert_eq!(integer_type("price", &["0.5".into()]), "DECIMAL");
+    }
+
+    fn run(examples: &[&str]) -> (Shape, Inferred) {
+        let bodies: Vec<Json> = examples.iter().map(|e| super::super::lenient_json::parse(e).unwrap()).collect();
+        let refs: Vec<&Json> = bodies.iter().collect();
+        infer("Resp", &refs)
+    }
+
+    fn field<'a>(inferred: &'a Inferred, model: &str, name: &str) -> &'a Field {
+        let m = &inferred.models.iter().find(|(n, _)| n == model).unwrap().1;
+        m.fields.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn ids_codes_timestamps_and_empty_strings() {
+        let (_, got) = run(&[r#"{"orderId": "933256278426274426", "tranId": 1, "code": "200", "price": "1.5",
+            "goodTillDate": 0, "T": 1589436922959, "E": 1589436922972, "count": 3, "tpOrderType": "",
+            "activatePrice": "9020", // activation price, only return with TRAILING_STOP_MARKET order
+            "ok": true}"#]);
+        let ty = |n: &str| field(&got, "Resp", n).ty.clone();
+        assert_eq!(ty("orderId"), "STRING");
+        assert_eq!(ty("tranId"), "LONG");
+        assert_eq!(ty("code"), "STRING");
+        assert_eq!(ty("price"), "DECIMAL");
+        assert_eq!(ty("goodTillDate"), "TIMESTAMP");
+        assert_eq!((ty("T"), ty("E")), ("TIMESTAMP".to_string(), "TIMESTAMP".to_string()));
+        assert_eq!(ty("count"), "LONG");
+        assert_eq!(ty("ok"), "BOOLEAN");
+        let tp = field(&got, "Resp", "tpOrderType");
+        assert_eq!((tp.ty.as_str(), tp.optional), ("STRING", true));
+        assert!(field(&got, "Resp", "activatePrice").optional);
+        assert!(!field(&got, "Resp", "price").optional);
+    }
+
+    #[test]
+    fn a_field_missing_from_one_example_is_optional() {
+        let (_, got) = run(&[r#"{"a": 1, "b": 2}"#, r#"{"a": 1}"#]);
+        assert!(field(&got, "Resp", "b").optional);
+        assert!(!field(&got, "Resp", "a").optional);
+    }
+
+    #[test]
+    fn arrays_of_arrays_are_tuples_and_siblings_share_one() {
+        let (shape, got) = run(&[r#"{"bids": [["4.0", // PRICE
+            "431.0" // QTY
+            ]], "asks": [["4.1", "12.0"]]}"#]);
+        assert_eq!(shape, Shape { model: "Resp".into(), list: false });
+        let bids = field(&got, "Resp", "bids");
+        let asks = field(&got, "Resp", "asks");
+        assert_eq!((bids.ty.as_str(), bids.list), ("RespBid", true));
+        assert_eq!(asks.ty, "RespBid");
+        let level = &got.models.iter().find(|(n, _)| n == "RespBid").unwrap().1;
+        assert!(level.tuple);
+        assert_eq!(
+            level.fields.iter().map(|f| (f.name.as_str(), f.ty.as_str())).collect::<Vec<_>>(),
+            [("price", "DECIMAL"), ("qty", "DECIMAL")]
+        );
+        assert_eq!(got.models.len(), 2);
+
+        let (shape, got) = run(&["[[1591256400000, // Open time\n \"9653.69\", // Close (or latest price)\n 7]]"]);
+        assert_eq!(shape, Shape { model: "Resp".into(), list: true });
+        let kline = &got.models[0].1;
+        assert!(kline.tuple);
+        assert_eq!(
+            kline.fields.iter().map(|f| (f.name.as_str(), f.ty.as_str())).collect::<Vec<_>>(),
+            [("openTime", "TIMESTAMP"), ("close", "DECIMAL"), ("field2", "LONG")]
+        );
+    }
+
+    #[test]
+    fn empty_object_is_a_model_without_fields() {
+        let (shape, got) = run(&["{}"]);
+        assert_eq!(shape.model, "Resp");
+        assert!(got.models[0].1.fields.is_empty());
+    }
+
+    #[test]
+    fn shared_concepts_become_the_shared_enum() {
+        let (_, got) = run(&[
+            r#"{"side": "BUY", "origType": "LIMIT", "type": "MARKET", "orderStatus": "SUCCESS", // PROCESS/ACCEPT_SUCCESS/SUCCESS/FAIL
+            "symbol": "BTCUSDT"}"#,
+        ]);
+        assert_eq!(field(&got, "Resp", "side").ty, "OrderSide");
+        assert_eq!(field(&got, "Resp", "origType").ty, "OrderType");
+        assert_eq!(field(&got, "Resp", "type").ty, "OrderType");
+        assert_eq!(field(&got, "Resp", "symbol").ty, "STRING");
+        let order_type = &got.enums.iter().find(|(n, _)| n == "OrderType").unwrap().1;
+        assert_eq!(order_type.values.iter().map(EnumValue::value).collect::<Vec<_>>(), ["LIMIT", "MARKET"]);
+        let status = field(&got, "Resp", "orderStatus");
+        let values = &got.enums.iter().find(|(n, _)| *n == status.ty).unwrap().1.values;
+        assert_eq!(values.len(), 4);
     }
 }

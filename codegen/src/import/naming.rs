@@ -29,6 +29,23 @@ const ENUM_NAMES: &[(&str, &str)] = &[
     ("strategyStatus", "StrategyStatus"),
 ];
 
+/// The shared enum a parameter or field of this name takes (`side` → `OrderSide`), if it is
+/// one of the concepts every page shares.
+pub fn canonical_enum(name: &str) -> Option<&'static str> {
+    ENUM_NAMES.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
+}
+
+/// A type name that is not one of the shared enums' names (`OrderStatus` is the enum, so the
+/// response of a page named "Order Status" is `OrderStatusResponse`).
+pub fn model_name(name: &str) -> String {
+    let t = type_name(name);
+    if ENUM_NAMES.iter().any(|(_, e)| *e == t) {
+        format!("{t}Response")
+    } else {
+        t
+    }
+}
+
 /// The enum name for parameter or field `name`: `side` → `OrderSide`, `positionSide` →
 /// `PositionSide`, anything else → its PascalCase (`accountType` → `AccountType`).
 pub fn enum_name(name: &str) -> String {
@@ -101,5 +118,7 @@ mod tests {
         assert_eq!(enum_name("origType"), "OrderType");
         assert_eq!(enum_name("type"), "OrderType");
         assert_eq!(enum_name("accountType"), "AccountType");
+        assert_eq!(model_name("order_status"), "OrderStatusResponse");
+        assert_eq!(model_name("order_book"), "OrderBook");
     }
 }

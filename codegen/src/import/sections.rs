@@ -65,7 +65,10 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
         prose(s, &mut notes).into_iter().for_each(|n| notes.push(n));
     }
 
-    let response = format!("{type_name}{}", if ws.is_some() { "Result" } else { "" });
+    let response = match &ws {
+        Some(_) => format!("{type_name}Result"),
+        None => naming::model_name(&name),
+    };
     let section = page.section(SectionKind::Response).ok_or_else(|| {
         missing("Response Example (响应示例)", "the response model is inferred from the page's JSON examples")
     })?;
