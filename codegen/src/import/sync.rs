@@ -403,13 +403,14 @@ impl fmt::Display for SyncReport {
             };
             writeln!(
                 f,
-                "{} ({}): {state}; {e} endpoints ({} added, {} changed, {} unchanged, {} removed), {m} models, {n} enums, {c} error codes",
+                "{} ({}): {state}; {e} endpoints ({} added, {} changed, {} unchanged, {} removed), {m} models, {n} enums, {c} error codes{}",
                 p.name,
                 p.spec_path.display(),
                 p.added.len(),
                 p.changed.len(),
                 p.unchanged,
-                p.removed.len()
+                p.removed.len(),
+                if p.other_changes && p.file_changed { "; models, enums, error codes or product header changed" } else { "" }
             )?;
             for (what, names) in [("added", &p.added), ("changed", &p.changed), ("removed", &p.removed)] {
                 if !names.is_empty() && names.len() <= 20 {
