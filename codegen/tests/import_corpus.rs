@@ -139,6 +139,7 @@ fn every_page_of_the_corpus_imports_or_is_named_not_an_endpoint() {
     let mut failures: Vec<String> = Vec::new();
     let mut tally: BTreeMap<String, usize> = BTreeMap::new();
     let (mut endpoints, mut skipped, mut warnings) = (0, 0, 0);
+    let mut warning_kinds: BTreeMap<String, usize> = BTreeMap::new();
     for file in &files {
         let text = String::from_utf8_lossy(&std::fs::read(file).unwrap_or_default()).into_owned();
         let expected = is_endpoint_page(&text);
@@ -153,6 +154,16 @@ fn every_page_of_the_corpus_imports_or_is_named_not_an_endpoint() {
             Ok(Ok(imported)) if expected => {
                 endpoints += 1;
                 warnings += imported.warnings.len();
+                for w in &imported.warnings {
+                    // "parameter side: ENUM without …" → "parameter: ENUM without …".
+                    let kind = match w.split_once(": ") {
+                        Some((head, rest)) if !head.contains(' ') || head.starts_with("parameter ") => {
+                            format!("{}: {}", head.split(' ').next().unwrap_or(head), kind_of(rest))
+                        }
+                        _ => kind_of(w),
+                    };
+                    *warning_kinds.entry(kind).or_default() += 1;
+                }
                 let problems = validate(&spec_around(&imported), file);
                 for p in &problems {
                     fail(format!("invalid: {}", kind_of(p)), p.clone());
@@ -175,6 +186,9 @@ fn every_page_of_the_corpus_imports_or_is_named_not_an_endpoint() {
         dir.display(),
         files.len()
     );
+    for (kind, n) in &warning_kinds {
+        eprintln!("  warning {n:4}  {kind}");
+    }
     if !failures.is_empty() {
         let mut tally: Vec<(usize, String)> = tally.into_iter().map(|(k, n)| (n, k)).collect();
         tally.sort_by(|a, b| b.cmp(a));

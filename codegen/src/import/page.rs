@@ -210,7 +210,10 @@ pub fn blocks(lines: &[String]) -> Vec<Block> {
         } else if line.starts_with("    ") && !trimmed.is_empty() && !trimmed.starts_with('*') {
             let mut code = String::new();
             while i < lines.len() && (lines[i].starts_with("    ") || lines[i].trim().is_empty()) {
-                code.push_str(lines[i].get(4..).unwrap_or(""));
+                // A stray fence inside an indented block (the crawl left some) is not code.
+                if lines[i].trim() != "```" {
+                    code.push_str(lines[i].get(4..).unwrap_or(""));
+                }
                 code.push('\n');
                 i += 1;
             }
@@ -227,4 +230,36 @@ pub fn blocks(lines: &[String]) -> Vec<Block> {
         i += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_with_zero_width_and_no_break_spaces_are_recognised() {
+        let text = "---\nsource_url: https://x/y/Z\n---\n\n# Z (USER_DATA)\n\n\
+            ## HTTP\u{a0}Request[\u{200b}](/docs/x#http-request \"Direct link to HTTP Request\")\n\nGET `/z`\n\n\
+            ## Method[\u{200b}](/docs/x#method \"Direct link\")\n\n`v2/account.status`\n";
+        let page = split(text).unwrap();
+        assert_eq!(page.h1, "Z (USER_DATA)");
+        assert_eq!(page.sections[0].heading, "HTTP Request");
+        assert_eq!(page.sections[0].kind, SectionKind::Http);
+        assert_eq!(page.sections[1].kind, SectionKind::WsMethod);
+    }
+
+    #[test]
+    fn a_stray_fence_inside_an_indented_block_is_dropped() {
+        let lines: Vec<String> =
+            ["    {", "      \"a\": 1", "    }", "    ```"].iter().map(|l| l.to_string()).collect();
+        assert_eq!(blocks(&lines), [Block::Code("{\n  \"a\": 1\n}\n\n".into())]);
+    }
+
+    #[test]
+    fn the_english_half_is_used() {
+        let text = "---\nsource_url: https://x/y/Z\n---\n# Order Book\n## HTTP Request\nGET `/a`\n\n---\n\n# 深度信息\n## HTTP请求\nGET `/b`\n";
+        let page = split(text).unwrap();
+        assert_eq!(page.h1, "Order Book");
+        assert_eq!(page.sections.len(), 1);
+    }
 }

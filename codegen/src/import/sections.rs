@@ -96,6 +96,20 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
         }
     }
 
+    // An ENUM parameter whose description lists no values still takes the shared enum when the
+    // page's examples gave it values (`side` with a response showing `"side": "BUY"`).
+    let mut params = params;
+    for p in params.iter_mut().filter(|p| p.ty == "ENUM" && p.enum_name.is_none()) {
+        if let Some(shared) = naming::canonical_enum(&p.name).filter(|e| enums.iter().any(|(n, _)| n == e)) {
+            p.enum_name = Some(shared.to_string());
+            warnings.retain(|w| !w.starts_with(&format!("parameter {}: ENUM without listed values", p.name)));
+            warnings.push(format!(
+                "parameter {}: ENUM without listed values; uses the shared enum `{shared}` with the values the examples send",
+                p.name
+            ));
+        }
+    }
+
     let endpoint = Endpoint {
         title: format!("{title_name} ({security})"),
         description,
@@ -242,16 +256,23 @@ fn http(path: &Path, s: &Section) -> Result<Http, ImportError> {
         .ok_or_else(|| malformed(path, s, format!("expected `METHOD /path`, found {text:?}")))
 }
 
-/// `` `account.status` ``.
+/// `` `account.status` ``, `` `v2/account.balance` ``, `` `depth` ``: the first backticked
+/// method-like token, else the first dotted word.
 fn ws_method(path: &Path, s: &Section) -> Result<Ws, ImportError> {
     let text = section_text(s);
-    text.split_whitespace()
-        .map(|w| w.trim_matches(['`', '*']))
-        .find(|w| {
-            !w.is_empty()
-                && w.contains('.')
-                && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
-        })
+    let method_like = |w: &str| {
+        !w.is_empty()
+            && w.starts_with(|c: char| c.is_ascii_alphabetic())
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+    };
+    let backticked = text.split('`').skip(1).step_by(2).map(str::trim).find(|w| method_like(w));
+    let dotted = || {
+        text.split_whitespace()
+            .map(|w| w.trim_matches(['`', '*']).trim_end_matches(['.', ',', ':']))
+            .find(|w| w.contains('.') && method_like(w))
+    };
+    backticked
+        .or_else(dotted)
         .map(|m| Ws { method: m.to_string() })
         .ok_or_else(|| malformed(path, s, format!("expected a method name like `account.status`, found {text:?}")))
 }
@@ -346,4 +367,46 @@ fn examples(
         warnings.push(format!("response: {e}; that example was skipped"));
     }
     Ok((examples, bodies))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(body: &str) -> Section {
+        Section {
+            heading: "Method".into(),
+            kind: SectionKind::WsMethod,
+            lines: body.lines().map(String::from).collect(),
+        }
+    }
+
+    #[test]
+    fn method_names_with_a_slash_or_without_a_dot() {
+        let p = Path::new("p.md");
+        assert_eq!(ws_method(p, &section("`v2/account.status`")).unwrap().method, "v2/account.status");
+        let depth = section("`depth`\n\n**Note** :\n\n> RPI orders are excluded in the response message.");
+        assert_eq!(ws_method(p, &depth).unwrap().method, "depth");
+        assert_eq!(ws_method(p, &section("account.status")).unwrap().method, "account.status");
+        assert!(ws_method(p, &section("nothing here")).is_err());
+    }
+
+    #[test]
+    fn websocket_responses_with_or_without_the_envelope() {
+        let page = |response: &str| {
+            format!(
+                "---\nsource_url: https://x/websocket-api/Account-Information\n---\n# Account Information (USER_DATA)\n\
+                 ## Method\n`v2/account.status`\n## Request Weight\n**5**\n## Response Example\n```\n{response}\n```\n"
+            )
+        };
+        let envelope = page(r#"{"id": "1", "status": 200, "result": {"feeTier": 0}, "rateLimits": []}"#);
+        let bare = page(r#"{"feeTier": 0}"#);
+        let a = import(Path::new("a.md"), &envelope).unwrap();
+        let b = import(Path::new("b.md"), &bare).unwrap();
+        assert_eq!(a.name, "v2_account_status");
+        assert_eq!(a.models, b.models);
+        assert_eq!(a.models[0].1.fields[0].name, "feeTier");
+        // The example is stored whole, envelope included.
+        assert!(a.endpoint.examples[0].json.contains("rateLimits"));
+    }
 }
