@@ -1,70 +1,123 @@
-//! The maintainer's loop through the CLI, in a scratch git repository: import unchanged pages
-//! (nothing is written), import an edited page (the spec file is rewritten, its header kept),
-//! then `diff --git HEAD` classifies exactly the edit.
+//! The maintainer's loop through the CLI, in a scratch git repository: `sync` writes the spec
+//! from the vendored pages, `sync --check` fails once a page changed, `sync` rewrites only that
+//! endpoint, and `diff --git HEAD` classifies exactly the edit. Also: `sync | head` does not
+//! panic, and `import` only prints (it exits 1 when a page fails).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
     Command::new(program).current_dir(dir).args(args).output().unwrap()
 }
 
-fn pages() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages")
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// A scratch project with Portfolio Margin Pro's pages and override file (no spec yet).
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("binance-codegen-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&repo().join("docs/binance/portfolio-margin-pro"), &dir.join("docs/binance/portfolio-margin-pro"));
+    std::fs::create_dir_all(dir.join("spec/overrides")).unwrap();
+    std::fs::copy(
+        repo().join("spec/overrides/portfolio_margin_pro.yaml"),
+        dir.join("spec/overrides/portfolio_margin_pro.yaml"),
+    )
+    .unwrap();
+    dir
 }
 
 #[test]
-fn import_then_diff_against_git() {
+fn sync_check_and_diff_against_git() {
     let bin = env!("CARGO_BIN_EXE_binance-codegen");
-    let dir = std::env::temp_dir().join(format!("binance-codegen-import-{}", std::process::id()));
-    let spec = dir.join("spec");
-    std::fs::create_dir_all(&spec).unwrap();
-    let repo_spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    for entry in std::fs::read_dir(&repo_spec).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "yaml") {
-            std::fs::copy(&path, spec.join(path.file_name().unwrap())).unwrap();
-        }
-    }
+    let dir = scratch("loop");
     let git = |args: &[&str]| {
         let out = run(&dir, "git", &[&["-c", "user.name=t", "-c", "user.email=t@example.invalid"], args].concat());
         assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     };
+    let out = run(&dir, bin, &["sync"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("portfolio_margin_pro (spec/portfolio_margin_pro.yaml): written; 21 endpoints"),
+        "{stdout}"
+    );
     git(&["init", "-q"]);
-    git(&["add", "spec"]);
+    git(&["add", "spec", "docs"]);
     git(&["commit", "-q", "-m", "spec"]);
-    let before = std::fs::read_to_string(spec.join("portfolio_margin.yaml")).unwrap();
 
-    // Unchanged pages: every endpoint reported unchanged, no file written.
-    let all: Vec<String> =
-        std::fs::read_dir(pages()).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
-    let mut args = vec!["import"];
-    args.extend(all.iter().map(String::as_str));
-    let out = run(&dir, bin, &args);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(stdout.matches(": unchanged").count(), 5, "{stdout}");
-    assert!(!stdout.contains("rewrote"), "{stdout}");
-    assert_eq!(std::fs::read_to_string(spec.join("portfolio_margin.yaml")).unwrap(), before);
+    let out = run(&dir, bin, &["sync", "--check"]);
+    assert!(out.status.success(), "a fresh spec is current: {}", String::from_utf8_lossy(&out.stdout));
 
-    // An edited page: the weight changed.
-    let text = std::fs::read_to_string(pages().join("002_b2e00a12ebd56eb6.txt")).unwrap();
-    let edited = dir.join("edited.md");
-    std::fs::write(&edited, text.replace("**20**", "**40**")).unwrap();
-    let out = run(&dir, bin, &["import", edited.to_str().unwrap()]);
+    let page = dir.join("docs/binance/portfolio-margin-pro/account/BNB-transfer.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("**1500**", "**3000**")).unwrap();
+    let out = run(&dir, bin, &["sync", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "a stale spec fails the check");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("run `binance-codegen sync`"));
+
+    let out = run(&dir, bin, &["sync"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("account_information: weight updated from the page"), "{stdout}");
-    assert!(stdout.contains("rewrote spec/portfolio_margin.yaml"), "{stdout}");
-    let after = std::fs::read_to_string(spec.join("portfolio_margin.yaml")).unwrap();
-    assert!(after.starts_with("# Portfolio Margin (papi) endpoints."), "the provenance header is kept");
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("(0 added, 1 changed, 20 unchanged, 0 removed)"), "{stdout}");
+    assert!(stdout.contains("  changed: bnb_transfer\n"), "{stdout}");
 
     let out = run(&dir, bin, &["diff", "--git", "HEAD", "--deny-breaking"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         stdout,
-        "weight   portfolio_margin.endpoints.account_information.weight: weight IP 20 → IP 40\n\
+        "weight   portfolio_margin_pro.endpoints.bnb_transfer.weight: weight IP 1500 → IP 3000\n\
          0 breaking, 0 additive, 1 weight, 0 docs; suggested bump: patch (for a 0.x crate: patch)\n"
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sync_into_a_closed_pipe_does_not_panic() {
+    let bin = env!("CARGO_BIN_EXE_binance-codegen");
+    let dir = scratch("pipe");
+    let mut child =
+        Command::new(bin).current_dir(&dir).arg("sync").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // The read end is closed before sync has read its pages, so every line it prints goes
+    // into a closed pipe (what `sync | head -1` does to all but the first line).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn import_only_prints_and_fails_on_a_broken_page() {
+    let bin = env!("CARGO_BIN_EXE_binance-codegen");
+    let dir = scratch("import");
+    let good = dir.join("docs/binance/portfolio-margin-pro/account/BNB-transfer.md");
+    let broken = dir.join("broken.md");
+    let text = std::fs::read_to_string(&good).unwrap();
+    std::fs::write(&broken, text.replace("POST `/sapi/v1/portfolio/bnb-transfer`", "POST somewhere")).unwrap();
+    let out = run(&dir, bin, &["import", broken.to_str().unwrap(), good.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("name: bnb_transfer"), "the good page still prints: {stdout}");
+    assert!(stderr.contains("broken.md") && stderr.contains("HTTP Request"), "{stderr}");
+    assert!(stderr.contains("binance-codegen sync"), "{stderr}");
+    assert!(!dir.join("spec/portfolio_margin_pro.yaml").exists(), "import writes nothing");
     std::fs::remove_dir_all(&dir).unwrap();
 }

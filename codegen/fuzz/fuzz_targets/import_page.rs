@@ -1,4 +1,6 @@
-//! Any bytes as a doc page: the importer and the merge must return, never panic.
+//! Any bytes as a doc page: the importer and the merge must return, never panic. The same text
+//! is imported again with zero-width and no-break spaces inserted where the input's bytes say,
+//! the characters the real pages carry in their headings and tables.
 #![no_main]
 
 use binance_codegen::ast::SpecFile;
@@ -16,4 +18,14 @@ fuzz_target!(|data: &[u8]| {
             assert!(merge_into(&mut spec, &imported).is_unchanged(), "merge is not idempotent");
         }
     }
+    let spaced: String = text
+        .chars()
+        .zip(data.iter().cycle())
+        .flat_map(|(c, b)| match b % 7 {
+            0 => vec![c, '\u{200b}'],
+            1 => vec![c, '\u{a0}'],
+            _ => vec![c],
+        })
+        .collect();
+    let _ = import_text(Path::new("fuzz-spaced.md"), &spaced);
 });

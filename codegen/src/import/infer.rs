@@ -1,12 +1,14 @@
 //! Models, field types and enums inferred from a page's response examples.
 //!
 //! Every example of a page is one sighting of the response model; every element of an array
-//! of objects is one sighting of the element model. A field missing from some sighting, or
-//! sent as `""`, is optional. Types follow `spec/README.md`: decimal strings → `DECIMAL`,
-//! other strings → `STRING`, integers → `INT` (`LONG` for ids and large values, `TIMESTAMP`
-//! for `…Time` keys holding 13-digit or zero values), booleans, objects → models.
+//! of objects is one sighting of the element model. A field missing from some sighting, sent
+//! as `""` or `null`, or documented as conditional ("only returned with …") is optional.
+//! Types: decimal strings → `DECIMAL` (except ids and codes: `STRING`, as sent), other
+//! strings → `STRING`, integers → `LONG` (`TIMESTAMP` for time-like names), booleans, objects
+//! → models, arrays of arrays → tuple models.
 
 use super::lenient_json::{Json, Member};
+use super::naming;
 use crate::ast::{Enum, EnumValue, Field, Model};
 use heck::ToUpperCamelCase;
 
@@ -21,7 +23,7 @@ pub struct Inferred {
     pub warnings: Vec<String>,
 }
 
-/// What the sightings of one field say about it.
+/// What the sightings of one field (or one tuple position) say about it.
 #[derive(Debug, Clone, Default)]
 struct FieldFacts {
     name: String,
@@ -31,17 +33,58 @@ struct FieldFacts {
     numbers: Vec<String>,
     bools: bool,
     objects: Vec<Vec<Member>>,
-    /// The field holds an array (of `objects` or of scalars in the other vectors).
+    /// Arrays seen as elements of this field's arrays (order-book levels, klines).
+    tuples: Vec<(Vec<Json>, Vec<Vec<String>>)>,
+    /// The field holds an array (of `objects`, `tuples` or of scalars in the other vectors).
     list: bool,
     comments: Vec<String>,
 }
 
-/// Infers the response model `root_name` (and everything nested) from `examples`, which are
-/// the response bodies (for WebSocket methods: the envelopes' `result`).
-pub fn infer(root_name: &str, examples: &[&[Member]]) -> Inferred {
+/// The response's shape: the model name and whether the response is a JSON array of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// The response model.
+    pub model: String,
+    /// The response is an array of the model.
+    pub list: bool,
+}
+
+/// Infers the response model `root_name` (and everything nested) from the response bodies
+/// (for WebSocket methods: the envelopes' `result`): objects, arrays of objects, arrays of
+/// arrays (a tuple model), `{}` (a model with no fields).
+pub fn infer(root_name: &str, bodies: &[&Json]) -> (Shape, Inferred) {
     let mut out = Inferred::default();
-    model(root_name, examples, &mut out);
-    out
+    let mut objects: Vec<&[Member]> = Vec::new();
+    let mut tuples: Vec<(Vec<Json>, Vec<Vec<String>>)> = Vec::new();
+    let mut list = false;
+    let mut scalars = false;
+    for body in bodies {
+        match body {
+            Json::Object(members) => objects.push(members),
+            Json::Array(items, _) => {
+                list = true;
+                for item in items {
+                    match item {
+                        Json::Object(members) => objects.push(members),
+                        Json::Array(inner, comments) => tuples.push((inner.clone(), comments.clone())),
+                        _ => scalars = true,
+                    }
+                }
+            }
+            _ => scalars = true,
+        }
+    }
+    if scalars {
+        out.warnings.push(format!(
+            "{root_name}: the examples show scalar values where an object was expected; they were ignored"
+        ));
+    }
+    let model = if !tuples.is_empty() && objects.is_empty() {
+        tuple_model(root_name, &tuples, &mut out)
+    } else {
+        model(root_name, &objects, &mut out)
+    };
+    (Shape { model, list }, out)
 }
 
 fn model(name: &str, sightings: &[&[Member]], out: &mut Inferred) -> String {
@@ -75,14 +118,118 @@ fn model(name: &str, sightings: &[&[Member]], out: &mut Inferred) -> String {
     }
     let mut fields = Vec::new();
     for f in &facts {
-        let optional = f.seen < sightings.len() || f.empty_or_null;
         let (ty, doc) = field_type(&name, f, out);
+        let optional = f.seen < sightings.len() || f.empty_or_null || doc.as_deref().is_some_and(is_conditional);
         fields.push(Field { name: f.name.clone(), ty, list: f.list, optional, doc });
     }
     if let Some((_, m)) = out.models.get_mut(slot) {
         m.fields = fields;
     }
     name
+}
+
+/// A model read by position (`[price, qty]`, a kline): one field per position, named from the
+/// comments the page puts next to the values (`// PRICE` → `price`), else `field0`, `field1`, ….
+fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mut Inferred) -> String {
+    let name = unique(name, out);
+    let slot = out.models.len();
+    out.models.push((name.clone(), Model { doc: None, tuple: true, fields: Vec::new() }));
+    let width = sightings.iter().map(|(items, _)| items.len()).max().unwrap_or(0);
+    let mut fields: Vec<Field> = Vec::new();
+    for i in 0..width {
+        let mut f = FieldFacts::default();
+        for (items, comments) in sightings {
+            if let Some(v) = items.get(i) {
+                f.seen += 1;
+                collect(&mut f, v);
+            }
+            for c in comments.get(i).into_iter().flatten() {
+                if !f.comments.contains(c) {
+                    f.comments.push(c.clone());
+                }
+            }
+        }
+        let named = f.comments.first().map(|c| position_name(c)).filter(|n| !n.is_empty());
+        let mut field_name = named.unwrap_or_else(|| format!("field{i}"));
+        if fields.iter().any(|x| x.name == field_name) {
+            field_name = format!("{field_name}{i}");
+        }
+        f.name = field_name.clone();
+        let (ty, doc) = field_type(&name, &f, out);
+        // A tuple is read by position: only trailing positions may be missing.
+        let optional = f.seen < sightings.len() || f.empty_or_null;
+        fields.push(Field { name: field_name, ty, list: f.list, optional, doc });
+    }
+    // Order-book bids and asks are the same level: one model when positions and types agree
+    // (the names of a documented sibling win over `field0`, `field1`, …).
+    let same = |m: &Model| {
+        m.tuple
+            && m.fields.len() == fields.len()
+            && m.fields.iter().zip(&fields).all(|(a, b)| a.ty == b.ty && a.list == b.list)
+    };
+    if let Some(existing) = out.models.iter().position(|(n, m)| *n != name && same(m)) {
+        let generic = |fs: &[Field]| fs.iter().enumerate().all(|(i, f)| f.name == format!("field{i}"));
+        if generic(&out.models[existing].1.fields) && !generic(&fields) {
+            out.models[existing].1.fields = fields;
+        }
+        out.models.remove(slot);
+        return out.models.get(existing.min(out.models.len().saturating_sub(1))).map_or(name, |(n, _)| n.clone());
+    }
+    if let Some((_, m)) = out.models.get_mut(slot) {
+        m.fields = fields;
+    }
+    name
+}
+
+/// `PRICE` → `price`; `Open time` → `openTime`; `Ignore.` → `ignore`; Chinese → empty.
+fn position_name(comment: &str) -> String {
+    // `Close (or latest price)` → `close`.
+    let comment = comment.split(['(', ',', ';']).next().unwrap_or("");
+    let words: Vec<String> = comment
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    if words.is_empty() || !comment.is_ascii() {
+        return String::new();
+    }
+    let mut name = words[0].clone();
+    for w in &words[1..] {
+        let mut cs = w.chars();
+        if let Some(first) = cs.next() {
+            name.push(first.to_ascii_uppercase());
+            name.push_str(cs.as_str());
+        }
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    name
+}
+
+/// Field docs that say the field is not always sent. ("only for" is not one: "only for USDT
+/// asset" describes how a value is computed, not whether it is sent.)
+fn is_conditional(doc: &str) -> bool {
+    let d = doc.to_lowercase();
+    [
+        "only returned",
+        "only return",
+        "will not return",
+        "not returned",
+        "only available",
+        "only when",
+        "only if",
+        "only show",
+        "when exists",
+        "may not",
+        "仅在",
+        "才返回",
+        "才会返回",
+        "不返回",
+    ]
+    .iter()
+    .any(|p| d.contains(p))
 }
 
 fn collect(f: &mut FieldFacts, value: &Json) {
@@ -93,11 +240,20 @@ fn collect(f: &mut FieldFacts, value: &Json) {
         Json::Number(n) => f.numbers.push(n.clone()),
         Json::Bool(_) => f.bools = true,
         Json::Object(members) => f.objects.push(members.clone()),
-        Json::Array(items) => {
+        Json::Array(items, comments) => {
             f.list = true;
-            for item in items {
-                // Arrays of arrays are flattened; Binance's account responses have none.
-                collect(f, item);
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Json::Array(inner, inner_comments) => f.tuples.push((inner.clone(), inner_comments.clone())),
+                    _ => {
+                        collect(f, item);
+                        for c in comments.get(i).into_iter().flatten() {
+                            if !f.comments.contains(c) {
+                                f.comments.push(c.clone());
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -111,18 +267,38 @@ fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Opti
         let child = format!("{parent}{}", singular(&f.name.to_upper_camel_case()));
         return (model(&child, &sightings, out), doc);
     }
+    if !f.tuples.is_empty() {
+        let child = format!("{parent}{}", singular(&f.name.to_upper_camel_case()));
+        return (tuple_model(&child, &f.tuples, out), doc);
+    }
     if let Some((values, rest)) = doc.as_deref().and_then(|d| enum_values(d, &f.strings)) {
-        let name = unique(&f.name.to_upper_camel_case(), out);
-        let enum_doc = rest.clone();
-        out.enums.push((name.clone(), Enum { doc: enum_doc, values }));
+        let name = naming::enum_name(&f.name);
+        add_enum(out, &name, rest.clone(), values);
         return (name, rest);
     }
+    if let Some(name) = naming::canonical_enum(&f.name) {
+        let sent_values = !f.strings.is_empty() && f.numbers.is_empty() && !f.bools;
+        if sent_values && f.strings.iter().all(|s| super::enums_from_text::is_wire_value(s)) {
+            let mut values: Vec<EnumValue> = Vec::new();
+            for s in &f.strings {
+                if !values.iter().any(|v| v.value() == s) {
+                    values.push(EnumValue::Bare(s.clone()));
+                }
+            }
+            add_enum(out, name, None, values);
+            return (name.to_string(), doc);
+        }
+    }
+    let id_like = is_id_like(&f.name);
     let ty = if f.bools && f.strings.is_empty() && f.numbers.is_empty() {
         "BOOLEAN"
     } else if !f.strings.is_empty() {
-        if f.strings.iter().all(|s| is_decimal(s)) && f.numbers.iter().all(|n| is_decimal(n)) && !f.bools {
+        let all_decimal =
+            f.strings.iter().all(|s| is_decimal(s)) && f.numbers.iter().all(|n| is_decimal(n)) && !f.bools;
+        if all_decimal && !id_like {
             "DECIMAL"
         } else {
+            // Ids and codes sent as strings stay strings, exactly as sent.
             "STRING"
         }
     } else if !f.numbers.is_empty() {
@@ -134,24 +310,50 @@ fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Opti
         ));
         "STRING"
     } else {
-        // Only "" or null was seen: `""` is how Binance sends an absent decimal.
-        "DECIMAL"
+        // Only "" or null was seen: nothing says more than "a string, maybe absent".
+        "STRING"
     };
     (ty.to_string(), doc)
 }
 
+/// Names whose values identify something rather than measure it: `orderId`, `tranId`,
+/// `quoteId`, `id`, `code`, `…Code`.
+fn is_id_like(name: &str) -> bool {
+    name == "id" || name.ends_with("Id") || name.ends_with("ID") || name == "code" || name.ends_with("Code")
+}
+
+/// Time-like names: `…Time`, `…time`, `…Date`, `timestamp`, and Binance's one-letter `T`/`E`.
+fn is_time_like(name: &str) -> bool {
+    name.ends_with("Time")
+        || name.ends_with("time")
+        || name.ends_with("Date")
+        || name == "timestamp"
+        || name == "T"
+        || name == "E"
+}
+
+/// Integers: `DECIMAL` when any has a fraction, `TIMESTAMP` for time-like names, else `LONG`
+/// (never `INT`: a value shown as `0` may hold milliseconds or a large id in a real response).
 fn integer_type(name: &str, numbers: &[String]) -> &'static str {
     if numbers.iter().any(|n| n.contains(['.', 'e', 'E'])) {
-        return "DECIMAL";
-    }
-    let is_time = name.ends_with("Time") || name.ends_with("time") || name == "timestamp";
-    let digits = |n: &String| n.trim_start_matches('-').len();
-    if is_time && numbers.iter().all(|n| n == "0" || digits(n) == 13) {
+        "DECIMAL"
+    } else if is_time_like(name) {
         "TIMESTAMP"
-    } else if name.ends_with("Id") || name.ends_with("ID") || numbers.iter().any(|n| n.parse::<i32>().is_err()) {
-        "LONG"
     } else {
-        "INT"
+        "LONG"
+    }
+}
+
+fn add_enum(out: &mut Inferred, name: &str, doc: Option<String>, values: Vec<EnumValue>) {
+    match out.enums.iter_mut().find(|(n, _)| n == name) {
+        Some((_, e)) => {
+            for v in values {
+                if !e.values.iter().any(|x| x.value() == v.value()) {
+                    e.values.push(v);
+                }
+            }
+        }
+        None => out.enums.push((name.to_string(), Enum { doc, values })),
     }
 }
 
@@ -177,7 +379,11 @@ fn enum_values(comment: &str, sent: &[String]) -> Option<(Vec<EnumValue>, Option
     } else {
         let bare = bare_upper(comment);
         if bare.len() < 2 {
-            return None;
+            // `PROCESS/ACCEPT_SUCCESS/SUCCESS/FAIL` and other forms the parameter tables use.
+            let listed = super::enums_from_text::values(comment);
+            let sent_listed = !sent.is_empty() && sent.iter().all(|s| listed.contains(s));
+            return (listed.len() >= 2 && sent_listed)
+                .then(|| (listed.into_iter().map(EnumValue::Bare).collect(), None));
         }
         let values = bare
             .iter()
@@ -295,8 +501,101 @@ mod tests {
     #[test]
     fn picks_integer_kinds() {
         assert_eq!(integer_type("updateTime", &["0".into(), "1625474304765".into()]), "TIMESTAMP");
+        assert_eq!(integer_type("goodTillDate", &["0".into()]), "TIMESTAMP");
+        assert_eq!(integer_type("T", &["1589436922959".into()]), "TIMESTAMP");
         assert_eq!(integer_type("tradeGroupId", &["-1".into()]), "LONG");
-        assert_eq!(integer_type("feeTier", &["0".into()]), "INT");
-        assert_eq!(integer_type("count", &["99999999999".into()]), "LONG");
+        assert_eq!(integer_type("feeTier", &["0".into()]), "LONG");
+        assert_eq!(integer_type("price", &["0.5".into()]), "DECIMAL");
+    }
+
+    fn run(examples: &[&str]) -> (Shape, Inferred) {
+        let bodies: Vec<Json> = examples.iter().map(|e| super::super::lenient_json::parse(e).unwrap()).collect();
+        let refs: Vec<&Json> = bodies.iter().collect();
+        infer("Resp", &refs)
+    }
+
+    fn field<'a>(inferred: &'a Inferred, model: &str, name: &str) -> &'a Field {
+        let m = &inferred.models.iter().find(|(n, _)| n == model).unwrap().1;
+        m.fields.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn ids_codes_timestamps_and_empty_strings() {
+        let (_, got) = run(&[r#"{"orderId": "933256278426274426", "tranId": 1, "code": "200", "price": "1.5",
+            "goodTillDate": 0, "T": 1589436922959, "E": 1589436922972, "count": 3, "tpOrderType": "",
+            "activatePrice": "9020", // activation price, only return with TRAILING_STOP_MARKET order
+            "ok": true}"#]);
+        let ty = |n: &str| field(&got, "Resp", n).ty.clone();
+        assert_eq!(ty("orderId"), "STRING");
+        assert_eq!(ty("tranId"), "LONG");
+        assert_eq!(ty("code"), "STRING");
+        assert_eq!(ty("price"), "DECIMAL");
+        assert_eq!(ty("goodTillDate"), "TIMESTAMP");
+        assert_eq!((ty("T"), ty("E")), ("TIMESTAMP".to_string(), "TIMESTAMP".to_string()));
+        assert_eq!(ty("count"), "LONG");
+        assert_eq!(ty("ok"), "BOOLEAN");
+        let tp = field(&got, "Resp", "tpOrderType");
+        assert_eq!((tp.ty.as_str(), tp.optional), ("STRING", true));
+        assert!(field(&got, "Resp", "activatePrice").optional);
+        assert!(!field(&got, "Resp", "price").optional);
+    }
+
+    #[test]
+    fn a_field_missing_from_one_example_is_optional() {
+        let (_, got) = run(&[r#"{"a": 1, "b": 2}"#, r#"{"a": 1}"#]);
+        assert!(field(&got, "Resp", "b").optional);
+        assert!(!field(&got, "Resp", "a").optional);
+    }
+
+    #[test]
+    fn arrays_of_arrays_are_tuples_and_siblings_share_one() {
+        let (shape, got) = run(&[r#"{"bids": [["4.0", // PRICE
+            "431.0" // QTY
+            ]], "asks": [["4.1", "12.0"]]}"#]);
+        assert_eq!(shape, Shape { model: "Resp".into(), list: false });
+        let bids = field(&got, "Resp", "bids");
+        let asks = field(&got, "Resp", "asks");
+        assert_eq!((bids.ty.as_str(), bids.list), ("RespBid", true));
+        assert_eq!(asks.ty, "RespBid");
+        let level = &got.models.iter().find(|(n, _)| n == "RespBid").unwrap().1;
+        assert!(level.tuple);
+        assert_eq!(
+            level.fields.iter().map(|f| (f.name.as_str(), f.ty.as_str())).collect::<Vec<_>>(),
+            [("price", "DECIMAL"), ("qty", "DECIMAL")]
+        );
+        assert_eq!(got.models.len(), 2);
+
+        let (shape, got) = run(&["[[1591256400000, // Open time\n \"9653.69\", // Close (or latest price)\n 7]]"]);
+        assert_eq!(shape, Shape { model: "Resp".into(), list: true });
+        let kline = &got.models[0].1;
+        assert!(kline.tuple);
+        assert_eq!(
+            kline.fields.iter().map(|f| (f.name.as_str(), f.ty.as_str())).collect::<Vec<_>>(),
+            [("openTime", "TIMESTAMP"), ("close", "DECIMAL"), ("field2", "LONG")]
+        );
+    }
+
+    #[test]
+    fn empty_object_is_a_model_without_fields() {
+        let (shape, got) = run(&["{}"]);
+        assert_eq!(shape.model, "Resp");
+        assert!(got.models[0].1.fields.is_empty());
+    }
+
+    #[test]
+    fn shared_concepts_become_the_shared_enum() {
+        let (_, got) = run(&[
+            r#"{"side": "BUY", "origType": "LIMIT", "type": "MARKET", "orderStatus": "SUCCESS", // PROCESS/ACCEPT_SUCCESS/SUCCESS/FAIL
+            "symbol": "BTCUSDT"}"#,
+        ]);
+        assert_eq!(field(&got, "Resp", "side").ty, "OrderSide");
+        assert_eq!(field(&got, "Resp", "origType").ty, "OrderType");
+        assert_eq!(field(&got, "Resp", "type").ty, "OrderType");
+        assert_eq!(field(&got, "Resp", "symbol").ty, "STRING");
+        let order_type = &got.enums.iter().find(|(n, _)| n == "OrderType").unwrap().1;
+        assert_eq!(order_type.values.iter().map(EnumValue::value).collect::<Vec<_>>(), ["LIMIT", "MARKET"]);
+        let status = field(&got, "Resp", "orderStatus");
+        let values = &got.enums.iter().find(|(n, _)| *n == status.ty).unwrap().1.values;
+        assert_eq!(values.len(), 4);
     }
 }

@@ -16,8 +16,9 @@ pub enum Json {
     Number(String),
     /// A string, as its source text between the quotes (escapes not decoded).
     String(String),
-    /// An array.
-    Array(Vec<Json>),
+    /// An array, with the comments the page puts next to each item (e.g. `// PRICE` after
+    /// the first value of an order-book level): one list per item.
+    Array(Vec<Json>, Vec<Vec<String>>),
     /// An object, members in page order.
     Object(Vec<Member>),
 }
@@ -91,15 +92,21 @@ fn lex(text: &str) -> Result<Lexed, JsonError> {
                     comments.push((line, toks.len(), comment));
                 }
             }
-            '"' => {
+            // Pages also quote with typographic (“…”) and single quotes; the value is the same.
+            '"' | '“' | '”' | '\'' => {
                 let mut s = String::new();
                 let start = line;
+                let closes = |q: char| match c {
+                    '"' => q == '"',
+                    '\'' => q == '\'',
+                    _ => q == '”' || q == '“',
+                };
                 loop {
                     match chars.next() {
                         None | Some('\n') => {
                             return Err(JsonError { line: start, message: "a string is not closed".into() })
                         }
-                        Some('"') => break,
+                        Some(q) if closes(q) => break,
                         Some('\\') => {
                             s.push('\\');
                             match chars.next() {
@@ -242,7 +249,7 @@ impl Parser {
     /// Comments on the key's line, plus the own-line comments between an opening bracket and
     /// its first element (Binance documents arrays there).
     fn member_comments(&self, key_line: usize, value_start: usize, value: &Json) -> Vec<String> {
-        let container = matches!(value, Json::Array(_) | Json::Object(_));
+        let container = matches!(value, Json::Array(..) | Json::Object(_));
         // Comments before the next member: up to the comma after the value, if there is one.
         let end = self.pos + usize::from(self.peek() == Some(&Tok::Comma));
         self.lexed
@@ -260,17 +267,38 @@ impl Parser {
 
     fn array(&mut self) -> Result<Json, JsonError> {
         let mut items = Vec::new();
+        let mut comments = Vec::new();
         loop {
             self.skip_commas();
             match self.peek() {
                 Some(Tok::Close(']')) => {
                     self.pos += 1;
-                    return Ok(Json::Array(items));
+                    return Ok(Json::Array(items, comments));
                 }
                 None => return self.err("an array is not closed"),
-                Some(_) => items.push(self.value()?),
+                Some(_) => {
+                    let start = self.pos;
+                    let item = self.value()?;
+                    comments.push(self.item_comments(start, &item));
+                    items.push(item);
+                }
             }
         }
+    }
+
+    /// Comments on the line where a scalar item ends, before the next item.
+    fn item_comments(&self, start: usize, item: &Json) -> Vec<String> {
+        if matches!(item, Json::Array(..) | Json::Object(_)) {
+            return Vec::new();
+        }
+        let line = self.lexed.toks.get(start).map_or(0, |(_, l)| *l);
+        let end = self.pos + usize::from(self.peek() == Some(&Tok::Comma));
+        self.lexed
+            .comments
+            .iter()
+            .filter(|(l, next_tok, _)| *l == line && *next_tok > start && *next_tok <= end)
+            .map(|(_, _, text)| text.clone())
+            .collect()
     }
 }
 
@@ -306,12 +334,12 @@ impl Json {
             Json::Number(n) => out.push_str(n),
             Json::String(s) => {
                 out.push('"');
-                out.push_str(s);
+                escape_into(out, s);
                 out.push('"');
             }
-            Json::Array(items) if items.is_empty() => out.push_str("[]"),
+            Json::Array(items, _) if items.is_empty() => out.push_str("[]"),
             Json::Object(members) if members.is_empty() => out.push_str("{}"),
-            Json::Array(items) => {
+            Json::Array(items, _) => {
                 out.push_str("[\n");
                 for (i, item) in items.iter().enumerate() {
                     pad(out, indent + 1);
@@ -326,7 +354,7 @@ impl Json {
                 for (i, m) in members.iter().enumerate() {
                     pad(out, indent + 1);
                     out.push('"');
-                    out.push_str(&m.key);
+                    escape_into(out, &m.key);
                     out.push_str("\": ");
                     m.value.write(out, indent + 1);
                     out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
@@ -334,6 +362,29 @@ impl Json {
                 pad(out, indent);
                 out.push('}');
             }
+        }
+    }
+}
+
+/// Writes string source text as valid JSON string content: escapes already written on the page
+/// are kept as they are; a raw `"` (from a single-quoted string) and raw control characters
+/// (a tab inside `"0<TAB>"` on a kline page) are escaped, so the value stays exactly the same.
+fn escape_into(out: &mut String, s: &str) {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push('\\');
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '"' => out.push_str("\\\""),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
         }
     }
 }
@@ -358,6 +409,24 @@ mod tests {
             v.to_pretty(),
             "{\n  \"a\": \"122,559.90199491\",\n  \"b\": \"\",\n  \"c\": -1,\n  \"d\": [\n    {\n      \"e\": 1\n    }\n  ]\n}\n"
         );
+    }
+
+    #[test]
+    fn repairs_quotes_and_raw_control_characters_keeping_values() {
+        let v = parse("{'symbol': 'BTC\"X', \"rawAsset\": “USDT”, \"i\": \"0\t\"}").unwrap();
+        assert_eq!(v.get("symbol"), Some(&Json::String("BTC\"X".into())));
+        assert_eq!(v.get("rawAsset"), Some(&Json::String("USDT".into())));
+        let pretty = v.to_pretty();
+        let back: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+        assert_eq!(back["symbol"], "BTC\"X");
+        assert_eq!(back["i"], "0\t");
+    }
+
+    #[test]
+    fn keeps_comments_of_array_items() {
+        let v = parse("[\n  \"4.0\",   // PRICE\n  \"431.0\"    // QTY\n]").unwrap();
+        let Json::Array(_, comments) = v else { panic!("array expected") };
+        assert_eq!(comments, [vec!["PRICE".to_string()], vec!["QTY".to_string()]]);
     }
 
     #[test]

@@ -17,11 +17,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod enums_from_text;
+pub mod error_codes;
 mod infer;
 pub mod lenient_json;
 pub mod merge;
+mod naming;
 mod page;
+mod params;
 mod sections;
+pub mod sync;
+mod weight;
 
 use crate::ast::{Endpoint, Enum, Model};
 use serde::Serialize;
@@ -64,6 +70,25 @@ impl ImportedEndpoint {
 /// Why a page could not be imported. Every variant names the page.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The page is not an endpoint page (an index, general-info, definitions, error-code,
+    /// change-log, FAQ, stream or event page): a named outcome, not a failure of the importer.
+    #[error("{}: not an endpoint page ({reason})", page.display())]
+    NotAnEndpointPage {
+        /// The page.
+        page: PathBuf,
+        /// Why, e.g. `stream page: no HTTP Request or WebSocket method`.
+        reason: String,
+    },
+    /// The page is larger than any doc page (the largest real page is about 40 KB).
+    #[error("{}: the page is {bytes} bytes, more than the {limit} bytes a doc page may have; is it a doc page?", page.display())]
+    TooLarge {
+        /// The page.
+        page: PathBuf,
+        /// Its size.
+        bytes: usize,
+        /// The limit, [`MAX_PAGE_BYTES`].
+        limit: usize,
+    },
     /// The page file could not be read.
     #[error("{}: cannot read the page: {source}", page.display())]
     Read {
@@ -97,11 +122,21 @@ pub enum ImportError {
 /// Reads and imports one page file.
 pub fn import_page(path: &Path) -> Result<ImportedEndpoint, ImportError> {
     let bytes = std::fs::read(path).map_err(|source| ImportError::Read { page: path.to_path_buf(), source })?;
+    if bytes.len() > MAX_PAGE_BYTES {
+        return Err(ImportError::TooLarge { page: path.to_path_buf(), bytes: bytes.len(), limit: MAX_PAGE_BYTES });
+    }
     import_text(path, &String::from_utf8_lossy(&bytes))
 }
 
+/// Pages larger than this are refused: real doc pages are under 64 KB, and the importer's
+/// work grows with the page.
+pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
 /// Imports page `text`; `page` names it in errors.
 pub fn import_text(page: &Path, text: &str) -> Result<ImportedEndpoint, ImportError> {
+    if text.len() > MAX_PAGE_BYTES {
+        return Err(ImportError::TooLarge { page: page.to_path_buf(), bytes: text.len(), limit: MAX_PAGE_BYTES });
+    }
     sections::import(page, text)
 }
 

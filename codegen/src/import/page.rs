@@ -57,7 +57,7 @@ impl Page {
 
 /// Splits page text into sections. Returns `None` when the page has no `#` title at all.
 pub fn split(text: &str) -> Option<Page> {
-    let text = text.replace("\r\n", "\n");
+    let text = normalize(text);
     let (front_url, body) = front_matter(&text);
     let docs_url = front_url.or_else(|| english_link(body));
     let edition = pick_edition(body);
@@ -90,6 +90,16 @@ pub fn split(text: &str) -> Option<Page> {
         }
     }
     Some(Page { h1: h1?, docs_url, sections })
+}
+
+/// Line ends as `\n`; zero-width characters (U+200B, U+200C, U+200D, U+FEFF) removed and
+/// no-break spaces (U+00A0) made plain spaces: the real pages carry them inside heading
+/// links and tables, where they would hide a heading or a value from every comparison.
+pub fn normalize(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace(['\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}'], "")
+        .replace('\u{a0}', " ")
 }
 
 /// `source_url` of the YAML front matter, and the text after it.
@@ -142,10 +152,10 @@ fn is_page_footer(line: &str) -> bool {
     ["[上一页", "[下一页", "[Previous", "[Next", "Copyright ©"].iter().any(|p| line.starts_with(p))
 }
 
-/// `请求权重[](https://… "…")` → `请求权重`.
+/// `请求权重[](https://… "…")` → `请求权重`; `**Weight:**` → `Weight:`.
 fn clean_heading(heading: &str) -> String {
     let end = heading.find("[](").unwrap_or(heading.len());
-    heading[..end].trim().to_string()
+    heading[..end].replace("**", "").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn kind_of(heading: &str) -> SectionKind {
@@ -200,7 +210,10 @@ pub fn blocks(lines: &[String]) -> Vec<Block> {
         } else if line.starts_with("    ") && !trimmed.is_empty() && !trimmed.starts_with('*') {
             let mut code = String::new();
             while i < lines.len() && (lines[i].starts_with("    ") || lines[i].trim().is_empty()) {
-                code.push_str(lines[i].get(4..).unwrap_or(""));
+                // A stray fence inside an indented block (the crawl left some) is not code.
+                if lines[i].trim() != "```" {
+                    code.push_str(lines[i].get(4..).unwrap_or(""));
+                }
                 code.push('\n');
                 i += 1;
             }
@@ -217,4 +230,36 @@ pub fn blocks(lines: &[String]) -> Vec<Block> {
         i += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_with_zero_width_and_no_break_spaces_are_recognised() {
+        let text = "---\nsource_url: https://x/y/Z\n---\n\n# Z (USER_DATA)\n\n\
+            ## HTTP\u{a0}Request[\u{200b}](/docs/x#http-request \"Direct link to HTTP Request\")\n\nGET `/z`\n\n\
+            ## Method[\u{200b}](/docs/x#method \"Direct link\")\n\n`v2/account.status`\n";
+        let page = split(text).unwrap();
+        assert_eq!(page.h1, "Z (USER_DATA)");
+        assert_eq!(page.sections[0].heading, "HTTP Request");
+        assert_eq!(page.sections[0].kind, SectionKind::Http);
+        assert_eq!(page.sections[1].kind, SectionKind::WsMethod);
+    }
+
+    #[test]
+    fn a_stray_fence_inside_an_indented_block_is_dropped() {
+        let lines: Vec<String> =
+            ["    {", "      \"a\": 1", "    }", "    ```"].iter().map(|l| l.to_string()).collect();
+        assert_eq!(blocks(&lines), [Block::Code("{\n  \"a\": 1\n}\n\n".into())]);
+    }
+
+    #[test]
+    fn the_english_half_is_used() {
+        let text = "---\nsource_url: https://x/y/Z\n---\n# Order Book\n## HTTP Request\nGET `/a`\n\n---\n\n# 深度信息\n## HTTP请求\nGET `/b`\n";
+        let page = split(text).unwrap();
+        assert_eq!(page.h1, "Order Book");
+        assert_eq!(page.sections.len(), 1);
+    }
 }

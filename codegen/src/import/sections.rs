@@ -1,11 +1,11 @@
 //! Reads each section of a split page into the parts of one spec endpoint.
 
 use super::infer::infer;
-use super::lenient_json::{self, Json, Member};
+use super::lenient_json::{self, Json};
 use super::page::{blocks, split, Block, Page, Section, SectionKind};
+use super::{naming, params, weight};
 use super::{ImportError, ImportedEndpoint};
-use crate::ast::{Endpoint, Example, Http, Param, Weight, WeightRule, Ws};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use crate::ast::{Endpoint, Example, Http, Weight, Ws};
 use std::path::Path;
 
 /// Security levels a title may end with, e.g. `Account Information (USER_DATA)`.
@@ -16,7 +16,18 @@ const LABELS: &[(&str, &str)] = &[("单资产模式", "Single-asset mode"), ("�
 
 pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, ImportError> {
     let missing = |section, help| ImportError::MissingSection { page: path.to_path_buf(), section, help };
-    let page = split(text).ok_or_else(|| missing("title", "the article must start with a `# Title` line"))?;
+    let not_endpoint = |reason: String| ImportError::NotAnEndpointPage { page: path.to_path_buf(), reason };
+    if text.trim().is_empty() {
+        return Err(not_endpoint("empty page".into()));
+    }
+    let Some(page) = split(text) else {
+        return Err(not_endpoint("no `# title` line: not a doc page".into()));
+    };
+    let http_section = page.section(SectionKind::Http);
+    let ws_section = page.section(SectionKind::WsMethod);
+    if http_section.is_none() && ws_section.is_none() {
+        return Err(not_endpoint(non_endpoint_reason(&page)));
+    }
     let docs = page
         .docs_url
         .clone()
@@ -25,39 +36,79 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
 
-    let http = page.section(SectionKind::Http).map(|s| http(path, s)).transpose()?;
-    let ws = page.section(SectionKind::WsMethod).map(|s| ws_method(path, s)).transpose()?;
-    if http.is_none() && ws.is_none() {
-        return Err(missing("HTTP Request (HTTP请求) or Method (方式)", "expected `GET `/path`` or a `method.name`"));
-    }
-    let params = match page.section(SectionKind::Params) {
-        Some(s) => params(s, &mut notes, &mut warnings),
-        None => Vec::new(),
+    let http = http_section.map(|s| http(path, s)).transpose()?;
+    let ws = ws_section.map(|s| ws_method(path, s)).transpose()?;
+    let name = naming::endpoint_name(ws.as_ref().map(|w| w.method.as_str()), &docs, &title_name);
+    let type_name = naming::type_name(&name);
+    let params_lines = page
+        .section(SectionKind::Params)
+        .map(|s| s.lines.clone())
+        .or_else(|| page.sections.iter().find(|s| has_param_table(&s.lines)).map(|s| s.lines.clone()))
+        .unwrap_or_default();
+    let read = params::read(&params_lines, &type_name, &mut notes, &mut warnings);
+    let params = read.params;
+    let weight = match weight_lines(&page) {
+        Some((kind, lines)) => weight::parse(kind, &lines, &params, &mut warnings),
+        None => None,
     };
-    let weight = page.section(SectionKind::Weight).map(|s| weight(path, s, &params, &mut warnings)).transpose()?;
+    let weight = match weight {
+        Some(w) => Some(w),
+        None => {
+            let at = page.section(SectionKind::Weight).map_or("the page".to_string(), |s| format!("`{}`", s.heading));
+            warnings.push(format!("weight: no weight number in {at}; IP weight 1 assumed, check the page"));
+            Some(Weight { kind: "IP".into(), value: 1, rules: Vec::new(), orders: Vec::new() })
+        }
+    };
     let request_example = page.section(SectionKind::Request).and_then(|s| request_example(s, &ws, &mut warnings));
     let description = page.section(SectionKind::Description).and_then(|s| prose(s, &mut notes));
     for s in page.sections.iter().filter(|s| s.kind == SectionKind::Other) {
         prose(s, &mut notes).into_iter().for_each(|n| notes.push(n));
     }
 
-    let name = match (&ws, title_name.is_ascii()) {
-        (Some(ws), _) => crate::names::method_name(&ws.method),
-        (None, true) => title_name.to_snake_case(),
-        (None, false) => docs.rsplit('/').find(|s| !s.is_empty()).unwrap_or("endpoint").to_snake_case(),
+    let response = match &ws {
+        Some(_) => format!("{type_name}Result"),
+        None => naming::model_name(&name),
     };
-    let response = format!("{}{}", name.to_upper_camel_case(), if ws.is_some() { "Result" } else { "" });
     let section = page.section(SectionKind::Response).ok_or_else(|| {
         missing("Response Example (响应示例)", "the response model is inferred from the page's JSON examples")
     })?;
-    let (examples, bodies, response_list) = examples(path, section, ws.is_some())?;
-    let arrays = examples.iter().filter(|e| e.json.starts_with('[')).count();
-    if ws.is_none() && arrays > 0 && arrays < examples.len() {
+    let (examples, bodies) = examples(path, section, ws.is_some(), &mut warnings)?;
+    let arrays = bodies.iter().filter(|b| matches!(b, Json::Array(..))).count();
+    if arrays > 0 && arrays < bodies.len() {
         warnings.push("the examples mix a JSON object and an array; the response is typed as a list".into());
     }
-    let body_refs: Vec<&[Member]> = bodies.iter().map(Vec::as_slice).collect();
-    let inferred = infer(&response, &body_refs);
+    let body_refs: Vec<&Json> = bodies.iter().collect();
+    let (shape, inferred) = infer(&response, &body_refs);
     warnings.extend(inferred.warnings);
+    let mut models = inferred.models;
+    models.extend(read.models.into_iter().filter(|(n, _)| *n != shape.model));
+    let mut enums = read.enums;
+    for (n, e) in inferred.enums {
+        match enums.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, have)) => {
+                for v in e.values {
+                    if !have.values.iter().any(|x| x.value() == v.value()) {
+                        have.values.push(v);
+                    }
+                }
+            }
+            None => enums.push((n, e)),
+        }
+    }
+
+    // An ENUM parameter whose description lists no values still takes the shared enum when the
+    // page's examples gave it values (`side` with a response showing `"side": "BUY"`).
+    let mut params = params;
+    for p in params.iter_mut().filter(|p| p.ty == "ENUM" && p.enum_name.is_none()) {
+        if let Some(shared) = naming::canonical_enum(&p.name).filter(|e| enums.iter().any(|(n, _)| n == e)) {
+            p.enum_name = Some(shared.to_string());
+            warnings.retain(|w| !w.starts_with(&format!("parameter {}: ENUM without listed values", p.name)));
+            warnings.push(format!(
+                "parameter {}: ENUM without listed values; uses the shared enum `{shared}` with the values the examples send",
+                p.name
+            ));
+        }
+    }
 
     let endpoint = Endpoint {
         title: format!("{title_name} ({security})"),
@@ -69,19 +120,93 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
         security,
         weight,
         params,
-        response,
-        response_list,
+        response: shape.model,
+        response_list: shape.list,
         examples,
     };
-    Ok(ImportedEndpoint {
-        page: path.to_path_buf(),
-        name,
-        endpoint,
-        models: inferred.models,
-        enums: inferred.enums,
-        request_example,
-        warnings,
+    Ok(ImportedEndpoint { page: path.to_path_buf(), name, endpoint, models, enums, request_example, warnings })
+}
+
+/// Why a page without an HTTP Request or Method section is not an endpoint page.
+fn non_endpoint_reason(page: &Page) -> String {
+    let url = page.docs_url.as_deref().unwrap_or("").to_ascii_lowercase();
+    let headings: Vec<String> = page.sections.iter().map(|s| s.heading.to_ascii_lowercase()).collect();
+    let has = |w: &str| headings.iter().any(|h| h.contains(w));
+    let kind = if url.contains("error-code") || has("error code") || page.h1.to_lowercase().contains("error code") {
+        "error-code page"
+    } else if url.contains("common-definition") || has("enum definition") {
+        "common-definition page"
+    } else if url.contains("general-info") {
+        "general-info page"
+    } else if url.contains("change-log") || url.contains("changelog") {
+        "change log"
+    } else if url.contains("/faq") {
+        "FAQ page"
+    } else if has("stream name") || has("update speed") || url.contains("stream") {
+        "stream page"
+    } else if has("event name") || url.contains("/event-") || page.h1.to_lowercase().starts_with("event") {
+        "user-data event page"
+    } else if page.sections.is_empty() {
+        "index page"
+    } else {
+        "no endpoint"
+    };
+    format!("{kind}: no HTTP Request or WebSocket Method section")
+}
+
+/// The table header of a parameter table.
+fn has_param_table(lines: &[String]) -> bool {
+    lines.iter().any(|l| {
+        let first = l.trim().trim_matches('|').split('|').next().unwrap_or("").trim().to_lowercase();
+        l.contains('|') && matches!(first.as_str(), "name" | "名称" | "参数名")
     })
+}
+
+/// The weight's lines and the kind its heading names: the Weight section (up to a
+/// parameter table some pages put there), else the lines after a `**Weight:**` line.
+fn weight_lines(page: &Page) -> Option<(weight::HeadingKind, Vec<String>)> {
+    if let Some(s) = page.section(SectionKind::Weight) {
+        let lines: Vec<String> = s
+            .lines
+            .iter()
+            .take_while(|l| {
+                let t = l.replace('*', "");
+                let t = t.trim();
+                !(t.starts_with("Parameters")
+                    || t.starts_with("参数")
+                    || (t.contains('|') && has_param_table(&[t.to_string()])))
+            })
+            .cloned()
+            .collect();
+        return Some((weight::HeadingKind::of(&s.heading), lines));
+    }
+    for s in &page.sections {
+        let Some(at) = s.lines.iter().position(|l| {
+            let t = l.replace('*', "");
+            let t = t.trim_start();
+            t.starts_with("Weight:") || t.starts_with("Weight：") || t.starts_with("权重:") || t.starts_with("权重：")
+        }) else {
+            continue;
+        };
+        let first = s.lines[at].replace('*', "");
+        let rest = first.split_once([':', '：']).map_or("", |(_, r)| r).to_string();
+        // The value on the same line, else the lines up to the next blank line after some text.
+        let bold_rest = s.lines[at].split_once(":**").map(|(_, r)| r.to_string()).unwrap_or(rest);
+        let mut lines = vec![bold_rest];
+        let mut seen_text = lines[0].trim().chars().any(|c| c.is_ascii_digit());
+        for l in &s.lines[at + 1..] {
+            if l.trim().is_empty() {
+                if seen_text {
+                    break;
+                }
+                continue;
+            }
+            seen_text = true;
+            lines.push(l.clone());
+        }
+        return Some((weight::HeadingKind::Ip, lines));
+    }
+    None
 }
 
 /// The title without its security suffix, and the security (`NONE` when the title has none).
@@ -131,12 +256,23 @@ fn http(path: &Path, s: &Section) -> Result<Http, ImportError> {
         .ok_or_else(|| malformed(path, s, format!("expected `METHOD /path`, found {text:?}")))
 }
 
-/// `` `account.status` ``.
+/// `` `account.status` ``, `` `v2/account.balance` ``, `` `depth` ``: the first backticked
+/// method-like token, else the first dotted word.
 fn ws_method(path: &Path, s: &Section) -> Result<Ws, ImportError> {
     let text = section_text(s);
-    text.split_whitespace()
-        .map(|w| w.trim_matches(['`', '*']))
-        .find(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    let method_like = |w: &str| {
+        !w.is_empty()
+            && w.starts_with(|c: char| c.is_ascii_alphabetic())
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+    };
+    let backticked = text.split('`').skip(1).step_by(2).map(str::trim).find(|w| method_like(w));
+    let dotted = || {
+        text.split_whitespace()
+            .map(|w| w.trim_matches(['`', '*']).trim_end_matches(['.', ',', ':']))
+            .find(|w| w.contains('.') && method_like(w))
+    };
+    backticked
+        .or_else(dotted)
         .map(|m| Ws { method: m.to_string() })
         .ok_or_else(|| malformed(path, s, format!("expected a method name like `account.status`, found {text:?}")))
 }
@@ -161,100 +297,6 @@ fn request_example(s: &Section, ws: &Option<Ws>, warnings: &mut Vec<String>) -> 
     }
 }
 
-/// Weight: `**5**`, or prose whose clauses name parameters, e.g. "1 for a single symbol;
-/// 40 when the symbol parameter is omitted" → base 40, `{ if_present: symbol, value: 1 }`.
-fn weight(path: &Path, s: &Section, params: &[Param], warnings: &mut Vec<String>) -> Result<Weight, ImportError> {
-    let kind = if s.heading.to_ascii_uppercase().contains("UID") { "UID" } else { "IP" }.to_string();
-    let text = section_text(s).replace('*', "");
-    if let Ok(value) = text.trim().parse::<i64>() {
-        return Ok(Weight { kind, value, rules: Vec::new(), orders: Vec::new() });
-    }
-    const OMITTED: &[&str] =
-        &["omit", "without", "not sent", "not provided", "absent", "不带", "不传", "未提供", "没有"];
-    let mut base = None;
-    let mut rules = Vec::new();
-    for clause in text.split([';', '；', '\n', '。']).map(str::trim).filter(|c| !c.is_empty()) {
-        let digits: String =
-            clause.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
-        let Ok(value) = digits.parse::<i64>() else { continue };
-        let lower = clause.to_lowercase();
-        let param = params.iter().find(|p| mentions(clause, &p.name)).map(|p| p.name.clone());
-        match param {
-            Some(p) if !OMITTED.iter().any(|o| lower.contains(o)) => {
-                rules.push(WeightRule { if_present: p, at_most: None, value });
-            }
-            _ if base.is_none() => base = Some(value),
-            _ => {}
-        }
-    }
-    let value = match (base, rules.iter().map(|r| r.value).max()) {
-        (Some(b), _) => b,
-        (None, Some(max)) => {
-            warnings.push(format!("weight: no value for the case without parameters; using the largest ({max})"));
-            max
-        }
-        (None, None) => return Err(malformed(path, s, format!("no weight number found in {:?}", text.trim()))),
-    };
-    Ok(Weight { kind, value, rules, orders: Vec::new() })
-}
-
-/// `clause` names parameter `name` as a whole word.
-fn mentions(clause: &str, name: &str) -> bool {
-    clause.match_indices(name).any(|(at, _)| {
-        let before = clause[..at].chars().next_back();
-        let after = clause[at + name.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
-    })
-}
-
-/// The parameter table (`名称 | 类型 | 是否必需 | 描述` or `Name| Type| Mandatory| Description`);
-/// blockquotes after it are notes.
-fn params(s: &Section, notes: &mut Vec<String>, warnings: &mut Vec<String>) -> Vec<Param> {
-    let mut out = Vec::new();
-    for line in &s.lines {
-        let trimmed = line.trim();
-        if let Some(q) = trimmed.strip_prefix('>') {
-            let q = q.trim().trim_start_matches(['*', '-']).trim();
-            if !q.is_empty() {
-                notes.push(q.to_string());
-            }
-            continue;
-        }
-        if !trimmed.contains('|') {
-            continue;
-        }
-        let cells: Vec<&str> = trimmed.trim_matches('|').split('|').map(str::trim).collect();
-        let is_rule = cells.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
-        let is_header = matches!(cells.first().map(|c| c.to_lowercase()).as_deref(), Some("name" | "名称" | "参数名"));
-        if cells.len() < 3 || is_rule || is_header || cells[0].is_empty() {
-            continue;
-        }
-        let name = cells[0].trim_matches('`').to_string();
-        let required = matches!(cells[2].to_uppercase().as_str(), "YES" | "是" | "TRUE" | "Y");
-        let doc = cells.get(3..).map(|rest| rest.join(" | ").trim().to_string()).filter(|d| !d.is_empty());
-        let ty = param_type(&name, cells[1], warnings);
-        out.push(Param { name, ty, list: false, required, enum_name: None, doc });
-    }
-    out
-}
-
-fn param_type(name: &str, written: &str, warnings: &mut Vec<String>) -> String {
-    let upper = written.to_uppercase();
-    match upper.as_str() {
-        "LONG" | "INT" | "STRING" | "DECIMAL" | "BOOLEAN" => upper,
-        "FLOAT" | "DOUBLE" | "NUMBER" | "BIGDECIMAL" => "DECIMAL".to_string(),
-        "ENUM" => {
-            warnings
-                .push(format!("parameter {name}: ENUM without listed values; typed STRING, declare the enum by hand"));
-            "STRING".to_string()
-        }
-        _ => {
-            warnings.push(format!("parameter {name}: unknown type {written:?}; typed STRING"));
-            "STRING".to_string()
-        }
-    }
-}
-
 /// A section's prose as one line; its blockquotes go to `notes`.
 fn prose(s: &Section, notes: &mut Vec<String>) -> Option<String> {
     let mut text = Vec::new();
@@ -268,16 +310,21 @@ fn prose(s: &Section, notes: &mut Vec<String>) -> Option<String> {
     (!text.is_empty()).then(|| text.join(" "))
 }
 
-type Examples = (Vec<Example>, Vec<Vec<Member>>, bool);
-
-/// Every JSON example of the response section, labelled by the blockquote before it; and the
-/// response bodies (for WebSocket methods, the envelopes' `result`).
-fn examples(path: &Path, s: &Section, ws: bool) -> Result<Examples, ImportError> {
+/// Every JSON example of the response section, labelled by the blockquote or text before
+/// it, and the response bodies: for WebSocket methods the envelope's `result` (a bare
+/// response without the envelope is accepted too). An example that cannot be read is
+/// skipped with a warning while another one can be read.
+fn examples(
+    path: &Path,
+    s: &Section,
+    ws: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<Example>, Vec<Json>), ImportError> {
     let mut examples = Vec::new();
     let mut bodies = Vec::new();
-    let mut list = false;
+    let mut errors = Vec::new();
     let mut label: Option<String> = None;
-    for block in blocks(&s.lines) {
+    for (n, block) in blocks(&s.lines).into_iter().enumerate() {
         let code = match block {
             Block::Quote(q) | Block::Text(q) => {
                 label = Some(q);
@@ -286,33 +333,80 @@ fn examples(path: &Path, s: &Section, ws: bool) -> Result<Examples, ImportError>
             Block::Code(c) if c.trim().is_empty() => continue,
             Block::Code(c) => c,
         };
-        let n = examples.len() + 1;
-        let json = lenient_json::parse(&code).map_err(|e| malformed(path, s, format!("example {n}: {e}")))?;
-        let body = if ws {
-            json.get("result").ok_or_else(|| {
-                malformed(path, s, format!("example {n}: a WebSocket API response needs a `result` member"))
-            })?
-        } else {
-            &json
-        };
-        match body {
-            Json::Object(members) => bodies.push(members.clone()),
-            Json::Array(items) => {
-                list = true;
-                for item in items {
-                    match item {
-                        Json::Object(members) => bodies.push(members.clone()),
-                        _ => return Err(malformed(path, s, format!("example {n}: expected an array of objects"))),
-                    }
-                }
+        let json = match lenient_json::parse(&code) {
+            Ok(json) => json,
+            Err(e) => {
+                errors.push(format!("example {}: {e}", n + 1));
+                continue;
             }
-            _ => return Err(malformed(path, s, format!("example {n}: expected a JSON object or array"))),
+        };
+        let body = match (ws, json.get("result")) {
+            (true, Some(result)) => result.clone(),
+            (true, None) if json.get("error").is_some() => {
+                warnings.push(format!("example {}: an error response; not used for the model", n + 1));
+                continue;
+            }
+            _ => json.clone(),
+        };
+        if !matches!(body, Json::Object(_) | Json::Array(..)) {
+            errors.push(format!("example {}: expected a JSON object or array", n + 1));
+            continue;
         }
+        bodies.push(body);
         let title = label.take().map(|l| LABELS.iter().find(|(zh, _)| *zh == l).map_or(l, |(_, en)| en.to_string()));
         examples.push(Example { title, json: json.to_pretty() });
     }
     if examples.is_empty() {
-        return Err(malformed(path, s, "no JSON example found (expected a ``` block or a 4-space indented block)"));
+        let problem = match errors.first() {
+            Some(e) => e.clone(),
+            None => "no JSON example found (expected a ``` block or a 4-space indented block)".to_string(),
+        };
+        return Err(malformed(path, s, problem));
     }
-    Ok((examples, bodies, list))
+    for e in errors {
+        warnings.push(format!("response: {e}; that example was skipped"));
+    }
+    Ok((examples, bodies))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(body: &str) -> Section {
+        Section {
+            heading: "Method".into(),
+            kind: SectionKind::WsMethod,
+            lines: body.lines().map(String::from).collect(),
+        }
+    }
+
+    #[test]
+    fn method_names_with_a_slash_or_without_a_dot() {
+        let p = Path::new("p.md");
+        assert_eq!(ws_method(p, &section("`v2/account.status`")).unwrap().method, "v2/account.status");
+        let depth = section("`depth`\n\n**Note** :\n\n> RPI orders are excluded in the response message.");
+        assert_eq!(ws_method(p, &depth).unwrap().method, "depth");
+        assert_eq!(ws_method(p, &section("account.status")).unwrap().method, "account.status");
+        assert!(ws_method(p, &section("nothing here")).is_err());
+    }
+
+    #[test]
+    fn websocket_responses_with_or_without_the_envelope() {
+        let page = |response: &str| {
+            format!(
+                "---\nsource_url: https://x/websocket-api/Account-Information\n---\n# Account Information (USER_DATA)\n\
+                 ## Method\n`v2/account.status`\n## Request Weight\n**5**\n## Response Example\n```\n{response}\n```\n"
+            )
+        };
+        let envelope = page(r#"{"id": "1", "status": 200, "result": {"feeTier": 0}, "rateLimits": []}"#);
+        let bare = page(r#"{"feeTier": 0}"#);
+        let a = import(Path::new("a.md"), &envelope).unwrap();
+        let b = import(Path::new("b.md"), &bare).unwrap();
+        assert_eq!(a.name, "v2_account_status");
+        assert_eq!(a.models, b.models);
+        assert_eq!(a.models[0].1.fields[0].name, "feeTier");
+        // The example is stored whole, envelope included.
+        assert!(a.endpoint.examples[0].json.contains("rateLimits"));
+    }
 }

@@ -1,8 +1,9 @@
-//! The `import`, `diff` and `check` subcommands.
+//! The `sync`, `import`, `diff` and `check` subcommands.
 
 use binance_codegen::ast::SpecFile;
 use binance_codegen::diff::{diff_spec_sets, Bump};
-use binance_codegen::import::{find_target, import_page, merge_into, render_spec};
+use binance_codegen::import::sync::Options;
+use binance_codegen::import::{import_page, ImportError};
 use binance_codegen::{load, render_inline, Config};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -13,88 +14,71 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-struct SpecOnDisk {
-    path: PathBuf,
-    text: String,
-    spec: SpecFile,
-    changed: bool,
+fn read_spec(path: &Path) -> Result<SpecFile, String> {
+    load::load_file(path).map(|l| l.ast).map_err(|d| d.to_string())
 }
 
-fn read_spec(path: &Path) -> Result<SpecOnDisk, String> {
-    let loaded = load::load_file(path).map_err(|d| d.to_string())?;
-    Ok(SpecOnDisk { path: path.to_path_buf(), text: loaded.source, spec: loaded.ast, changed: false })
+/// Writes to standard output; a closed pipe (`sync | head`) ends the output quietly instead of
+/// panicking like `print!`.
+fn out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-pub fn import(pages: &[PathBuf], spec_dir: &Path, spec: Option<&Path>, print: bool, dry_run: bool) -> ExitCode {
-    let mut imported = Vec::new();
-    for page in pages {
-        match import_page(page) {
-            Ok(i) => imported.push(i),
-            Err(e) => return fail(e),
-        }
-    }
-    if print {
-        for i in &imported {
-            println!("# {}\n{}", i.page.display(), i.to_yaml());
+pub fn sync(docs_dir: &Path, spec_dir: &Path, check: bool, allow_failed_pages: bool) -> ExitCode {
+    let options = Options { check, allow_failed_pages };
+    let report = match binance_codegen::import::sync::sync(docs_dir, spec_dir, options) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    out(&report.to_string());
+    if report.ok() {
+        if !check && report.products.iter().any(|p| p.file_changed) {
+            out("review with `git diff` and `binance-codegen diff --git HEAD`\n");
         }
         return ExitCode::SUCCESS;
     }
-    let files = match spec {
-        Some(f) => vec![f.to_path_buf()],
-        None => match load::spec_files_in(spec_dir) {
-            Ok(f) => f,
-            Err(d) => return fail(d),
-        },
-    };
-    let mut specs = Vec::new();
-    for f in &files {
-        match read_spec(f) {
-            Ok(s) => specs.push(s),
-            Err(e) => return fail(e),
+    if check && report.failures.is_empty() && report.products.iter().all(|p| p.invalid.is_none()) {
+        eprintln!("error: the spec is not current; run `binance-codegen sync` and commit the result");
+    }
+    ExitCode::FAILURE
+}
+
+/// Prints each page's import as YAML; exits 1 when any page failed (the others still print).
+pub fn import(pages: &[PathBuf]) -> ExitCode {
+    let mut failed = false;
+    for page in pages {
+        match import_page(page) {
+            Ok(i) => {
+                for w in &i.warnings {
+                    eprintln!("warning: {}: {w}", page.display());
+                }
+                out(&format!("# {}\n{}", page.display(), i.to_yaml()));
+            }
+            Err(ImportError::NotAnEndpointPage { reason, .. }) => {
+                eprintln!("skipped: {}: not an endpoint page ({reason})", page.display());
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
         }
     }
-    for i in &imported {
-        for w in &i.warnings {
-            eprintln!("warning: {}: {w}", i.page.display());
-        }
-        let all: Vec<&SpecFile> = specs.iter().map(|s| &s.spec).collect();
-        let target = if spec.is_some() { Some(0) } else { find_target(&all, i) };
-        let Some(target) = target.and_then(|t| specs.get_mut(t)) else {
-            return fail(format!(
-                "{}: no spec file in {} matches this page (docs {}); pass --spec FILE to choose one",
-                i.page.display(),
-                spec_dir.display(),
-                i.endpoint.docs
-            ));
-        };
-        let report = merge_into(&mut target.spec, i);
-        target.changed |= !report.is_unchanged();
-        print!("{} → {}: {report}", i.page.display(), target.path.display());
+    eprintln!(
+        "note: `import` only prints; to change the spec, put the page under docs/binance/<product>/ and run \
+         `binance-codegen sync`"
+    );
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
-    for s in specs.iter().filter(|s| s.changed) {
-        if dry_run {
-            println!("would rewrite {} (dry run)", s.path.display());
-            continue;
-        }
-        let text = match render_spec(&s.text, &s.spec) {
-            Ok(t) => t,
-            Err(e) => return fail(format!("{}: cannot render the spec: {e}", s.path.display())),
-        };
-        if let Err(e) = std::fs::write(&s.path, text) {
-            return fail(format!("cannot write {}: {e}", s.path.display()));
-        }
-        println!("rewrote {}; review with `git diff` and `binance-codegen diff --git HEAD`", s.path.display());
-        if let Err(errors) = Config::new().spec_file(&s.path).validate() {
-            eprintln!("warning: {} does not validate yet; fix it by hand:\n{errors}", s.path.display());
-        }
-    }
-    ExitCode::SUCCESS
 }
 
 /// Spec files of a file or directory, parsed.
 fn load_side(path: &Path) -> Result<Vec<SpecFile>, String> {
     let files = if path.is_dir() { load::spec_files_in(path).map_err(|d| d.to_string())? } else { vec![path.into()] };
-    files.iter().map(|f| read_spec(f).map(|s| s.spec)).collect()
+    files.iter().map(|f| read_spec(f)).collect()
 }
 
 fn git(args: &[&str]) -> Result<String, String> {
@@ -144,13 +128,13 @@ pub fn diff(old: Option<PathBuf>, new: Option<PathBuf>, rev: Option<&str>, json:
             "bump_0x": d.bump().for_version(0),
         });
         match serde_json::to_string_pretty(&body) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => out(&format!("{text}\n")),
             Err(e) => return fail(e),
         }
     } else if d.changes.is_empty() {
-        println!("no changes; suggested bump: {}", Bump::None);
+        out(&format!("no changes; suggested bump: {}\n", Bump::None));
     } else {
-        print!("{d}");
+        out(&d.to_string());
     }
     if deny && d.has_breaking() {
         eprintln!("error: breaking changes found (--deny-breaking)");
