@@ -717,7 +717,8 @@ fn model_builder(m: &Model) -> TokenStream {
         impl #name {
             /// Creates the object from its required fields; optional ones start unset.
             pub fn new(#( #args ),*) -> Self {
-                #name { #( #inits ),* }
+                // `unknown_fields` is added by `#[model]`; a new object has none.
+                #name { #( #inits, )* unknown_fields: ::core::default::Default::default() }
             }
 
             #( #setters )*
