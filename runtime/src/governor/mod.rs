@@ -66,8 +66,9 @@ pub const DEFAULT_PAUSE: Duration = Duration::from_secs(60);
 /// cannot overflow the clock. Binance's longest ban is 3 days.
 pub const MAX_WAIT: Duration = Duration::from_secs(30 * 86_400);
 /// The longest a request waits for budget (or for a pause to end) by default; see
-/// [`Governor::set_max_wait`].
-pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60);
+/// [`Governor::set_max_wait`]. A full one-minute budget frees one minute after the responses of
+/// the requests that hold it, so the default leaves room for a whole window plus their latency.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(90);
 /// Order-placing requests are rejected with this code when an `ORDERS` limit is hit.
 const TOO_MANY_ORDERS: i64 = -1015;
 
