@@ -199,10 +199,7 @@ enum Step {
     Booked { reservation: Reservation, others_waiting: bool },
     /// Wait until `timer` (or until woken); the request itself fits at `estimate` at the
     /// earliest, which is what counts against the maximum wait.
-    Wait {
-        timer: Instant,
-        estimate: Instant,
-    },
+    Wait { timer: Instant, estimate: Instant },
 }
 
 impl Governor {
