@@ -592,7 +592,7 @@ impl Governor {
 
     /// The server answered 418: every request to this host is refused until the ban ends.
     /// `retry_after` (seconds, when non-zero) wins; else the ban time in `body`'s message
-    /// ("banned until <server epoch ms>"); else [`DEFAULT_BAN`]. At least [`MIN_BAN`], at most
+    /// (`banned until <server epoch ms>`); else [`DEFAULT_BAN`]. At least [`MIN_BAN`], at most
     /// [`MAX_WAIT`]. Returns the error for the caller.
     pub fn banned(&self, retry_after: Option<Duration>, body: &str) -> Error {
         let ban = match retry_after.filter(|d| !d.is_zero()) {
