@@ -17,7 +17,7 @@
 //!   section 4), and every signature starts from a clone of them, so a short message costs two
 //!   compressions. Those states are secret-equivalent (they sign anything) but the `hmac` and
 //!   `sha2` crates offer no way to wipe them: they stay in memory until it is reused. The
-//!   secret you pass is borrowed, or taken by value: pass a [`zeroize::Zeroizing`] string or
+//!   secret you pass is borrowed, or taken by value: pass a [`Zeroizing`] string or
 //!   byte vector and it is wiped as soon as the pad states are made
 //!   (`Credentials::hmac(key, Zeroizing::new(secret))`).
 //! * Ed25519: `ed25519_dalek::SigningKey` wipes its secret on drop (its `zeroize` feature).
@@ -32,6 +32,8 @@ use hmac::{Hmac, Mac as _};
 use sha2::Sha256;
 use std::fmt;
 use std::sync::Arc;
+/// Re-exported so that a secret can be handed over for wiping without depending on `zeroize`.
+pub use zeroize::Zeroizing;
 
 /// API key plus the key that signs requests. Cheap to clone (the key is shared).
 #[derive(Clone)]
@@ -81,8 +83,8 @@ impl fmt::Display for KeyType {
 impl Credentials {
     /// HMAC-SHA256 credentials: API key and secret key as shown by Binance.
     ///
-    /// The secret is borrowed or taken by value; a [`zeroize::Zeroizing`] secret passed by value
-    /// is wiped when this returns (see the module docs for what stays in memory).
+    /// The secret is borrowed or taken by value; a [`Zeroizing`] secret passed by value is wiped
+    /// when this returns (see the module docs for what stays in memory).
     pub fn hmac(api_key: impl Into<String>, secret: impl AsRef<[u8]>) -> crate::Result<Self> {
         let api_key = api_key.into();
         check_api_key(&api_key)?;
@@ -266,7 +268,6 @@ impl fmt::Display for Credentials {
 mod tests {
     use super::*;
     use ed25519_dalek::pkcs8::EncodePrivateKey as _;
-    use zeroize::Zeroizing;
 
     /// A 2048-bit RSA key made once for these tests with the `rsa` crate; it signs nothing real.
     pub(crate) const TEST_RSA_PEM: &str = include_str!("../tests/fixtures/rsa_test_key.pem");

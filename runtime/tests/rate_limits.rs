@@ -251,3 +251,38 @@ async fn a_ban_time_in_a_418_message_is_read_on_the_synced_server_clock() {
         other => panic!("expected Banned, got {other:?}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_burst_of_three_times_the_ten_second_limit_gets_no_429() {
+    // Windows scaled so that a minute lasts 600 ms (10 s: 100 ms). The server counts orders in
+    // fixed 100 ms windows from its start and answers 429 beyond 3 per window.
+    const TEN_SECONDS: Duration = Duration::from_millis(100);
+    let start = std::time::Instant::now();
+    let server = Server::start(move |request, seen| {
+        let window = |at: std::time::Instant| at.duration_since(start).as_millis() / TEN_SECONDS.as_millis();
+        let this = window(request.at);
+        let earlier = seen.iter().filter(|s| s.path == "/api/v3/order" && window(s.at) == this).count();
+        if earlier >= 3 {
+            Reply::json(429, r#"{"code":-1015,"msg":"Too many new orders."}"#)
+        } else {
+            ok()
+        }
+    })
+    .await;
+    let c = ClientBuilder::new(&PRODUCT)
+        .base_url(&server.url)
+        .rate_policy(RatePolicy::Wait)
+        .rate_limit_window_override(Duration::from_millis(600))
+        .build()
+        .unwrap();
+    let orders: Vec<_> = (0..9)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.execute(&Order).await.map(drop) })
+        })
+        .collect();
+    for order in orders {
+        guarded(order).await.unwrap().unwrap();
+    }
+    assert_eq!(server.seen().len(), 9, "every order sent once: no 429, no resend");
+}

@@ -45,6 +45,16 @@ impl WsEndpoint for Ping {
 
 /// A server answering every request frame with an empty result; counts the connections.
 async fn server() -> (String, Arc<AtomicUsize>) {
+    server_with(|_, id| serde_json::json!({ "id": id, "status": 200, "result": {} })).await
+}
+
+/// A server answering the `n`th request frame (from 0, over all connections) with
+/// `answer(n, id)`; counts the connections.
+async fn server_with(
+    answer: impl Fn(usize, &serde_json::Value) -> serde_json::Value + Send + Sync + 'static,
+) -> (String, Arc<AtomicUsize>) {
+    let answer = Arc::new(answer);
+    let frames = Arc::new(AtomicUsize::new(0));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("ws://{}/ws-fapi/v1", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicUsize::new(0));
@@ -52,12 +62,13 @@ async fn server() -> (String, Arc<AtomicUsize>) {
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
             counted.fetch_add(1, Ordering::SeqCst);
+            let (answer, frames) = (answer.clone(), frames.clone());
             tokio::spawn(async move {
                 let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { return };
                 while let Some(Ok(frame)) = ws.next().await {
                     if let Message::Text(text) = frame {
                         let request: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
-                        let reply = serde_json::json!({ "id": request["id"], "status": 200, "result": {} });
+                        let reply = answer(frames.fetch_add(1, Ordering::SeqCst), &request["id"]);
                         if ws.send(Message::text(reply.to_string())).await.is_err() {
                             return;
                         }
@@ -146,4 +157,21 @@ async fn a_local_governor_refusal_is_not_a_connect_failure() {
     let next = tokio::time::timeout(Duration::from_secs(5), client.call(&Ping)).await.expect("waited for a backoff");
     next.unwrap();
     assert_eq!(connections.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_under_wait_is_sent_again_after_the_pause() {
+    // The server's clock is far from the local one; the pause is 200 ms of server time.
+    let (url, _) = server_with(|n, id| {
+        if n == 0 {
+            serde_json::json!({ "id": id, "status": 429, "error": { "code": -1003, "msg": "Too many requests",
+                "data": { "serverTime": 1_000_000_000_000u64, "retryAfter": 1_000_000_000_200u64 } } })
+        } else {
+            serde_json::json!({ "id": id, "status": 200, "result": { "n": n } })
+        }
+    })
+    .await;
+    let client = WsApiBuilder::new(&PRODUCT).url(url).build().unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(10), client.call(&Ping)).await.expect("hung").unwrap();
+    assert_eq!(reply.result["n"], 1, "answered by the second frame");
 }

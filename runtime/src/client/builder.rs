@@ -122,8 +122,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Enforces every rate-limit window with this length instead of the declared one (tests
-    /// against a mock exchange with a shortened minute).
+    /// Enforces the rate limits with a minute of this length, every window scaled alike (a
+    /// 10-second window lasts a sixth of it), for tests against a mock exchange with a
+    /// shortened minute.
     pub fn rate_limit_window_override(mut self, window: Duration) -> Self {
         self.window_override = Some(window);
         self

@@ -66,8 +66,9 @@ pub const DEFAULT_PAUSE: Duration = Duration::from_secs(60);
 /// cannot overflow the clock. Binance's longest ban is 3 days.
 pub const MAX_WAIT: Duration = Duration::from_secs(30 * 86_400);
 /// The longest a request waits for budget (or for a pause to end) by default; see
-/// [`Governor::set_max_wait`].
-pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60);
+/// [`Governor::set_max_wait`]. A full one-minute budget frees one minute after the responses of
+/// the requests that hold it, so the default leaves room for a whole window plus their latency.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(90);
 /// Order-placing requests are rejected with this code when an `ORDERS` limit is hit.
 const TOO_MANY_ORDERS: i64 = -1015;
 
@@ -132,6 +133,8 @@ struct State {
     families: Vec<Family>,
     banned_until: Option<Instant>,
     next_ticket: u64,
+    /// Tickets in all queues: nobody needs waking while it is zero (the request path's case).
+    queued: usize,
 }
 
 /// Which queue a request waits in.
@@ -192,13 +195,11 @@ fn later(a: Option<Instant>, b: Instant) -> Instant {
 
 /// How `reserve` goes on after one look at the state.
 enum Step {
-    Booked(Reservation),
+    /// Booked; `others_waiting`: some request is queued and may fit now too.
+    Booked { reservation: Reservation, others_waiting: bool },
     /// Wait until `timer` (or until woken); the request itself fits at `estimate` at the
     /// earliest, which is what counts against the maximum wait.
-    Wait {
-        timer: Instant,
-        estimate: Instant,
-    },
+    Wait { timer: Instant, estimate: Instant },
 }
 
 impl Governor {
@@ -216,7 +217,7 @@ impl Governor {
             })
             .copied()
             .collect();
-        let state = Mutex::new(State { families: Vec::new(), banned_until: None, next_ticket: 0 });
+        let state = Mutex::new(State { families: Vec::new(), banned_until: None, next_ticket: 0, queued: 0 });
         Governor {
             shared: Arc::new(Shared {
                 host: host.into().into_boxed_str(),
@@ -331,10 +332,13 @@ impl Governor {
         let started = Instant::now();
         let mut ticket: Option<Ticket> = None;
         loop {
-            // Registered before the state is read, so no wake-up between the two is lost.
-            let woken = self.shared.changed.notified();
+            // A queued waiter registers before it reads the state, so no wake-up between the
+            // two is lost. A caller without a ticket never sleeps: it queues and looks again.
+            let woken = ticket.is_some().then(|| self.shared.changed.notified());
             tokio::pin!(woken);
-            woken.as_mut().enable();
+            if let Some(woken) = woken.as_mut().as_pin_mut() {
+                woken.enable();
+            }
             let step = {
                 let mut state = self.lock();
                 let family = self.family_index(&mut state, path);
@@ -348,9 +352,11 @@ impl Governor {
                 }
             };
             let (timer, estimate) = match step {
-                Step::Booked(reservation) => {
-                    // Whoever is next in line may fit too.
-                    self.shared.changed.notify_waiters();
+                Step::Booked { reservation, others_waiting } => {
+                    if others_waiting {
+                        // Whoever is next in line may fit too.
+                        self.shared.changed.notify_waiters();
+                    }
                     return Ok(reservation);
                 }
                 Step::Wait { timer, estimate } => (timer, estimate),
@@ -369,7 +375,9 @@ impl Governor {
             tracing::debug!(host = %self.host(), path, endpoint, wait = ?retry_after, "waiting for rate budget");
             // Woken when weight settles, a waiter ahead is served or leaves, or a ban starts;
             // the timer fires when the window this waiter needs rolls.
-            let _ = tokio::time::timeout_at(timer, woken).await;
+            if let Some(woken) = woken.as_pin_mut() {
+                let _ = tokio::time::timeout_at(timer, woken).await;
+            }
         }
     }
 
@@ -385,6 +393,7 @@ impl Governor {
         let id = state.next_ticket;
         state.next_ticket += 1;
         state.families[family].queues[class as usize].push_back(id);
+        state.queued += 1;
         Ticket { governor: self.clone(), family, class, id, queued: true }
     }
 
@@ -443,13 +452,15 @@ impl Governor {
                 if let Some(t) = ticket {
                     queue.pop_front();
                     t.queued = false;
+                    state.queued -= 1;
                 }
                 for budget in fam.budgets.iter_mut() {
                     if let Some(amount) = amount_in(budget, &weight) {
                         budget.book(amount);
                     }
                 }
-                Ok(Step::Booked(Reservation { governor: self.clone(), family, weight }))
+                let reservation = Reservation { governor: self.clone(), family, weight };
+                Ok(Step::Booked { reservation, others_waiting: state.queued > 0 })
             }
             (Some(at), true) => Ok(Step::Wait { timer: at, estimate: at }),
             // Behind other waiters, which wake this one when they are served or leave; the
@@ -581,7 +592,7 @@ impl Governor {
 
     /// The server answered 418: every request to this host is refused until the ban ends.
     /// `retry_after` (seconds, when non-zero) wins; else the ban time in `body`'s message
-    /// ("banned until <server epoch ms>"); else [`DEFAULT_BAN`]. At least [`MIN_BAN`], at most
+    /// (`banned until <server epoch ms>`); else [`DEFAULT_BAN`]. At least [`MIN_BAN`], at most
     /// [`MAX_WAIT`]. Returns the error for the caller.
     pub fn banned(&self, retry_after: Option<Duration>, body: &str) -> Error {
         let ban = match retry_after.filter(|d| !d.is_zero()) {
@@ -669,8 +680,11 @@ impl Governor {
                 }
             }
         }
+        let waiters = state.queued > 0;
         drop(state);
-        self.shared.changed.notify_waiters();
+        if waiters {
+            self.shared.changed.notify_waiters();
+        }
     }
 }
 
@@ -701,7 +715,11 @@ impl Drop for Ticket {
         }
         let mut state = self.governor.lock();
         if let Some(fam) = state.families.get_mut(self.family) {
-            fam.queues[self.class as usize].retain(|id| *id != self.id);
+            let queue = &mut fam.queues[self.class as usize];
+            let before = queue.len();
+            queue.retain(|id| *id != self.id);
+            let removed = before - queue.len();
+            state.queued = state.queued.saturating_sub(removed);
         }
         drop(state);
         self.governor.shared.changed.notify_waiters();

@@ -429,3 +429,19 @@ async fn a_cancelled_waiter_leaves_the_queue() {
     drop(g.reserve("e", ip(1), RatePolicy::Wait).await.unwrap());
     assert_eq!(Instant::now() - start, MINUTE - SECOND);
 }
+
+#[tokio::test(start_paused = true)]
+async fn by_default_a_request_waits_for_a_full_window_plus_the_latency_of_those_ahead() {
+    let g = Governor::new("h", &limits(10), None);
+    let in_flight = g.reserve("e", ip(10), RatePolicy::Wait).await.unwrap();
+    let waiter = {
+        let g = g.clone();
+        tokio::spawn(async move { (g.reserve("e", ip(1), RatePolicy::Wait).await.map(drop), Instant::now()) })
+    };
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let answered = Instant::now();
+    drop(in_flight); // a slow response: its weight frees one window after it
+    let (result, at) = waiter.await.unwrap();
+    result.unwrap();
+    assert_eq!(at - answered, MINUTE);
+}

@@ -61,7 +61,8 @@ pub(crate) fn classify<T: DeserializeOwned>(
             Duration::from_millis(at.saturating_sub(server_now))
         });
         return Err(match status {
-            418 => governor.banned(retry_after, ""),
+            // Without `retryAfter`, the message may say "banned until <epoch ms>".
+            418 => governor.banned(retry_after, &error.msg),
             429 => {
                 let code_body = format!("{{\"code\":{}}}", error.code);
                 governor.rate_limited(cx.family_path, weight, retry_after, &code_body)
