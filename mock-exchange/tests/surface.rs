@@ -16,9 +16,7 @@ const BATCH: &str = r#"[{"symbol":"BTCUSDT","side":"BUY","quantity":"1"}]"#;
 /// The fixture's mock, its clock set to the start of a minute: windows are aligned to the
 /// clock as Binance's are, and a test that counts must not straddle a window boundary.
 fn fixture() -> MockExchangeBuilder {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
-    let to_next_minute = 60_000 - i64::try_from(now % 60_000).unwrap();
-    MockExchange::builder().spec_dir(FIXTURE).hmac_key(HMAC_KEY, HMAC_SECRET).clock_skew_ms(to_next_minute)
+    MockExchange::builder().spec_dir(FIXTURE).hmac_key(HMAC_KEY, HMAC_SECRET).clock_at_window_start()
 }
 
 /// A value for each mandatory parameter of the fixture.
@@ -434,6 +432,15 @@ async fn list_and_object_parameters_must_be_json() {
     let reply = signed(&mock, "DELETE", "/fapi/v1/batchOrders", &list).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(mock.requests().pop().unwrap().param("orderIdList"), Some("[1,2]"));
+}
+
+#[tokio::test]
+async fn the_clock_can_start_at_a_window_start() {
+    let mock = fixture().start().await.unwrap();
+    // Just after start the server clock is early in a minute window (generous bound for a busy machine).
+    assert!(mock.server_time_ms().rem_euclid(60_000) < 30_000, "{}", mock.server_time_ms());
+    let mock = fixture().window(std::time::Duration::from_secs(600)).start().await.unwrap();
+    assert!(mock.server_time_ms().rem_euclid(600_000) < 30_000, "{}", mock.server_time_ms());
 }
 
 #[tokio::test]
