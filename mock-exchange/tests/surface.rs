@@ -411,6 +411,23 @@ async fn rest_and_websocket_share_one_weight_budget_and_refuse_alike() {
 }
 
 #[tokio::test]
+async fn requests_refused_for_other_reasons_are_booked_alike_on_both_transports() {
+    let mock = fixture().start().await.unwrap();
+    // A bad signature on REST: refused, weight 5 booked.
+    let query = format!("timestamp={}&signature=00", mock.server_time_ms());
+    let reply = send(&mock, "GET", "/fapi/v3/account", &query, "", Some(HMAC_KEY)).await;
+    assert_eq!((code(&reply.body), reply.header("X-MBX-USED-WEIGHT-1M")), (-1022, Some(5)));
+    // The same on the WebSocket API: handshake 5, then account.status 5 though refused.
+    let mut socket = ws_connect(&mock).await;
+    let mut params = ws_signed(Default::default(), mock.server_time_ms());
+    params["signature"] = json!("00");
+    let reply = ws_call(&mut socket, "account.status", params).await;
+    assert_eq!((reply["error"]["code"].as_i64(), reply["rateLimits"][0]["count"].as_u64()), (Some(-1022), Some(15)));
+    let booked: Vec<(u16, u32)> = mock.requests().iter().map(|r| (r.status, r.weight)).collect();
+    assert_eq!(booked, [(400, 5), (101, 5), (400, 5)]);
+}
+
+#[tokio::test]
 async fn unknown_paths_are_404_and_wrong_methods_405_with_binance_bodies() {
     let mock = fixture().start().await.unwrap();
     let reply = send(&mock, "GET", "/fapi/v9/nothing", "", "", None).await;
