@@ -477,3 +477,23 @@ async fn the_endpoint_list_describes_each_endpoint() {
     assert_eq!(find("ws_ticker_price").route, EndpointRoute::Ws { method: "ticker.price".into() });
     assert_eq!(find("keepalive_user_data_stream").security, Security::UserStream);
 }
+
+#[tokio::test]
+async fn object_parameters_must_be_json_too() {
+    // The fixture cannot declare a model-typed parameter until the validator accepts one: patch the IR.
+    let mut products = binance_codegen::Config::new().spec_dir(FIXTURE).validate().unwrap();
+    let param = products
+        .iter_mut()
+        .flat_map(|p| p.endpoints.iter_mut())
+        .flat_map(|e| e.params.iter_mut())
+        .find(|p| p.binance_name == "batchOrders")
+        .unwrap();
+    param.list = false;
+    param.ty = binance_codegen::ir::ParamType::Model("BatchOrder".into());
+    let mock = MockExchange::builder().products(products).hmac_key(HMAC_KEY, HMAC_SECRET).start().await.unwrap();
+    let object = r#"{"symbol":"BTCUSDT","side":"BUY","quantity":"1"}"#;
+    let reply = signed(&mock, "POST", "/fapi/v1/batchOrders", &[("batchOrders", object.to_owned())]).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = signed(&mock, "POST", "/fapi/v1/batchOrders", &[("batchOrders", "{\"symbol\":".to_owned())]).await;
+    assert_eq!((reply.status, code(&reply.body)), (400, -1130), "{}", reply.body);
+}
