@@ -42,6 +42,7 @@ impl MockExchange {
             limits: Vec::new(),
             extra_routes: Vec::new(),
             clock_skew_ms: 0,
+            at_window_start: false,
         }
     }
 }
@@ -60,6 +61,7 @@ pub struct MockExchangeBuilder {
     limits: Vec<(String, WeightKind, u32)>,
     extra_routes: Vec<(String, String, Served)>,
     clock_skew_ms: i64,
+    at_window_start: bool,
 }
 
 // Keys print as `api key: kind`, never their material.
@@ -77,6 +79,7 @@ impl fmt::Debug for MockExchangeBuilder {
             .field("limits", &self.limits)
             .field("extra_routes", &self.extra_routes.iter().map(|(m, p, _)| format!("{m} {p}")).collect::<Vec<_>>())
             .field("clock_skew_ms", &self.clock_skew_ms)
+            .field("at_window_start", &self.at_window_start)
             .finish()
     }
 }
@@ -195,6 +198,15 @@ impl MockExchangeBuilder {
         self
     }
 
+    /// Moves the server clock forward (on top of [`clock_skew_ms`](Self::clock_skew_ms)) so that
+    /// it starts at the beginning of a minute window (of the mock's [`window`](Self::window)).
+    /// Windows are aligned to the clock, as Binance's are; a test that counts weight or orders
+    /// and must not straddle a window boundary starts the mock this way.
+    pub fn clock_at_window_start(mut self) -> Self {
+        self.at_window_start = true;
+        self
+    }
+
     /// Loads the spec, binds 127.0.0.1 and serves in a background task of the current tokio runtime.
     pub async fn start(self) -> Result<RunningMock, MockError> {
         if let Some(error) = self.key_errors.into_iter().next() {
@@ -224,7 +236,12 @@ impl MockExchangeBuilder {
         if let Some(limit) = self.ws_limit {
             weights.entry((table.ws_family.clone(), WeightKind::Ip)).or_default().limit = Some(limit);
         }
-        let minute_ms = i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX);
+        let minute_ms = i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX).max(1);
+        let mut clock_skew_ms = self.clock_skew_ms;
+        if self.at_window_start {
+            let now = crate::shared::wall_ms().saturating_add(clock_skew_ms);
+            clock_skew_ms = clock_skew_ms.saturating_add(minute_ms - now.rem_euclid(minute_ms));
+        }
         let ban = self.ban.unwrap_or(self.window.saturating_mul(2));
         let ban_ms = i64::try_from(ban.as_millis()).unwrap_or(i64::MAX);
         let shared = Arc::new(Shared {
@@ -234,7 +251,7 @@ impl MockExchangeBuilder {
             faults: FaultPlan::default(),
             stats: Mutex::default(),
             ws: ws::state::WsState::default(),
-            clock_skew_ms: AtomicI64::new(self.clock_skew_ms),
+            clock_skew_ms: AtomicI64::new(clock_skew_ms),
             example_choice: Mutex::default(),
             log: Mutex::default(),
         });

@@ -203,6 +203,7 @@ impl Table {
             }
         }
         if table.ws_family.is_empty() {
+            // No WebSocket method in the spec: handshakes count where Binance's ws-fapi does.
             table.ws_family = "fapi".to_owned();
         }
         Ok(table)
@@ -217,13 +218,17 @@ impl Table {
     }
 }
 
-/// The REST family of a product: its time path's, else its first REST endpoint's.
+/// The REST family of a product: its time path's, else its first REST endpoint's; a product
+/// with neither (WebSocket only) counts in a family of its own, named after its module.
 fn product_family(product: &Product) -> String {
     let first_rest = product.endpoints.iter().find_map(|e| match &e.transport {
         Transport::Http { path, .. } => Some(path.as_str()),
         Transport::Ws { .. } => None,
     });
-    product.time_path.as_deref().or(first_rest).map(family_of).unwrap_or_default()
+    match product.time_path.as_deref().or(first_rest).map(family_of) {
+        Some(family) if !family.is_empty() => family,
+        _ => product.module.clone(),
+    }
 }
 
 /// The description of a route with no rules: the time route and routes a test adds.

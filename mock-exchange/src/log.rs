@@ -24,7 +24,8 @@ pub enum Auth {
 /// One request as the mock saw and answered it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestRecord {
-    /// REST method and path, or WebSocket API method (as sent, even when unknown).
+    /// REST method and path, or WebSocket API method (as sent, even when unknown). A WebSocket
+    /// handshake is logged as `GET` of the path it asked for, status 101 (its weight is 5).
     pub route: EndpointRoute,
     /// Parameters as decoded, in the order sent: the query then (POST/PUT) the form body; for
     /// the WebSocket API, `params` with strings unquoted and other values as JSON text.

@@ -71,8 +71,11 @@ async fn stale_or_future_timestamps_are_1021() {
         assert_eq!((status, code(&body)), (400, -1021), "{why}: {body}");
         assert_eq!(body["msg"], "Timestamp for this request is outside of the recvWindow.");
     }
-    // A client whose clock is 10 s behind the server's is stale until it resyncs.
-    mock.set_clock_skew_ms(10_000);
+    // A client whose clock is 10 s behind the server's is stale until it resyncs. The builder
+    // already skewed the clock (to a window start): move it 10 s further.
+    let wall =
+        i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()).unwrap();
+    mock.set_clock_skew_ms(timestamp(&mock) - wall + 10_000);
     let (status, _) = call(&mock, HMAC_KEY, &signer, &format!("timestamp={now}")).await;
     assert_eq!(status, 400);
     let (status, _) = call(&mock, HMAC_KEY, &signer, &format!("timestamp={}", timestamp(&mock))).await;

@@ -16,9 +16,7 @@ const BATCH: &str = r#"[{"symbol":"BTCUSDT","side":"BUY","quantity":"1"}]"#;
 /// The fixture's mock, its clock set to the start of a minute: windows are aligned to the
 /// clock as Binance's are, and a test that counts must not straddle a window boundary.
 fn fixture() -> MockExchangeBuilder {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
-    let to_next_minute = 60_000 - i64::try_from(now % 60_000).unwrap();
-    MockExchange::builder().spec_dir(FIXTURE).hmac_key(HMAC_KEY, HMAC_SECRET).clock_skew_ms(to_next_minute)
+    MockExchange::builder().spec_dir(FIXTURE).hmac_key(HMAC_KEY, HMAC_SECRET).clock_at_window_start()
 }
 
 /// A value for each mandatory parameter of the fixture.
@@ -413,6 +411,23 @@ async fn rest_and_websocket_share_one_weight_budget_and_refuse_alike() {
 }
 
 #[tokio::test]
+async fn requests_refused_for_other_reasons_are_booked_alike_on_both_transports() {
+    let mock = fixture().start().await.unwrap();
+    // A bad signature on REST: refused, weight 5 booked.
+    let query = format!("timestamp={}&signature=00", mock.server_time_ms());
+    let reply = send(&mock, "GET", "/fapi/v3/account", &query, "", Some(HMAC_KEY)).await;
+    assert_eq!((code(&reply.body), reply.header("X-MBX-USED-WEIGHT-1M")), (-1022, Some(5)));
+    // The same on the WebSocket API: handshake 5, then account.status 5 though refused.
+    let mut socket = ws_connect(&mock).await;
+    let mut params = ws_signed(Default::default(), mock.server_time_ms());
+    params["signature"] = json!("00");
+    let reply = ws_call(&mut socket, "account.status", params).await;
+    assert_eq!((reply["error"]["code"].as_i64(), reply["rateLimits"][0]["count"].as_u64()), (Some(-1022), Some(15)));
+    let booked: Vec<(u16, u32)> = mock.requests().iter().map(|r| (r.status, r.weight)).collect();
+    assert_eq!(booked, [(400, 5), (101, 5), (400, 5)]);
+}
+
+#[tokio::test]
 async fn unknown_paths_are_404_and_wrong_methods_405_with_binance_bodies() {
     let mock = fixture().start().await.unwrap();
     let reply = send(&mock, "GET", "/fapi/v9/nothing", "", "", None).await;
@@ -437,6 +452,15 @@ async fn list_and_object_parameters_must_be_json() {
 }
 
 #[tokio::test]
+async fn the_clock_can_start_at_a_window_start() {
+    let mock = fixture().start().await.unwrap();
+    // Just after start the server clock is early in a minute window (generous bound for a busy machine).
+    assert!(mock.server_time_ms().rem_euclid(60_000) < 30_000, "{}", mock.server_time_ms());
+    let mock = fixture().window(std::time::Duration::from_secs(600)).start().await.unwrap();
+    assert!(mock.server_time_ms().rem_euclid(600_000) < 30_000, "{}", mock.server_time_ms());
+}
+
+#[tokio::test]
 async fn the_endpoint_list_describes_each_endpoint() {
     let mock = fixture().start().await.unwrap();
     let endpoints = mock.endpoints();
@@ -452,4 +476,24 @@ async fn the_endpoint_list_describes_each_endpoint() {
     assert_eq!(find("portfolio_account").weight_kind, WeightKind::Uid);
     assert_eq!(find("ws_ticker_price").route, EndpointRoute::Ws { method: "ticker.price".into() });
     assert_eq!(find("keepalive_user_data_stream").security, Security::UserStream);
+}
+
+#[tokio::test]
+async fn object_parameters_must_be_json_too() {
+    // The fixture cannot declare a model-typed parameter until the validator accepts one: patch the IR.
+    let mut products = binance_codegen::Config::new().spec_dir(FIXTURE).validate().unwrap();
+    let param = products
+        .iter_mut()
+        .flat_map(|p| p.endpoints.iter_mut())
+        .flat_map(|e| e.params.iter_mut())
+        .find(|p| p.binance_name == "batchOrders")
+        .unwrap();
+    param.list = false;
+    param.ty = binance_codegen::ir::ParamType::Model("BatchOrder".into());
+    let mock = MockExchange::builder().products(products).hmac_key(HMAC_KEY, HMAC_SECRET).start().await.unwrap();
+    let object = r#"{"symbol":"BTCUSDT","side":"BUY","quantity":"1"}"#;
+    let reply = signed(&mock, "POST", "/fapi/v1/batchOrders", &[("batchOrders", object.to_owned())]).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = signed(&mock, "POST", "/fapi/v1/batchOrders", &[("batchOrders", "{\"symbol\":".to_owned())]).await;
+    assert_eq!((reply.status, code(&reply.body)), (400, -1130), "{}", reply.body);
 }

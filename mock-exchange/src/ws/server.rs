@@ -42,6 +42,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         let outcome = match charged {
             Ok(()) => {
                 record.weight = HANDSHAKE_WEIGHT;
+                record.status = 101; // Switching Protocols
                 Ok(response)
             }
             Err(rejection) => {

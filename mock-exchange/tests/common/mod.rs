@@ -62,18 +62,10 @@ pub fn ed25519_public_pem() -> String {
     ed25519_signing_key().verifying_key().to_public_key_pem(Default::default()).unwrap()
 }
 
-/// The clock skew that puts the mock's clock at the start of a window of `window_ms`: windows
-/// are aligned to the clock as Binance's are, so a test that counts weight must not straddle a
-/// window boundary.
-pub fn skew_to_window_start(window_ms: u128) -> i64 {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
-    i64::try_from(window_ms - now % window_ms).unwrap()
-}
-
 /// A builder that accepts the three test keys, its clock at the start of a minute.
 pub fn builder_with_keys() -> MockExchangeBuilder {
     MockExchange::builder()
-        .clock_skew_ms(skew_to_window_start(60_000))
+        .clock_at_window_start()
         .hmac_key(HMAC_KEY, HMAC_SECRET)
         .ed25519_key(ED25519_KEY, ed25519_public_pem())
         .rsa_key(RSA_KEY, RSA_PUBLIC_PEM)
