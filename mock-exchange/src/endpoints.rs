@@ -181,12 +181,6 @@ impl Table {
         let mut table = Table::default();
         for product in products {
             let family = product_family(product);
-            if let Some(time_path) = &product.time_path {
-                let info = simple_info(&product.module, "server_time", "GET", time_path, 1, Security::None);
-                let served =
-                    Served { info, family: family_of(time_path), json_params: Vec::new(), answer: Answer::ServerTime };
-                table.rest.insert(("GET".to_owned(), time_path.clone()), served);
-            }
             for endpoint in &product.endpoints {
                 let served = served(product, endpoint, &family)?;
                 match &endpoint.transport {
@@ -198,6 +192,22 @@ impl Table {
                             table.ws_family.clone_from(&family);
                         }
                         table.ws.insert(method.clone(), served);
+                    }
+                }
+            }
+            // The clock route answers the mock's (possibly skewed) clock, not the example's
+            // fixed `serverTime`, whether or not the spec lists it as an endpoint: clients sync
+            // their clocks from it.
+            if let Some(time_path) = &product.time_path {
+                let key = ("GET".to_owned(), time_path.clone());
+                match table.rest.get_mut(&key) {
+                    Some(served) => served.answer = Answer::ServerTime,
+                    None => {
+                        let info = simple_info(&product.module, "server_time", "GET", time_path, 1, Security::None);
+                        let family = family_of(time_path);
+                        table
+                            .rest
+                            .insert(key, Served { info, family, json_params: Vec::new(), answer: Answer::ServerTime });
                     }
                 }
             }

@@ -72,7 +72,10 @@ fn record(kind: DriftKind, type_name: &'static str, key: &str) {
     if registry.seen.len() >= MAX_ENTRIES {
         registry.overflow += 1;
         if registry.overflow == 1 {
-            tracing::warn!(max = MAX_ENTRIES, "binance spec drift: too many distinct unknown fields and enum values; counting no more of them");
+            tracing::warn!(
+                max = MAX_ENTRIES,
+                "binance spec drift: too many distinct unknown fields and enum values; counting no more of them"
+            );
         }
         return;
     }
