@@ -143,13 +143,18 @@ impl Config {
             .map(|h| ("type_attribute", h))
             .chain(hooks.field_attributes.iter().map(|h| ("field_attribute", h)))
         {
-            let parsed = attr.parse::<proc_macro2::TokenStream>().ok().and_then(|tokens| {
-                syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).ok()
-            });
-            if !parsed.is_some_and(|a| !a.is_empty()) {
+            let parsed = attr
+                .parse::<proc_macro2::TokenStream>()
+                .ok()
+                .and_then(|tokens| syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).ok());
+            if parsed.is_none_or(|a| a.is_empty()) {
                 all.push(
-                    Diagnostic::new(Path::new("Config"), kind, format!("`{attr}` (for `{path}`) is not a Rust attribute"))
-                        .with_help("write it as Rust source, e.g. `#[derive(Hash)]` or `#[serde(default)]`"),
+                    Diagnostic::new(
+                        Path::new("Config"),
+                        kind,
+                        format!("`{attr}` (for `{path}`) is not a Rust attribute"),
+                    )
+                    .with_help("write it as Rust source, e.g. `#[derive(Hash)]` or `#[serde(default)]`"),
                 );
             }
         }

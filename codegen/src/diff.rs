@@ -252,7 +252,9 @@ fn errors(d: &mut SpecDiff, p: &str, old: &[crate::ast::ErrorCode], new: &[crate
     for o in old {
         let at = format!("{p}.errors.{}", o.code);
         match new.iter().find(|n| n.code == o.code) {
-            None => d.push(ChangeKind::ErrorCodeRemoved, Severity::Breaking, at, format!("error code {} removed", o.name)),
+            None => {
+                d.push(ChangeKind::ErrorCodeRemoved, Severity::Breaking, at, format!("error code {} removed", o.name))
+            }
             Some(n) if n.name != o.name => {
                 let msg = format!("error name {} → {}", o.name, n.name);
                 d.push(ChangeKind::ErrorCodeChanged, Severity::Breaking, at, msg)
@@ -289,7 +291,8 @@ fn weight_text(w: &Option<Weight>) -> String {
                     None => format!("{} if {} is sent", r.value, r.if_present),
                 })
                 .collect();
-            rules.extend(w.orders.iter().map(|o| format!("{} order(s) per {} {}", o.value, o.interval_num, o.interval)));
+            rules
+                .extend(w.orders.iter().map(|o| format!("{} order(s) per {} {}", o.value, o.interval_num, o.interval)));
             if rules.is_empty() {
                 format!("{} {}", w.kind, w.value)
             } else {

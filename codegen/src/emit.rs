@@ -205,8 +205,17 @@ fn part_tokens(p: &Product, hooks: &Hooks, part: &Part<'_>) -> TokenStream {
         Part::Client => client(p),
         Part::WsClient => ws_client(p),
         Part::ErrorCode => error_code(p, hooks.for_type(module, "ErrorCode")),
-        Part::Request(e) => request(e, |field| hooks.for_field(module, &e.request_type, &field.rust_name, &field.binance_name), hooks.for_type(module, &e.request_type)),
-        Part::Model(m, as_param) => model(m, as_param, |field| hooks.for_field(module, &m.name, &field.rust_name, &field.binance_name), hooks.for_type(module, &m.name)),
+        Part::Request(e) => request(
+            e,
+            |field| hooks.for_field(module, &e.request_type, &field.rust_name, &field.binance_name),
+            hooks.for_type(module, &e.request_type),
+        ),
+        Part::Model(m, as_param) => model(
+            m,
+            as_param,
+            |field| hooks.for_field(module, &m.name, &field.rust_name, &field.binance_name),
+            hooks.for_type(module, &m.name),
+        ),
         Part::Enum(e) => enumeration(e, hooks.for_type(module, &e.name)),
     }
 }
@@ -486,7 +495,11 @@ fn endpoint_attr(e: &Endpoint) -> TokenStream {
     quote!(#[endpoint(#route, security = #security, weight(#kind = #weight #( #rules )* #orders), response = #response)])
 }
 
-fn request(e: &Endpoint, field_hooks: impl Fn(&crate::ir::Param) -> TokenStream, type_hooks: TokenStream) -> TokenStream {
+fn request(
+    e: &Endpoint,
+    field_hooks: impl Fn(&crate::ir::Param) -> TokenStream,
+    type_hooks: TokenStream,
+) -> TokenStream {
     let doc = doc_lines(&request_doc(e));
     let name = ident(&e.request_type);
     let attr = endpoint_attr(e);
@@ -623,7 +636,12 @@ fn field_allows_eq(ty: &FieldType) -> bool {
     }
 }
 
-fn model(m: &Model, as_param: bool, field_hooks: impl Fn(&Field) -> TokenStream, type_hooks: TokenStream) -> TokenStream {
+fn model(
+    m: &Model,
+    as_param: bool,
+    field_hooks: impl Fn(&Field) -> TokenStream,
+    type_hooks: TokenStream,
+) -> TokenStream {
     let doc = doc_lines(m.doc.as_deref().unwrap_or(&format!("The `{}` object.", m.name)));
     let name = ident(&m.name);
     let eq = if m.fields.iter().all(|f| field_allows_eq(&f.ty)) { quote!(Eq, Hash,) } else { quote!() };
@@ -675,8 +693,8 @@ fn model_builder(m: &Model) -> TokenStream {
     // Integers and booleans are taken as themselves (see `setter_type`), the rest via `Into`.
     let arg = |f: &Field| -> (TokenStream, TokenStream) {
         let name = ident(&f.rust_name);
-        let plain = !f.list
-            && matches!(f.ty, FieldType::Int | FieldType::Long | FieldType::Timestamp | FieldType::Boolean);
+        let plain =
+            !f.list && matches!(f.ty, FieldType::Int | FieldType::Long | FieldType::Timestamp | FieldType::Boolean);
         let base = field_type(&Field { optional: false, ..f.clone() });
         if plain {
             (quote!(#base), quote!(#name))
@@ -742,10 +760,22 @@ fn error_code(p: &Product, type_hooks: TokenStream) -> TokenStream {
         let v = ident(&e.variant);
         quote!(#doc #v,)
     }));
-    let from = p.errors.iter().map(|e| {
+    let arms = p.errors.iter().map(|e| {
         let (v, code) = (ident(&e.variant), Literal::i64_unsuffixed(e.code));
         quote!(#code => ErrorCode::#v,)
     });
+    // Without documented codes a `match` would have its catch-all arm only (clippy's
+    // `match_single_binding`).
+    let from = if p.errors.is_empty() {
+        quote!(ErrorCode::Other(code))
+    } else {
+        quote! {
+            match code {
+                #( #arms )*
+                other => ErrorCode::Other(other),
+            }
+        }
+    };
     let code = p.errors.iter().map(|e| {
         let (v, code) = (ident(&e.variant), Literal::i64_unsuffixed(e.code));
         quote!(ErrorCode::#v => #code,)
@@ -768,10 +798,7 @@ fn error_code(p: &Product, type_hooks: TokenStream) -> TokenStream {
 
         impl ::core::convert::From<i64> for ErrorCode {
             fn from(code: i64) -> Self {
-                match code {
-                    #( #from )*
-                    other => ErrorCode::Other(other),
-                }
+                #from
             }
         }
 

@@ -476,7 +476,9 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
     if RESERVED_METHODS.contains(&method_name.as_str()) {
         c.error(
             &at,
-            format!("endpoint name `{name}` would give the client method `{method_name}`, which the client already has"),
+            format!(
+                "endpoint name `{name}` would give the client method `{method_name}`, which the client already has"
+            ),
             Some(format!(
                 "`Client` and `WsClient` have their own {}; rename the endpoint, e.g. `{name}_endpoint`",
                 RESERVED_METHODS.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
@@ -608,7 +610,10 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
                 let rat = |key: &str| format!("{at}.weight.rules[{i}].{key}");
                 let v = weight_value(c, || rat("value"), r.value);
                 match params.iter().find(|p| p.binance_name == r.if_present) {
-                    Some(p) if r.at_most.is_some() && (p.list || !matches!(p.ty, ir::ParamType::Long | ir::ParamType::Int)) => {
+                    Some(p)
+                        if r.at_most.is_some()
+                            && (p.list || !matches!(p.ty, ir::ParamType::Long | ir::ParamType::Int)) =>
+                    {
                         c.error(
                             &rat("at_most"),
                             format!("`at_most` needs an integer parameter, but `{}` is not one", p.binance_name),
@@ -699,8 +704,10 @@ fn reserved_param(c: &mut Checker<'_>, at: &str, name: &str) {
     c.error(
         at,
         format!("parameter `{name}` would give the setter `new`, which clashes with the request's constructor"),
-        Some("this cannot be renamed automatically without surprising users; report it so the naming rule can grow"
-            .into()),
+        Some(
+            "this cannot be renamed automatically without surprising users; report it so the naming rule can grow"
+                .into(),
+        ),
     );
 }
 

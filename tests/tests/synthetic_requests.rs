@@ -108,7 +108,9 @@ fn order_item(json: &str) -> OrderItem {
 
 #[test]
 fn object_parameters_are_sent_as_json_with_decimals_as_strings() {
-    let item = order_item(r#"{"symbol":"BTCUSDT","side":"BUY","type":"LIMIT","quantity":"0.10","price":"43250.10","timeInForce":"GTC"}"#);
+    let item = order_item(
+        r#"{"symbol":"BTCUSDT","side":"BUY","type":"LIMIT","quantity":"0.10","price":"43250.10","timeInForce":"GTC"}"#,
+    );
     let batch = PlaceMultipleOrdersRequest::new(vec![item.clone()]);
     let mut ws = JsonParams::default();
     batch.write_params(&mut ws);
@@ -126,8 +128,7 @@ fn object_parameters_are_sent_as_json_with_decimals_as_strings() {
     let mut ws = JsonParams::default();
     PlaceMultipleOrdersRequest::new([market]).write_params(&mut ws);
     assert_eq!(
-        ws.map["batchOrders"],
-        r#"[{"symbol":"BTCUSDT","side":"SELL","type":"MARKET","quantity":"1"}]"#,
+        ws.map["batchOrders"], r#"[{"symbol":"BTCUSDT","side":"SELL","type":"MARKET","quantity":"1"}]"#,
         "unset optional fields are left out, not sent as null"
     );
 

@@ -75,7 +75,8 @@ fn weight_expr(c: &Contract, params: &[Param]) -> TokenStream {
         let (field, value) = (&rule.field, rule.value);
         match (params.iter().find(|p| p.ident == *field), rule.at_most) {
             (Some(p), Some(bound)) => {
-                let check = quote_spanned!(p.ty.span()=> ::binance_runtime::params::AtMost::is_at_most(&self.#field, #bound));
+                let check =
+                    quote_spanned!(p.ty.span()=> ::binance_runtime::params::AtMost::is_at_most(&self.#field, #bound));
                 quote!(if #check { #value } else { #otherwise })
             }
             (Some(p), None) if p.optional => quote!(if self.#field.is_some() { #value } else { #otherwise }),
