@@ -689,6 +689,8 @@ fn model(
 
 /// `new(required…)` and setters for a model users build to send as a parameter: the model is
 /// `#[non_exhaustive]`, so outside this module it cannot be written as a struct literal.
+/// `new` lists every field the spec declares; a field that `#[model]` adds to the struct
+/// itself must be initialised here too.
 fn model_builder(m: &Model) -> TokenStream {
     // Integers and booleans are taken as themselves (see `setter_type`), the rest via `Into`.
     let arg = |f: &Field| -> (TokenStream, TokenStream) {
