@@ -147,7 +147,7 @@ impl Config {
                 .parse::<proc_macro2::TokenStream>()
                 .ok()
                 .and_then(|tokens| syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).ok());
-            if !parsed.is_some_and(|a| !a.is_empty()) {
+            if parsed.is_none_or(|a| a.is_empty()) {
                 all.push(
                     Diagnostic::new(
                         Path::new("Config"),

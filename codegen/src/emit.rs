@@ -689,6 +689,8 @@ fn model(
 
 /// `new(required…)` and setters for a model users build to send as a parameter: the model is
 /// `#[non_exhaustive]`, so outside this module it cannot be written as a struct literal.
+/// `new` lists every field the spec declares; a field that `#[model]` adds to the struct
+/// itself must be initialised here too.
 fn model_builder(m: &Model) -> TokenStream {
     // Integers and booleans are taken as themselves (see `setter_type`), the rest via `Into`.
     let arg = |f: &Field| -> (TokenStream, TokenStream) {
@@ -761,10 +763,22 @@ fn error_code(p: &Product, type_hooks: TokenStream) -> TokenStream {
         let v = ident(&e.variant);
         quote!(#doc #v,)
     }));
-    let from = p.errors.iter().map(|e| {
+    let arms = p.errors.iter().map(|e| {
         let (v, code) = (ident(&e.variant), Literal::i64_unsuffixed(e.code));
         quote!(#code => ErrorCode::#v,)
     });
+    // Without documented codes a `match` would have its catch-all arm only (clippy's
+    // `match_single_binding`).
+    let from = if p.errors.is_empty() {
+        quote!(ErrorCode::Other(code))
+    } else {
+        quote! {
+            match code {
+                #( #arms )*
+                other => ErrorCode::Other(other),
+            }
+        }
+    };
     let code = p.errors.iter().map(|e| {
         let (v, code) = (ident(&e.variant), Literal::i64_unsuffixed(e.code));
         quote!(ErrorCode::#v => #code,)
@@ -787,10 +801,7 @@ fn error_code(p: &Product, type_hooks: TokenStream) -> TokenStream {
 
         impl ::core::convert::From<i64> for ErrorCode {
             fn from(code: i64) -> Self {
-                match code {
-                    #( #from )*
-                    other => ErrorCode::Other(other),
-                }
+                #from
             }
         }
 

@@ -19,6 +19,10 @@ const FIELD_SCALARS: &[&str] = &["DECIMAL", "STRING", "INT", "LONG", "TIMESTAMP"
 const RESERVED_METHODS: &[&str] = &["new", "builder", "rest", "ws"];
 /// Items every generated product module defines besides the spec's types.
 const RESERVED_TYPES: &[&str] = &["Client", "WsClient", "ErrorCode", "PRODUCT", "Self"];
+/// Methods of every request type: a parameter's setter of that name would clash with the
+/// constructor or shadow the `Endpoint` trait's method. (`recv_window` shadows the trait's
+/// `recv_window()` on purpose: it is the setter users expect, and the runtime calls the trait.)
+const RESERVED_SETTERS: &[&str] = &["new", "weight", "write_params"];
 /// Parameters the runtime adds itself when it signs a request.
 const RUNTIME_PARAMS: &[&str] = &["timestamp", "signature", "apiKey"];
 
@@ -518,8 +522,8 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
                 );
                 continue;
             }
-            if rust_name == "new" {
-                reserved_param(c, &pat("name"), &p.name);
+            if RESERVED_SETTERS.contains(&rust_name.as_str()) {
+                reserved_param(c, &pat("name"), &p.name, &rust_name);
                 continue;
             }
             params.push(ir::Param {
@@ -549,8 +553,8 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
             c.error(&pat("list"), "`recvWindow` is one number, not a list", Some("remove `list: true`".into()));
             continue;
         }
-        if rust_name == "new" {
-            reserved_param(c, &pat("name"), &p.name);
+        if RESERVED_SETTERS.contains(&rust_name.as_str()) {
+            reserved_param(c, &pat("name"), &p.name, &rust_name);
             continue;
         }
         let ty = match (p.ty.as_str(), &p.enum_name) {
@@ -699,15 +703,13 @@ fn reserved_type(c: &mut Checker<'_>, at: &str, name: &str) {
     );
 }
 
-/// A parameter whose Rust name would be `new`: its setter would clash with the constructor.
-fn reserved_param(c: &mut Checker<'_>, at: &str, name: &str) {
+/// A parameter whose setter would be one of [`RESERVED_SETTERS`].
+fn reserved_param(c: &mut Checker<'_>, at: &str, name: &str, rust_name: &str) {
+    let clash = if rust_name == "new" { "the request's constructor" } else { "the `Endpoint` trait's method" };
     c.error(
         at,
-        format!("parameter `{name}` would give the setter `new`, which clashes with the request's constructor"),
-        Some(
-            "this cannot be renamed automatically without surprising users; report it so the naming rule can grow"
-                .into(),
-        ),
+        format!("parameter `{name}` would give the setter `{rust_name}`, which clashes with {clash}"),
+        Some("Binance's parameter names cannot be renamed in the spec; report it so the naming rule can grow".into()),
     );
 }
 

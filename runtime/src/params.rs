@@ -27,7 +27,7 @@ pub trait ParamWriter {
 /// A value that can be sent as a parameter. `Option` writes nothing when `None`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sent as a Binance parameter",
-    note = "parameters are strings, integers, `bool`, `Decimal`, `WireEnum` enums, or an `Option` of one of these"
+    note = "parameters are strings, integers, `bool`, `Decimal`, `WireEnum` enums, `Vec`s of these (sent as JSON text), or an `Option` of one of these"
 )]
 pub trait ToParam {
     /// Writes `self` as parameter `name`.
@@ -83,6 +83,10 @@ impl<T: ToParam> ToParam for Option<T> {
 /// `origClientOrderIdList=["a","b"]`. Decimals are written as JSON strings, never through
 /// `f64`, so no digit is lost. `#[derive(WireEnum)]` implements it for enums; the generator
 /// implements it for models used as parameters.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an element of a list parameter",
+    note = "list elements are strings, integers, `bool`, `Decimal`, `WireEnum` enums or generated models sent as parameters"
+)]
 pub trait JsonParam {
     /// Appends `self` as one JSON value to `out`.
     fn write_json(&self, out: &mut String);
