@@ -96,7 +96,8 @@ fn exact(t: &str) -> Result<Decimal, NotDecimal> {
     Ok(d)
 }
 
-/// `1.5e-7` (JSON allows exponents): exact when `Decimal` can hold it.
+/// `1.5e-7` (JSON allows exponents): rewritten as plain text with the scale the digits give
+/// (`1.5e3` is `1500`, `25E-1` is `2.5`), then decoded exactly like any other text.
 fn exponent(t: &str, tail: &[u8]) -> Result<Decimal, NotDecimal> {
     let digits = match tail {
         [b'e' | b'E', b'-' | b'+', d @ ..] | [b'e' | b'E', d @ ..] => d,
@@ -105,14 +106,34 @@ fn exponent(t: &str, tail: &[u8]) -> Result<Decimal, NotDecimal> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return Err(NotDecimal::Malformed);
     }
-    let d = Decimal::from_scientific(t).map_err(|_| NotDecimal::OutOfRange)?;
-    // Exact when printing it back gives the same value as the text (no digit was rounded off).
-    let mantissa = t.split(['e', 'E']).next().unwrap_or(t);
-    let significant = mantissa.bytes().filter(u8::is_ascii_digit).skip_while(|b| *b == b'0').count();
-    if significant > MAX_SCALE + 1 {
+    let mantissa = &t[..t.len() - tail.len()];
+    // Beyond ±60 no exact `Decimal` exists (28 fraction digits, 29 integer digits at most).
+    let exp: i64 = std::str::from_utf8(&tail[1..]).ok().and_then(|e| e.parse().ok()).ok_or(NotDecimal::OutOfRange)?;
+    if exp.abs() > 60 {
         return Err(NotDecimal::OutOfRange);
     }
-    Ok(d)
+    let (sign, unsigned) = match mantissa.as_bytes().first() {
+        Some(b'-') => ("-", &mantissa[1..]),
+        Some(b'+') => ("", &mantissa[1..]),
+        _ => ("", mantissa),
+    };
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let mut all = format!("{int}{frac}");
+    let mut scale = frac.len() as i64 - exp;
+    if scale < 0 {
+        all.extend(std::iter::repeat_n('0', scale.unsigned_abs() as usize));
+        scale = 0;
+    }
+    let scale = scale as usize;
+    if scale > MAX_SCALE {
+        return Err(NotDecimal::OutOfRange);
+    }
+    if all.len() <= scale {
+        all.insert_str(0, &"0".repeat(scale + 1 - all.len()));
+    }
+    let point = all.len() - scale;
+    let plain = if scale == 0 { format!("{sign}{all}") } else { format!("{sign}{}.{}", &all[..point], &all[point..]) };
+    exact(&plain)
 }
 
 /// Decodes one decimal value: `None` for `null`, `""` and blank text.
@@ -420,6 +441,8 @@ mod tests {
             ("79228162514264337593543950335", "79228162514264337593543950335"),
             ("1.5e3", "1500"),
             ("25E-1", "2.5"),
+            ("-1.25e-3", "-0.00125"),
+            ("12e+2", "1200"),
         ] {
             let r = row(&format!(r#"{{"req":{json},"opt":{json},"list":[{json}]}}"#)).unwrap();
             assert_eq!(r.req.to_string(), text, "{json}");
@@ -451,7 +474,7 @@ mod tests {
         let long_fraction = format!("0.{}", "1".repeat(29));
         let wide = "1234567890.1234567890123456789012";
         let huge = "79228162514264337593543950336";
-        for text in [long_fraction.as_str(), wide, huge] {
+        for text in [long_fraction.as_str(), wide, huge, "1e-29", "1e40", "1.5e99999999999999999999"] {
             let err = parse(text).unwrap_err();
             assert!(err.contains("out of range for Decimal"), "{text}: {err}");
             let err = row(&format!(r#"{{"req":{text}}}"#)).unwrap_err().to_string();
