@@ -12,7 +12,6 @@ use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
 use std::fmt;
-use std::str::FromStr;
 
 /// serde_json's name for "give me this value's raw JSON text" (its `raw_value` feature, which
 /// this crate enables). Deserializers that do not know it hand the value over as usual.
@@ -64,36 +63,64 @@ impl NotDecimal {
 }
 
 /// Plain decimal text (`-12.340`, or a JSON number with an exponent), decoded exactly:
-/// every digit and the scale are kept, or it is an error.
+/// every digit and the scale are kept, or it is an error. One pass over the bytes builds the
+/// mantissa (this is the decoding hot spot: most fields of a response are decimals).
 fn exact(t: &str) -> Result<Decimal, NotDecimal> {
     let bytes = t.as_bytes();
-    let unsigned = match bytes.first() {
-        Some(b'-' | b'+') => &bytes[1..],
-        _ => bytes,
+    let (negative, unsigned) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
     };
-    let int_len = unsigned.iter().take_while(|b| b.is_ascii_digit()).count();
-    let rest = &unsigned[int_len..];
-    let frac_len = match rest.first() {
-        Some(b'.') => rest[1..].iter().take_while(|b| b.is_ascii_digit()).count(),
-        _ => 0,
-    };
-    let after = &rest[if rest.first() == Some(&b'.') { 1 + frac_len } else { 0 }..];
-    let has_point = rest.first() == Some(&b'.');
-    if int_len == 0 || (has_point && frac_len == 0) {
+    let mut mantissa: u128 = 0;
+    let mut int_len = 0;
+    let mut frac_len = 0;
+    let mut point = false;
+    for (i, &b) in unsigned.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                // At most 39 digits fit a u128; past that the value is out of range anyway.
+                if int_len + frac_len >= 38 {
+                    return digits_only(&unsigned[i..]).and(Err(NotDecimal::OutOfRange));
+                }
+                mantissa = mantissa * 10 + u128::from(b - b'0');
+                if point {
+                    frac_len += 1;
+                } else {
+                    int_len += 1;
+                }
+            }
+            b'.' if !point => point = true,
+            b'e' | b'E' if int_len > 0 && (!point || frac_len > 0) => return exponent(t, &unsigned[i..]),
+            _ => return Err(NotDecimal::Malformed),
+        }
+    }
+    if int_len == 0 || (point && frac_len == 0) {
         return Err(NotDecimal::Malformed);
     }
-    if !after.is_empty() {
-        return exponent(t, after);
-    }
-    if frac_len > MAX_SCALE {
+    // 2^96 - 1: the largest mantissa a `Decimal` holds; 28: its largest scale.
+    if frac_len > MAX_SCALE || mantissa > (1u128 << 96) - 1 {
         return Err(NotDecimal::OutOfRange);
     }
-    let d = Decimal::from_str(t).map_err(|_| NotDecimal::OutOfRange)?;
-    // `from_str` rounds the fraction when the mantissa would overflow: refuse that.
-    if d.scale() as usize != frac_len {
-        return Err(NotDecimal::OutOfRange);
+    let signed = if negative { -(mantissa as i128) } else { mantissa as i128 };
+    let mut d = Decimal::try_from_i128_with_scale(signed, frac_len as u32).map_err(|_| NotDecimal::OutOfRange)?;
+    if negative {
+        d.set_sign_negative(true); // keeps `-0.0` as sent
     }
     Ok(d)
+}
+
+/// `Ok` when the rest of over-long text is still digits (then the error is the range).
+fn digits_only(rest: &[u8]) -> Result<(), NotDecimal> {
+    let (int, frac) = match rest.iter().position(|b| *b == b'.') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &[][..]),
+    };
+    if int.iter().chain(frac).all(u8::is_ascii_digit) {
+        Ok(())
+    } else {
+        Err(NotDecimal::Malformed)
+    }
 }
 
 /// `1.5e-7` (JSON allows exponents): rewritten as plain text with the scale the digits give
@@ -161,7 +188,10 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         f.write_str("a decimal as a string or a number")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Self::text(v)
+        match exact(v) {
+            Ok(d) => Ok(Some(d)),
+            Err(_) => Self::text(v),
+        }
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         Ok(Some(Decimal::from(v)))
@@ -252,7 +282,11 @@ impl Visitor<'_> for RawDecimal {
     fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
         match raw.as_bytes().first() {
             Some(b'"') => match raw.get(1..raw.len().saturating_sub(1)) {
-                Some(inner) if !inner.contains('\\') => DecimalVisitor::text(inner),
+                // The usual case, plain digits: no trimming or separator scan first.
+                Some(inner) if !inner.contains('\\') => match exact(inner) {
+                    Ok(d) => Ok(Some(d)),
+                    Err(_) => DecimalVisitor::text(inner),
+                },
                 // Escapes in decimal text are odd but valid JSON: unescape, then read.
                 _ => {
                     let unescaped: String = serde_json::from_str(raw).map_err(E::custom)?;
@@ -454,6 +488,24 @@ mod tests {
         assert_eq!(serde_json::from_value::<Row>(value).unwrap().req.to_string(), "1.25");
         // Escaped decimal text is still text.
         assert_eq!(row(r#"{"req":"\u0031.50"}"#).unwrap().req.to_string(), "1.50");
+    }
+
+    /// The one-pass decoder gives what `Decimal::from_str` gives, scale and sign included.
+    #[test]
+    fn one_pass_decoding_agrees_with_from_str() {
+        use std::str::FromStr;
+        for text in ["0", "+7", "0.00000000", "43210.10", "-1.25000000", "79228162514264337593543950335", "1.0000000000000000000000000001"] {
+            let ours = exact(text).unwrap();
+            let theirs = Decimal::from_str(text).unwrap();
+            assert_eq!((ours, ours.scale(), ours.to_string()), (theirs, theirs.scale(), theirs.to_string()), "{text}");
+        }
+        for text in ["", "-", ".", "1.", ".5", "1..2", "1-", "--1", "1 ", "0x10", "１"] {
+            assert_eq!(exact(text), Err(NotDecimal::Malformed), "{text:?}");
+        }
+        // `from_str` drops the sign of a negative zero; it is kept, as sent.
+        assert_eq!(exact("-0.0").unwrap().to_string(), "-0.0");
+        assert_eq!(exact(&"9".repeat(50)), Err(NotDecimal::OutOfRange));
+        assert_eq!(exact(&format!("{}x", "9".repeat(50))), Err(NotDecimal::Malformed));
     }
 
     /// Issue 13 item 3: only well-formed thousands groups before the point.
