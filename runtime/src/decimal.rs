@@ -281,18 +281,19 @@ impl Visitor<'_> for RawDecimal {
     }
     fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
         match raw.as_bytes().first() {
-            Some(b'"') => match raw.get(1..raw.len().saturating_sub(1)) {
-                // The usual case, plain digits: no trimming or separator scan first.
-                Some(inner) if !inner.contains('\\') => match exact(inner) {
-                    Ok(d) => Ok(Some(d)),
-                    Err(_) => DecimalVisitor::text(inner),
-                },
-                // Escapes in decimal text are odd but valid JSON: unescape, then read.
-                _ => {
-                    let unescaped: String = serde_json::from_str(raw).map_err(E::custom)?;
-                    DecimalVisitor::text(&unescaped)
+            Some(b'"') => {
+                let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+                // The usual case, plain digits: no trimming, separator or escape scan first.
+                if let Ok(d) = exact(inner) {
+                    return Ok(Some(d));
                 }
-            },
+                if inner.contains('\\') {
+                    // Escapes in decimal text are odd but valid JSON: unescape, then read.
+                    let unescaped: String = serde_json::from_str(raw).map_err(E::custom)?;
+                    return DecimalVisitor::text(&unescaped);
+                }
+                DecimalVisitor::text(inner)
+            }
             Some(b'-' | b'0'..=b'9') => exact(raw).map(Some).map_err(|e| E::custom(e.message(raw))),
             Some(b'n') => Ok(None),
             Some(b't' | b'f') => Err(E::invalid_type(Unexpected::Bool(raw == "true"), &self)),
