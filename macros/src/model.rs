@@ -394,7 +394,9 @@ mod tests {
         assert!(!out.contains("# [derive"), "{out}");
         assert!(!out.contains("# [serde"), "the rename attribute must be consumed: {out}");
         assert!(
-            out.contains(r#"fields : & ["asset" , "free" , "locked" , "history" , "bands" , "uniMMR" , "type" , "canTrade"]"#),
+            out.contains(
+                r#"fields : & ["asset" , "free" , "locked" , "history" , "bands" , "uniMMR" , "type" , "canTrade"]"#
+            ),
             "{out}"
         );
         // The fields as one tuple type each way: a codec per field to decode, a reference to encode.
@@ -444,7 +446,9 @@ mod tests {
         let group_of_2 = format!("({})", [slot; 2].join(" "));
         assert!(out.contains(&format!("({group_of_8} , {group_of_2} ,)")), "{out}");
         assert!(
-            out.contains("let (((__f0 , __f1 , __f2 , __f3 , __f4 , __f5 , __f6 , __f7 ,) , (__f8 , __f9 ,) ,) , __unknown)"),
+            out.contains(
+                "let (((__f0 , __f1 , __f2 , __f3 , __f4 , __f5 , __f6 , __f7 ,) , (__f8 , __f9 ,) ,) , __unknown)"
+            ),
             "{out}"
         );
     }

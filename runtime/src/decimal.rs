@@ -495,7 +495,15 @@ mod tests {
     #[test]
     fn one_pass_decoding_agrees_with_from_str() {
         use std::str::FromStr;
-        for text in ["0", "+7", "0.00000000", "43210.10", "-1.25000000", "79228162514264337593543950335", "1.0000000000000000000000000001"] {
+        for text in [
+            "0",
+            "+7",
+            "0.00000000",
+            "43210.10",
+            "-1.25000000",
+            "79228162514264337593543950335",
+            "1.0000000000000000000000000001",
+        ] {
             let ours = exact(text).unwrap();
             let theirs = Decimal::from_str(text).unwrap();
             assert_eq!((ours, ours.scale(), ours.to_string()), (theirs, theirs.scale(), theirs.to_string()), "{text}");

@@ -1000,7 +1000,8 @@ mod tests {
     struct Wide([u8; 10]);
 
     const WIDE: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
-    static WIDE_INFO: ModelInfo = ModelInfo { name: "Wide", expecting: "struct Wide", path: "tests::Wide", fields: WIDE };
+    static WIDE_INFO: ModelInfo =
+        ModelInfo { name: "Wide", expecting: "struct Wide", path: "tests::Wide", fields: WIDE };
 
     impl<'de> Deserialize<'de> for Wide {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -102,8 +102,7 @@ pub struct Balance {
 /// Issue 13 item 2, through a model: a JSON number keeps every digit and its scale.
 #[test]
 fn decimals_sent_as_numbers_are_exact() {
-    let b: Balance =
-        serde_json::from_str(r#"{"asset":"BTC","free":103.123456789012345678,"locked":1.10}"#).unwrap();
+    let b: Balance = serde_json::from_str(r#"{"asset":"BTC","free":103.123456789012345678,"locked":1.10}"#).unwrap();
     assert_eq!(b.free.to_string(), "103.123456789012345678");
     assert_eq!(b.locked.to_string(), "1.10");
     let b: Balance = serde_json::from_str(r#"{"asset":"BTC","free":0.0,"locked":123456789012345678901}"#).unwrap();
@@ -161,7 +160,10 @@ fn models_with_unknown_fields_compare_and_hash_by_them() {
     let b: Inner = serde_json::from_str(r#"{"asset":"A","new":2}"#).unwrap();
     assert_ne!(a, b);
     assert_eq!(a.clone(), a);
-    assert_eq!(Inner { asset: "A".into(), unknown_fields: UnknownFields::default() }, serde_json::from_str(r#"{"asset":"A"}"#).unwrap());
+    assert_eq!(
+        Inner { asset: "A".into(), unknown_fields: UnknownFields::default() },
+        serde_json::from_str(r#"{"asset":"A"}"#).unwrap()
+    );
 }
 
 /// An order-book level: `["4.00000000","431.00000000"]`.
