@@ -237,9 +237,11 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     }
     /// serde_json's raw value: one entry, the value's JSON text.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        match map.next_key_seed(RawKey)? {
-            Some(true) => map.next_value_seed(RawDecimal),
-            _ => Err(de::Error::invalid_type(Unexpected::Map, &self)),
+        // The key is serde_json's raw-value token (not compared: this is the hot path, and a
+        // map from any other deserializer fails below, where its value is not raw text).
+        match map.next_key::<de::IgnoredAny>()? {
+            Some(_) => map.next_value_seed(RawDecimal),
+            None => Err(de::Error::invalid_type(Unexpected::Map, &self)),
         }
     }
 }
