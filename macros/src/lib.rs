@@ -84,7 +84,16 @@ pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
 /// (absent, `null` and `""` are `None`), `Vec<Decimal>` and `Option<Vec<Decimal>>` fields.
 ///
 /// Put it above the struct's other derives. Fields keep any `#[serde(...)]` of their own; a
-/// field with its own `with`/`deserialize_with` is left alone. Unknown JSON fields are ignored.
+/// field with its own `with`/`deserialize_with` is left alone. Every other `Option<T>` field
+/// reads absent, `null` and `""` as `None`.
+///
+/// `#[model(tuple)]`: the JSON is an array read by position (order-book levels, klines), in
+/// declaration order; missing trailing optional elements are `None`, and the model encodes
+/// back to an array.
+///
+/// On the lean route below the macro adds a field `pub unknown_fields: UnknownFields`: keys
+/// (or, for tuples, trailing elements) the model does not declare are kept there as raw JSON,
+/// written back on encoding, and reported once per process through `binance_runtime::drift`.
 ///
 /// For structs with named fields whose only serde attribute is a field `rename` (everything the
 /// generator emits), the impls are written directly: each is one call into the runtime's

@@ -12,7 +12,6 @@ use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
 use std::fmt;
-use std::str::FromStr;
 
 /// serde_json's name for "give me this value's raw JSON text" (its `raw_value` feature, which
 /// this crate enables). Deserializers that do not know it hand the value over as usual.
@@ -64,39 +63,68 @@ impl NotDecimal {
 }
 
 /// Plain decimal text (`-12.340`, or a JSON number with an exponent), decoded exactly:
-/// every digit and the scale are kept, or it is an error.
+/// every digit and the scale are kept, or it is an error. One pass over the bytes builds the
+/// mantissa (this is the decoding hot spot: most fields of a response are decimals).
 fn exact(t: &str) -> Result<Decimal, NotDecimal> {
     let bytes = t.as_bytes();
-    let unsigned = match bytes.first() {
-        Some(b'-' | b'+') => &bytes[1..],
-        _ => bytes,
+    let (negative, unsigned) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
     };
-    let int_len = unsigned.iter().take_while(|b| b.is_ascii_digit()).count();
-    let rest = &unsigned[int_len..];
-    let frac_len = match rest.first() {
-        Some(b'.') => rest[1..].iter().take_while(|b| b.is_ascii_digit()).count(),
-        _ => 0,
-    };
-    let after = &rest[if rest.first() == Some(&b'.') { 1 + frac_len } else { 0 }..];
-    let has_point = rest.first() == Some(&b'.');
-    if int_len == 0 || (has_point && frac_len == 0) {
+    let mut mantissa: u128 = 0;
+    let mut int_len = 0;
+    let mut frac_len = 0;
+    let mut point = false;
+    for (i, &b) in unsigned.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                // At most 39 digits fit a u128; past that the value is out of range anyway.
+                if int_len + frac_len >= 38 {
+                    return digits_only(&unsigned[i..]).and(Err(NotDecimal::OutOfRange));
+                }
+                mantissa = mantissa * 10 + u128::from(b - b'0');
+                if point {
+                    frac_len += 1;
+                } else {
+                    int_len += 1;
+                }
+            }
+            b'.' if !point => point = true,
+            b'e' | b'E' if int_len > 0 && (!point || frac_len > 0) => return exponent(t, &unsigned[i..]),
+            _ => return Err(NotDecimal::Malformed),
+        }
+    }
+    if int_len == 0 || (point && frac_len == 0) {
         return Err(NotDecimal::Malformed);
     }
-    if !after.is_empty() {
-        return exponent(t, after);
-    }
-    if frac_len > MAX_SCALE {
+    // 2^96 - 1: the largest mantissa a `Decimal` holds; 28: its largest scale.
+    if frac_len > MAX_SCALE || mantissa > (1u128 << 96) - 1 {
         return Err(NotDecimal::OutOfRange);
     }
-    let d = Decimal::from_str(t).map_err(|_| NotDecimal::OutOfRange)?;
-    // `from_str` rounds the fraction when the mantissa would overflow: refuse that.
-    if d.scale() as usize != frac_len {
-        return Err(NotDecimal::OutOfRange);
+    let signed = if negative { -(mantissa as i128) } else { mantissa as i128 };
+    let mut d = Decimal::try_from_i128_with_scale(signed, frac_len as u32).map_err(|_| NotDecimal::OutOfRange)?;
+    if negative {
+        d.set_sign_negative(true); // keeps `-0.0` as sent
     }
     Ok(d)
 }
 
-/// `1.5e-7` (JSON allows exponents): exact when `Decimal` can hold it.
+/// `Ok` when the rest of over-long text is still digits (then the error is the range).
+fn digits_only(rest: &[u8]) -> Result<(), NotDecimal> {
+    let (int, frac) = match rest.iter().position(|b| *b == b'.') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &[][..]),
+    };
+    if int.iter().chain(frac).all(u8::is_ascii_digit) {
+        Ok(())
+    } else {
+        Err(NotDecimal::Malformed)
+    }
+}
+
+/// `1.5e-7` (JSON allows exponents): rewritten as plain text with the scale the digits give
+/// (`1.5e3` is `1500`, `25E-1` is `2.5`), then decoded exactly like any other text.
 fn exponent(t: &str, tail: &[u8]) -> Result<Decimal, NotDecimal> {
     let digits = match tail {
         [b'e' | b'E', b'-' | b'+', d @ ..] | [b'e' | b'E', d @ ..] => d,
@@ -105,14 +133,34 @@ fn exponent(t: &str, tail: &[u8]) -> Result<Decimal, NotDecimal> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return Err(NotDecimal::Malformed);
     }
-    let d = Decimal::from_scientific(t).map_err(|_| NotDecimal::OutOfRange)?;
-    // Exact when printing it back gives the same value as the text (no digit was rounded off).
-    let mantissa = t.split(['e', 'E']).next().unwrap_or(t);
-    let significant = mantissa.bytes().filter(u8::is_ascii_digit).skip_while(|b| *b == b'0').count();
-    if significant > MAX_SCALE + 1 {
+    let mantissa = &t[..t.len() - tail.len()];
+    // Beyond ±60 no exact `Decimal` exists (28 fraction digits, 29 integer digits at most).
+    let exp: i64 = std::str::from_utf8(&tail[1..]).ok().and_then(|e| e.parse().ok()).ok_or(NotDecimal::OutOfRange)?;
+    if exp.abs() > 60 {
         return Err(NotDecimal::OutOfRange);
     }
-    Ok(d)
+    let (sign, unsigned) = match mantissa.as_bytes().first() {
+        Some(b'-') => ("-", &mantissa[1..]),
+        Some(b'+') => ("", &mantissa[1..]),
+        _ => ("", mantissa),
+    };
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let mut all = format!("{int}{frac}");
+    let mut scale = frac.len() as i64 - exp;
+    if scale < 0 {
+        all.extend(std::iter::repeat_n('0', scale.unsigned_abs() as usize));
+        scale = 0;
+    }
+    let scale = scale as usize;
+    if scale > MAX_SCALE {
+        return Err(NotDecimal::OutOfRange);
+    }
+    if all.len() <= scale {
+        all.insert_str(0, &"0".repeat(scale + 1 - all.len()));
+    }
+    let point = all.len() - scale;
+    let plain = if scale == 0 { format!("{sign}{all}") } else { format!("{sign}{}.{}", &all[..point], &all[point..]) };
+    exact(&plain)
 }
 
 /// Decodes one decimal value: `None` for `null`, `""` and blank text.
@@ -140,7 +188,10 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         f.write_str("a decimal as a string or a number")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Self::text(v)
+        match exact(v) {
+            Ok(d) => Ok(Some(d)),
+            Err(_) => Self::text(v),
+        }
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         Ok(Some(Decimal::from(v)))
@@ -186,9 +237,11 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     }
     /// serde_json's raw value: one entry, the value's JSON text.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        match map.next_key_seed(RawKey)? {
-            Some(true) => map.next_value_seed(RawDecimal),
-            _ => Err(de::Error::invalid_type(Unexpected::Map, &self)),
+        // The key is serde_json's raw-value token (not compared: this is the hot path, and a
+        // map from any other deserializer fails below, where its value is not raw text).
+        match map.next_key::<de::IgnoredAny>()? {
+            Some(_) => map.next_value_seed(RawDecimal),
+            None => Err(de::Error::invalid_type(Unexpected::Map, &self)),
         }
     }
 }
@@ -230,14 +283,19 @@ impl Visitor<'_> for RawDecimal {
     }
     fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
         match raw.as_bytes().first() {
-            Some(b'"') => match raw.get(1..raw.len().saturating_sub(1)) {
-                Some(inner) if !inner.contains('\\') => DecimalVisitor::text(inner),
-                // Escapes in decimal text are odd but valid JSON: unescape, then read.
-                _ => {
-                    let unescaped: String = serde_json::from_str(raw).map_err(E::custom)?;
-                    DecimalVisitor::text(&unescaped)
+            Some(b'"') => {
+                let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+                // The usual case, plain digits: no trimming, separator or escape scan first.
+                if let Ok(d) = exact(inner) {
+                    return Ok(Some(d));
                 }
-            },
+                if inner.contains('\\') {
+                    // Escapes in decimal text are odd but valid JSON: unescape, then read.
+                    let unescaped: String = serde_json::from_str(raw).map_err(E::custom)?;
+                    return DecimalVisitor::text(&unescaped);
+                }
+                DecimalVisitor::text(inner)
+            }
             Some(b'-' | b'0'..=b'9') => exact(raw).map(Some).map_err(|e| E::custom(e.message(raw))),
             Some(b'n') => Ok(None),
             Some(b't' | b'f') => Err(E::invalid_type(Unexpected::Bool(raw == "true"), &self)),
@@ -420,6 +478,8 @@ mod tests {
             ("79228162514264337593543950335", "79228162514264337593543950335"),
             ("1.5e3", "1500"),
             ("25E-1", "2.5"),
+            ("-1.25e-3", "-0.00125"),
+            ("12e+2", "1200"),
         ] {
             let r = row(&format!(r#"{{"req":{json},"opt":{json},"list":[{json}]}}"#)).unwrap();
             assert_eq!(r.req.to_string(), text, "{json}");
@@ -431,6 +491,32 @@ mod tests {
         assert_eq!(serde_json::from_value::<Row>(value).unwrap().req.to_string(), "1.25");
         // Escaped decimal text is still text.
         assert_eq!(row(r#"{"req":"\u0031.50"}"#).unwrap().req.to_string(), "1.50");
+    }
+
+    /// The one-pass decoder gives what `Decimal::from_str` gives, scale and sign included.
+    #[test]
+    fn one_pass_decoding_agrees_with_from_str() {
+        use std::str::FromStr;
+        for text in [
+            "0",
+            "+7",
+            "0.00000000",
+            "43210.10",
+            "-1.25000000",
+            "79228162514264337593543950335",
+            "1.0000000000000000000000000001",
+        ] {
+            let ours = exact(text).unwrap();
+            let theirs = Decimal::from_str(text).unwrap();
+            assert_eq!((ours, ours.scale(), ours.to_string()), (theirs, theirs.scale(), theirs.to_string()), "{text}");
+        }
+        for text in ["", "-", ".", "1.", ".5", "1..2", "1-", "--1", "1 ", "0x10", "１"] {
+            assert_eq!(exact(text), Err(NotDecimal::Malformed), "{text:?}");
+        }
+        // `from_str` drops the sign of a negative zero; it is kept, as sent.
+        assert_eq!(exact("-0.0").unwrap().to_string(), "-0.0");
+        assert_eq!(exact(&"9".repeat(50)), Err(NotDecimal::OutOfRange));
+        assert_eq!(exact(&format!("{}x", "9".repeat(50))), Err(NotDecimal::Malformed));
     }
 
     /// Issue 13 item 3: only well-formed thousands groups before the point.
@@ -451,7 +537,7 @@ mod tests {
         let long_fraction = format!("0.{}", "1".repeat(29));
         let wide = "1234567890.1234567890123456789012";
         let huge = "79228162514264337593543950336";
-        for text in [long_fraction.as_str(), wide, huge] {
+        for text in [long_fraction.as_str(), wide, huge, "1e-29", "1e40", "1.5e99999999999999999999"] {
             let err = parse(text).unwrap_err();
             assert!(err.contains("out of range for Decimal"), "{text}: {err}");
             let err = row(&format!(r#"{{"req":{text}}}"#)).unwrap_err().to_string();

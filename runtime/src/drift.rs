@@ -44,32 +44,36 @@ pub const MAX_ENTRIES: usize = 4096;
 /// Keys and values longer than this are cut before they are stored or logged.
 pub const MAX_KEY_CHARS: usize = 128;
 
-type Key = (DriftKind, &'static str, String);
-
+/// Per (kind, type): each key with its count. Nested so that counting a key already seen (the
+/// common case: the same new field in every element of a list) borrows it, allocating nothing.
 struct Registry {
-    seen: HashMap<Key, u64>,
+    seen: HashMap<(DriftKind, &'static str), HashMap<String, u64>>,
+    entries: usize,
     overflow: u64,
 }
 
 fn registry() -> MutexGuard<'static, Registry> {
     static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
-    let lock = REGISTRY.get_or_init(|| Mutex::new(Registry { seen: HashMap::new(), overflow: 0 }));
+    let lock = REGISTRY.get_or_init(|| Mutex::new(Registry { seen: HashMap::new(), entries: 0, overflow: 0 }));
     // A panic while holding the lock leaves plain counters behind: still usable.
     lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn cut(key: &str) -> String {
-    key.chars().take(MAX_KEY_CHARS).collect()
+/// `key` cut to [`MAX_KEY_CHARS`] characters.
+fn cut(key: &str) -> &str {
+    key.char_indices().nth(MAX_KEY_CHARS).map_or(key, |(end, _)| &key[..end])
 }
 
 fn record(kind: DriftKind, type_name: &'static str, key: &str) {
     let key = cut(key);
-    let mut registry = registry();
-    if let Some(count) = registry.seen.get_mut(&(kind, type_name, key.clone())) {
+    let mut guard = registry();
+    let registry = &mut *guard;
+    let keys = registry.seen.entry((kind, type_name)).or_default();
+    if let Some(count) = keys.get_mut(key) {
         *count += 1;
         return;
     }
-    if registry.seen.len() >= MAX_ENTRIES {
+    if registry.entries >= MAX_ENTRIES {
         registry.overflow += 1;
         if registry.overflow == 1 {
             tracing::warn!(
@@ -91,7 +95,8 @@ fn record(kind: DriftKind, type_name: &'static str, key: &str) {
             "binance spec drift: unknown enum value kept as `Other`; add it to the spec"
         ),
     }
-    registry.seen.insert((kind, type_name, key), 1);
+    keys.insert(key.to_owned(), 1);
+    registry.entries += 1;
 }
 
 /// Records an unknown field of a model (an object key, or `[i]` for a tuple model's position).
@@ -110,7 +115,9 @@ pub fn snapshot() -> Vec<Drift> {
     let mut out: Vec<Drift> = registry
         .seen
         .iter()
-        .map(|((kind, type_name, key), count)| Drift { kind: *kind, type_name, key: key.clone(), count: *count })
+        .flat_map(|((kind, type_name), keys)| {
+            keys.iter().map(|(key, count)| Drift { kind: *kind, type_name, key: key.clone(), count: *count })
+        })
         .collect();
     drop(registry);
     out.sort_by(|a, b| (a.kind, a.type_name, &a.key).cmp(&(b.kind, b.type_name, &b.key)));
@@ -126,5 +133,33 @@ pub fn overflow() -> u64 {
 pub fn reset() {
     let mut registry = registry();
     registry.seen.clear();
+    registry.entries = 0;
     registry.overflow = 0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_each_key_and_cuts_long_ones() {
+        let long = "k".repeat(MAX_KEY_CHARS + 10);
+        for _ in 0..2 {
+            unknown_field("drift::tests::Model", "newField");
+            unknown_field("drift::tests::Model", &long);
+            unknown_enum_value("drift::tests::Enum", "NEW");
+        }
+        let seen: Vec<Drift> = snapshot().into_iter().filter(|d| d.type_name.starts_with("drift::tests::")).collect();
+        let keys: Vec<(DriftKind, &str, usize, u64)> =
+            seen.iter().map(|d| (d.kind, d.type_name, d.key.len(), d.count)).collect();
+        assert_eq!(
+            keys,
+            [
+                (DriftKind::Field, "drift::tests::Model", MAX_KEY_CHARS, 2),
+                (DriftKind::Field, "drift::tests::Model", 8, 2),
+                (DriftKind::EnumValue, "drift::tests::Enum", 3, 2),
+            ]
+        );
+        assert_eq!(cut("ä€x"), "ä€x");
+    }
 }

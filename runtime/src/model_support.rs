@@ -50,6 +50,7 @@ struct KeySeed {
 impl KeySeed {
     /// The index of `key`'s field; keys usually arrive in declaration order, so the field
     /// after the last one found is tried first.
+    #[inline]
     fn index(self, key: &str) -> Option<usize> {
         if self.names.get(self.hint) == Some(&key) {
             return Some(self.hint);
@@ -57,6 +58,7 @@ impl KeySeed {
         self.names.iter().position(|name| *name == key)
     }
 
+    #[inline]
     fn key(self, key: &str) -> Key {
         self.index(key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Known)
     }
@@ -74,6 +76,7 @@ impl<'de> Visitor<'de> for KeySeed {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("field identifier")
     }
+    #[inline]
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
         Ok(self.key(v))
     }

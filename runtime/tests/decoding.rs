@@ -239,3 +239,22 @@ fn empty_models_decode_and_keep_what_arrives() {
     let more: Empty = serde_json::from_str(r#"{"code":200,"msg":"success"}"#).unwrap();
     assert_eq!(serde_json::to_string(&more).unwrap(), r#"{"code":200,"msg":"success"}"#);
 }
+
+/// A struct `#[model]` hands to serde's derive (another serde attribute): its optional
+/// fields read `""` as `None` too.
+#[model]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SerdeRoute {
+    #[serde(alias = "sym")]
+    pub symbol: String,
+    pub flag: Option<bool>,
+    pub count: Option<i64>,
+}
+
+#[test]
+fn the_serde_derive_route_reads_empty_optionals_as_none() {
+    let s: SerdeRoute = serde_json::from_str(r#"{"sym":"X","flag":"","count":""}"#).unwrap();
+    assert_eq!((s.symbol.as_str(), s.flag, s.count), ("X", None, None));
+    let s: SerdeRoute = serde_json::from_str(r#"{"symbol":"X","flag":true}"#).unwrap();
+    assert_eq!((s.flag, s.count), (Some(true), None));
+}
