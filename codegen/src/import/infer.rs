@@ -208,10 +208,14 @@ fn position_name(comment: &str) -> String {
     name
 }
 
-/// Field docs that say the field is not always sent. ("only for" is not one: "only for USDT
-/// asset" describes how a value is computed, not whether it is sent.)
+/// Field docs that say the field is not always sent: "only returned with …", "will not return
+/// if …", "only for PM PRO SPAN". ("only for USDT asset" is not one: it says how a value is
+/// computed, and the field is always sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
+    if d.contains("only for") && !d.contains("asset") {
+        return true;
+    }
     [
         "only returned",
         "only return",
@@ -524,6 +528,8 @@ mod tests {
         let (_, got) = run(&[r#"{"orderId": "933256278426274426", "tranId": 1, "code": "200", "price": "1.5",
             "goodTillDate": 0, "T": 1589436922959, "E": 1589436922972, "count": 3, "tpOrderType": "",
             "activatePrice": "9020", // activation price, only return with TRAILING_STOP_MARKET order
+            "totalWalletBalance": "1", // total wallet balance, only for USDT asset
+            "accountType": "PM_3", //only for PM PRO SPAN
             "ok": true}"#]);
         let ty = |n: &str| field(&got, "Resp", n).ty.clone();
         assert_eq!(ty("orderId"), "STRING");
@@ -538,6 +544,8 @@ mod tests {
         assert_eq!((tp.ty.as_str(), tp.optional), ("STRING", true));
         assert!(field(&got, "Resp", "activatePrice").optional);
         assert!(!field(&got, "Resp", "price").optional);
+        assert!(!field(&got, "Resp", "totalWalletBalance").optional);
+        assert!(field(&got, "Resp", "accountType").optional);
     }
 
     #[test]
