@@ -377,3 +377,113 @@ fn union_values(into: &mut Enum, more: &Enum) {
         into.doc = more.doc.clone();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{BaseUrls, EnumValue, Field, Http, Product};
+
+    fn product() -> ProductOverrides {
+        ProductOverrides {
+            docs_folder: "p".into(),
+            header: Vec::new(),
+            product: Product {
+                name: "p".into(),
+                title: "P".into(),
+                docs: None,
+                base_urls: BaseUrls {
+                    rest: Some("https://x.invalid".into()),
+                    rest_testnet: None,
+                    ws_api: None,
+                    ws_api_testnet: None,
+                },
+                time_path: None,
+                rate_limits: Vec::new(),
+            },
+            endpoints: BTreeMap::new(),
+            models: BTreeMap::new(),
+            enums: BTreeMap::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn field(name: &str, ty: &str) -> Field {
+        Field { name: name.into(), ty: ty.into(), list: false, optional: false, doc: None }
+    }
+
+    /// A page `name` at `path` whose response model has `fields`, with nested `Item` model
+    /// `{ id: LONG }` and enum `Side` of `sides`.
+    fn page(name: &str, path: &str, fields: Vec<Field>, sides: &[&str]) -> ImportedEndpoint {
+        let root = name.to_upper_camel_case();
+        let item = format!("{root}Item");
+        let mut fields = fields;
+        fields.push(field("items", &item));
+        fields.push(field("side", "Side"));
+        ImportedEndpoint {
+            page: path.into(),
+            name: name.into(),
+            endpoint: Endpoint {
+                title: name.into(),
+                description: None,
+                docs: format!("https://x.invalid/{name}"),
+                notes: Vec::new(),
+                http: Some(Http { method: "GET".into(), path: path.into() }),
+                ws: None,
+                security: "NONE".into(),
+                weight: None,
+                params: Vec::new(),
+                response: root.clone(),
+                response_list: false,
+                examples: Vec::new(),
+            },
+            models: vec![
+                (root, Model { doc: None, tuple: false, fields }),
+                (item, Model { doc: None, tuple: false, fields: vec![field("id", "LONG")] }),
+            ],
+            enums: vec![(
+                "Side".into(),
+                Enum { doc: None, values: sides.iter().map(|s| EnumValue::Bare(s.to_string())).collect() },
+            )],
+            request_example: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn names<T>(pairs: &[(String, T)]) -> Vec<&str> {
+        pairs.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn equal_models_are_one_and_enums_are_unioned() {
+        let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let b = page("beta", "/b", vec![field("x", "DECIMAL")], &["SELL", "BUY"]);
+        let spec = assemble(&product(), &[("a.md".into(), a), ("b.md".into(), b)], Vec::new()).spec;
+        assert_eq!(names(&spec.models), ["AlphaItem", "Alpha"], "beta's models equal alpha's: reused");
+        assert_eq!(spec.endpoints[1].1.response, "Alpha");
+        let side: Vec<&str> = spec.enums[0].1.values.iter().map(EnumValue::value).collect();
+        assert_eq!(side, ["BUY", "SELL"], "union, first-seen order");
+    }
+
+    #[test]
+    fn different_models_wanting_one_name_get_stable_suffixes_and_endpoint_names_are_valid() {
+        let a = page("same", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let b = page("same", "/b", vec![field("y", "STRING")], &["BUY"]);
+        let c = page("24hr_ticker", "/c", vec![field("z", "INT")], &["BUY"]);
+        let out = assemble(&product(), &[("a.md".into(), a), ("b.md".into(), b), ("c.md".into(), c)], Vec::new());
+        assert_eq!(names(&out.spec.endpoints), ["same", "same_2", "get_24hr_ticker"]);
+        assert_eq!(out.spec.endpoints[1].1.response, "Same2");
+        assert!(out.warnings.iter().any(|w| w.kind == "name" && w.message.contains("same_2")));
+    }
+
+    #[test]
+    fn a_renamed_endpoint_takes_its_models_along_and_duplicate_routes_are_reported() {
+        let mut ov = product();
+        ov.endpoints.insert("GET /a".into(), EndpointOverride { rename: Some("gamma".into()), ..Default::default() });
+        let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let again = page("alpha_again", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let out = assemble(&ov, &[("a.md".into(), a), ("z.md".into(), again)], Vec::new());
+        assert_eq!(names(&out.spec.endpoints), ["gamma"]);
+        assert_eq!(names(&out.spec.models), ["GammaItem", "Gamma"]);
+        assert!(out.warnings.iter().any(|w| w.kind == "duplicate-route" && w.message.starts_with("z.md")));
+    }
+}
