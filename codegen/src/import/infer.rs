@@ -116,9 +116,10 @@ fn model(name: &str, sightings: &[&[Member]], out: &mut Inferred) -> String {
             collect(f, &m.value);
         }
     }
+    let order_like = facts.iter().any(|f| ORDER_KEYS.contains(&f.name.as_str()));
     let mut fields = Vec::new();
     for f in &facts {
-        let (ty, doc) = field_type(&name, f, out);
+        let (ty, doc) = field_type(&name, f, order_like, out);
         let optional = f.seen < sightings.len() || f.empty_or_null || doc.as_deref().is_some_and(is_conditional);
         fields.push(Field { name: f.name.clone(), ty, list: f.list, optional, doc });
     }
@@ -155,7 +156,7 @@ fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mu
             field_name = format!("{field_name}{i}");
         }
         f.name = field_name.clone();
-        let (ty, doc) = field_type(&name, &f, out);
+        let (ty, doc) = field_type(&name, &f, false, out);
         // A tuple is read by position: only trailing positions may be missing.
         let optional = f.seen < sightings.len() || f.empty_or_null;
         fields.push(Field { name: field_name, ty, list: f.list, optional, doc });
@@ -263,9 +264,20 @@ fn collect(f: &mut FieldFacts, value: &Json) {
     }
 }
 
+/// Fields that make an object an order (its `type` and `status` are the order's).
+const ORDER_KEYS: &[&str] = &["orderId", "clientOrderId", "algoId", "strategyId", "origClientOrderId"];
+
+/// Field names that take a shared enum wherever they appear in a response; `type`, `origType`
+/// and `status` only in an order (elsewhere they are a schedule's, a symbol's or a transfer's).
+const ALWAYS_SHARED: &[&str] =
+    &["side", "positionSide", "timeInForce", "workingType", "priceMatch", "selfTradePreventionMode", "strategyType"];
+const SHARED_IN_ORDERS: &[&str] = &["type", "origType", "orderType", "status"];
+
 /// The field's type (adding nested models and enums to `out`) and its doc.
-fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Option<String>) {
+fn field_type(parent: &str, f: &FieldFacts, order_like: bool, out: &mut Inferred) -> (String, Option<String>) {
     let doc = (!f.comments.is_empty()).then(|| f.comments.join(" "));
+    let shared =
+        ALWAYS_SHARED.contains(&f.name.as_str()) || (order_like && SHARED_IN_ORDERS.contains(&f.name.as_str()));
     if !f.objects.is_empty() {
         let sightings: Vec<&[Member]> = f.objects.iter().map(|m| m.as_slice()).collect();
         let child = format!("{parent}{}", singular(&f.name.to_upper_camel_case()));
@@ -276,11 +288,14 @@ fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Opti
         return (tuple_model(&child, &f.tuples, out), doc);
     }
     if let Some((values, rest)) = doc.as_deref().and_then(|d| enum_values(d, &f.strings)) {
-        let name = naming::enum_name(&f.name);
+        let name = match naming::canonical_enum(&f.name).filter(|_| shared) {
+            Some(shared) => shared.to_string(),
+            None => naming::own_enum_name(&f.name, parent),
+        };
         add_enum(out, &name, rest.clone(), values);
         return (name, rest);
     }
-    if let Some(name) = naming::canonical_enum(&f.name) {
+    if let Some(name) = naming::canonical_enum(&f.name).filter(|_| shared) {
         let sent_values = !f.strings.is_empty() && f.numbers.is_empty() && !f.bools;
         if sent_values && f.strings.iter().all(|s| super::enums_from_text::is_wire_value(s)) {
             let mut values: Vec<EnumValue> = Vec::new();
@@ -592,8 +607,14 @@ mod tests {
 
     #[test]
     fn shared_concepts_become_the_shared_enum() {
+        let (_, got) = run(&[r#"{"type": "PRE_MARKET", "status": "TRADING", "side": "SELL"}"#]);
+        assert_eq!(
+            (field(&got, "Resp", "type").ty.as_str(), field(&got, "Resp", "status").ty.as_str()),
+            ("STRING", "STRING")
+        );
+        assert_eq!(field(&got, "Resp", "side").ty, "OrderSide");
         let (_, got) = run(&[
-            r#"{"side": "BUY", "origType": "LIMIT", "type": "MARKET", "orderStatus": "SUCCESS", // PROCESS/ACCEPT_SUCCESS/SUCCESS/FAIL
+            r#"{"orderId": 1, "side": "BUY", "origType": "LIMIT", "type": "MARKET", "orderStatus": "SUCCESS", // PROCESS/ACCEPT_SUCCESS/SUCCESS/FAIL
             "symbol": "BTCUSDT"}"#,
         ]);
         assert_eq!(field(&got, "Resp", "side").ty, "OrderSide");
