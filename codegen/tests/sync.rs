@@ -288,3 +288,18 @@ fn a_spec_that_does_not_validate_is_not_written() {
     assert_eq!(s.read(PRO_SPEC), before, "nothing written for that product");
     assert!(report.to_string().contains("INVALID, not written"), "{report}");
 }
+
+#[test]
+fn empty_and_binary_pages_are_named_not_fatal() {
+    let s = Scratch::new("garbage", &[PRO]);
+    s.write("docs/portfolio-margin-pro/account/Empty.md", "");
+    std::fs::write(s.docs().join("portfolio-margin-pro/account/Binary.md"), [0u8, 159, 146, 150, 255, 0, 1, 2])
+        .unwrap();
+    let report = s.sync();
+    for page in ["portfolio-margin-pro/account/Empty.md", "portfolio-margin-pro/account/Binary.md"] {
+        let named =
+            report.skipped.iter().any(|k| k.page == page) || report.failures.iter().any(|f| f.page.starts_with(page));
+        assert!(named, "{page} is accounted for:\n{report}");
+    }
+    assert_eq!(report.products[0].counts.0, 21, "the real pages still import: {report}");
+}
