@@ -271,6 +271,33 @@ impl Builder<'_> {
 
     fn apply_model_and_enum_overrides(&mut self) {
         let overrides = self.overrides;
+        // Models named by their fields first, so the edits below can use the given names.
+        for (name, mo) in &overrides.models {
+            let Some(wanted) = &mo.fields_are else { continue };
+            let found: Vec<String> = self
+                .spec
+                .models
+                .iter()
+                .filter(|(_, m)| {
+                    m.fields.len() == wanted.len() && m.fields.iter().zip(wanted).all(|(f, w)| f.name == *w)
+                })
+                .map(|(n, _)| n.clone())
+                .collect();
+            match found.as_slice() {
+                [one] => self.rename_type(one, name, true),
+                [] => {
+                    self.warn("unused-override", format!("models.{name}.fields_are: no model has exactly these fields"))
+                }
+                many => self.warn(
+                    "unused-override",
+                    format!(
+                        "models.{name}.fields_are: {} models have these fields ({}); name them by their synced names",
+                        many.len(),
+                        many.join(", ")
+                    ),
+                ),
+            }
+        }
         for (name, eo) in &overrides.enums {
             let Some(i) = self.spec.enums.iter().position(|(n, _)| n == name) else {
                 self.warn("unused-override", format!("enums.{name}: the synced spec has no such enum"));
@@ -285,6 +312,9 @@ impl Builder<'_> {
         }
         for (name, mo) in &overrides.models {
             let Some(i) = self.spec.models.iter().position(|(n, _)| n == name) else {
+                if mo.fields_are.is_some() {
+                    continue; // already reported above
+                }
                 self.warn("unused-override", format!("models.{name}: the synced spec has no such model"));
                 continue;
             };
@@ -321,7 +351,7 @@ impl Builder<'_> {
                 self.rename_type(name, new, false);
             }
         }
-        for (name, mo) in &overrides.models {
+        for (name, mo) in overrides.models.iter().filter(|(_, mo)| mo.fields_are.is_none()) {
             if let Some(new) = &mo.rename {
                 self.rename_type(name, new, true);
             }
@@ -382,6 +412,7 @@ fn union_values(into: &mut Enum, more: &Enum) {
 mod tests {
     use super::*;
     use crate::ast::{BaseUrls, EnumValue, Field, Http, Product};
+    use crate::import::sync::overrides::ModelOverride;
 
     fn product() -> ProductOverrides {
         ProductOverrides {
@@ -485,5 +516,26 @@ mod tests {
         assert_eq!(names(&out.spec.endpoints), ["gamma"]);
         assert_eq!(names(&out.spec.models), ["GammaItem", "Gamma"]);
         assert!(out.warnings.iter().any(|w| w.kind == "duplicate-route" && w.message.starts_with("z.md")));
+    }
+
+    #[test]
+    fn a_model_can_be_named_by_its_fields() {
+        let mut ov = product();
+        let by_fields = |f: &[&str]| ModelOverride {
+            fields_are: Some(f.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        };
+        ov.models.insert("Ident".into(), by_fields(&["id"]));
+        ov.models.insert("Nothing".into(), by_fields(&["nope"]));
+        let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let b = page("beta", "/b", vec![field("y", "DECIMAL")], &["BUY"]);
+        let out = assemble(&ov, &[("a.md".into(), a), ("b.md".into(), b)], Vec::new());
+        assert_eq!(
+            names(&out.spec.models),
+            ["Ident", "Alpha", "Beta"],
+            "the shared `{{ id }}` model is found by its fields"
+        );
+        assert_eq!(out.spec.models[1].1.fields[1].ty, "Ident", "references follow");
+        assert!(out.warnings.iter().any(|w| w.message.starts_with("models.Nothing.fields_are")));
     }
 }
