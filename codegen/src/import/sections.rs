@@ -330,7 +330,9 @@ fn examples(
     let mut bodies = Vec::new();
     let mut errors = Vec::new();
     let mut label: Option<String> = None;
-    for (n, block) in blocks(&s.lines).into_iter().enumerate() {
+    // `n` counts the section's code blocks: "example 2" is the second one on the page.
+    let mut n = 0;
+    for block in blocks(&s.lines) {
         let code = match block {
             Block::Quote(q) | Block::Text(q) => {
                 label = Some(q);
@@ -339,23 +341,29 @@ fn examples(
             Block::Code(c) if c.trim().is_empty() => continue,
             Block::Code(c) => c,
         };
-        let json = match lenient_json::parse(&code) {
-            Ok(json) => json,
+        n += 1;
+        let json = match lenient_json::parse_repaired(&code) {
+            Ok((json, note)) => {
+                if let Some(note) = note {
+                    warnings.push(format!("response: example {n}: {note}"));
+                }
+                json
+            }
             Err(e) => {
-                errors.push(format!("example {}: {e}", n + 1));
+                errors.push(format!("example {n}: {e}"));
                 continue;
             }
         };
         let body = match (ws, json.get("result")) {
             (true, Some(result)) => result.clone(),
             (true, None) if json.get("error").is_some() => {
-                warnings.push(format!("example {}: an error response; not used for the model", n + 1));
+                warnings.push(format!("example {n}: an error response; not used for the model"));
                 continue;
             }
             _ => json.clone(),
         };
         if !matches!(body, Json::Object(_) | Json::Array(..)) {
-            errors.push(format!("example {}: expected a JSON object or array", n + 1));
+            errors.push(format!("example {n}: expected a JSON object or array"));
             continue;
         }
         bodies.push(body);
