@@ -173,8 +173,12 @@ fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mu
         if generic(&out.models[existing].1.fields) && !generic(&fields) {
             out.models[existing].1.fields = fields;
         }
-        out.models.remove(slot);
-        return out.models.get(existing.min(out.models.len().saturating_sub(1))).map_or(name, |(n, _)| n.clone());
+        let shared = out.models[existing].0.clone();
+        // Only the reserved slot goes; models nested in this tuple's positions stay.
+        if out.models.get(slot).is_some_and(|(n, _)| *n == name) {
+            out.models.remove(slot);
+        }
+        return shared;
     }
     if let Some((_, m)) = out.models.get_mut(slot) {
         m.fields = fields;
