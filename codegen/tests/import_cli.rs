@@ -88,7 +88,7 @@ fn sync_check_and_diff_against_git() {
 }
 
 #[test]
-fn sync_into_a_closed_pipe_does_not_panic() {
+fn output_into_a_closed_pipe_does_not_panic() {
     let bin = env!("CARGO_BIN_EXE_binance-codegen");
     let dir = scratch("pipe");
     let mut child =
@@ -100,6 +100,20 @@ fn sync_into_a_closed_pipe_does_not_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
+    // `generate | head` and `validate | head` too (the spec now exists).
+    for args in [&["generate", "spec"][..], &["validate", "spec"][..]] {
+        let mut child = Command::new(bin)
+            .current_dir(&dir)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

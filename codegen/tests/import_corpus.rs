@@ -181,6 +181,7 @@ fn every_page_of_the_corpus_imports_or_is_named_not_an_endpoint() {
             }
         }
     }
+    assert!(endpoints + failures.len() > 0, "{}: no endpoint page found; is this the doc corpus?", dir.display());
     eprintln!(
         "{}: {} pages, {endpoints} endpoints imported, {skipped} named non-endpoint pages, {warnings} warnings",
         dir.display(),

@@ -212,6 +212,10 @@ fn bad_input_is_a_named_error() {
         ## Response Example\n```\nthis is not json\n```\n";
     let err = import_text(page, not_json).unwrap_err().to_string();
     assert!(err.contains("Response Example") && err.contains("example 1: line 1"), "{err}");
+    // Labels before an example do not shift its number.
+    let labelled = not_json.replace("## Response Example\n", "## Response Example\n> single symbol\n");
+    let err = import_text(page, &labelled).unwrap_err().to_string();
+    assert!(err.contains("example 1: line 1"), "{err}");
     // …but with a second, readable example the page imports and the bad one is a warning.
     let one_bad = not_json.to_string() + "\n```\n{\"a\": 1}\n```\n";
     let imported = import_text(page, &one_bad).unwrap();

@@ -268,3 +268,38 @@ fn error_codes_come_from_the_error_code_page() {
     assert_eq!(errors[0].msg.as_deref(), Some("An unknown error occured while processing the request."));
     assert!(report.to_string().contains("5 error codes"), "{report}");
 }
+
+#[test]
+fn a_spec_that_does_not_validate_is_not_written() {
+    let s = Scratch::new("invalid", &[PRO]);
+    s.sync();
+    let before = s.read(PRO_SPEC);
+    let overrides = "spec/overrides/portfolio_margin_pro.yaml";
+    let text = s.read(overrides).replace(
+        "    rename: portfolio_margin_pro_account_information\n",
+        "    rename: portfolio_margin_pro_account_information\n    params:\n      recvWindow: { type: NOPE }\n",
+    );
+    s.write(overrides, &text);
+    let report = s.sync();
+    assert!(!report.ok());
+    let diagnostics = report.products[0].invalid.as_ref().expect("the validator's diagnostics").to_string();
+    assert!(diagnostics.contains("portfolio_margin_pro.yaml:"), "located: {diagnostics}");
+    assert!(diagnostics.contains("NOPE"), "{diagnostics}");
+    assert_eq!(s.read(PRO_SPEC), before, "nothing written for that product");
+    assert!(report.to_string().contains("INVALID, not written"), "{report}");
+}
+
+#[test]
+fn empty_and_binary_pages_are_named_not_fatal() {
+    let s = Scratch::new("garbage", &[PRO]);
+    s.write("docs/portfolio-margin-pro/account/Empty.md", "");
+    std::fs::write(s.docs().join("portfolio-margin-pro/account/Binary.md"), [0u8, 159, 146, 150, 255, 0, 1, 2])
+        .unwrap();
+    let report = s.sync();
+    for page in ["portfolio-margin-pro/account/Empty.md", "portfolio-margin-pro/account/Binary.md"] {
+        let named =
+            report.skipped.iter().any(|k| k.page == page) || report.failures.iter().any(|f| f.page.starts_with(page));
+        assert!(named, "{page} is accounted for:\n{report}");
+    }
+    assert_eq!(report.products[0].counts.0, 21, "the real pages still import: {report}");
+}

@@ -116,7 +116,7 @@ fn main() -> ExitCode {
                         }
                         eprintln!("wrote {}", path.display());
                     }
-                    None => print!("{text}"),
+                    None => commands::out(&text),
                 }
                 ExitCode::SUCCESS
             }
@@ -136,7 +136,7 @@ fn main() -> ExitCode {
         Command::Validate { specs } => match config_for(&specs).validate() {
             Ok(products) => {
                 let endpoints: usize = products.iter().map(|p| p.endpoints.len()).sum();
-                println!("ok: {} spec files, {endpoints} endpoints", products.len());
+                commands::out(&format!("ok: {} spec files, {endpoints} endpoints\n", products.len()));
                 ExitCode::SUCCESS
             }
             Err(errors) => {

@@ -13,7 +13,10 @@ pub fn values(description: &str) -> Vec<String> {
         .filter(|clause| {
             let c = clause.to_lowercase();
             let names_orders = c.contains(" order") || c.contains("订单");
-            !(names_orders && (c.contains("available for") || c.contains("avaliable for") || c.contains("only for")))
+            let about_others = c.contains("available for") || c.contains("avaliable for") || c.contains("only for");
+            // "MARKET and LIMIT order types default to FULL": values of another parameter.
+            let other_values = (names_orders && about_others) || c.contains("order type") || c.contains("订单类型");
+            !other_values
         })
         .collect();
     let description = kept.join(";");
@@ -106,6 +109,10 @@ mod tests {
         assert_eq!(
             values("only avaliable for `LIMIT`/`STOP`/`TAKE_PROFIT` order; can be set to `OPPONENT`/ `QUEUE`"),
             ["OPPONENT", "QUEUE"]
+        );
+        assert_eq!(
+            values("Set the response JSON. ACK, RESULT, or FULL; MARKET and LIMIT order types default to FULL, all other orders default to ACK."),
+            ["ACK", "RESULT", "FULL"]
         );
         assert_eq!(values(r#""LIQUIDATION" for liquidation orders, "ADL" for ADL orders."#), ["LIQUIDATION", "ADL"]);
     }

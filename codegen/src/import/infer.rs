@@ -116,9 +116,10 @@ fn model(name: &str, sightings: &[&[Member]], out: &mut Inferred) -> String {
             collect(f, &m.value);
         }
     }
+    let order_like = facts.iter().any(|f| ORDER_KEYS.contains(&f.name.as_str()));
     let mut fields = Vec::new();
     for f in &facts {
-        let (ty, doc) = field_type(&name, f, out);
+        let (ty, doc) = field_type(&name, f, order_like, out);
         let optional = f.seen < sightings.len() || f.empty_or_null || doc.as_deref().is_some_and(is_conditional);
         fields.push(Field { name: f.name.clone(), ty, list: f.list, optional, doc });
     }
@@ -155,7 +156,7 @@ fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mu
             field_name = format!("{field_name}{i}");
         }
         f.name = field_name.clone();
-        let (ty, doc) = field_type(&name, &f, out);
+        let (ty, doc) = field_type(&name, &f, false, out);
         // A tuple is read by position: only trailing positions may be missing.
         let optional = f.seen < sightings.len() || f.empty_or_null;
         fields.push(Field { name: field_name, ty, list: f.list, optional, doc });
@@ -172,8 +173,12 @@ fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mu
         if generic(&out.models[existing].1.fields) && !generic(&fields) {
             out.models[existing].1.fields = fields;
         }
-        out.models.remove(slot);
-        return out.models.get(existing.min(out.models.len().saturating_sub(1))).map_or(name, |(n, _)| n.clone());
+        let shared = out.models[existing].0.clone();
+        // Only the reserved slot goes; models nested in this tuple's positions stay.
+        if out.models.get(slot).is_some_and(|(n, _)| *n == name) {
+            out.models.remove(slot);
+        }
+        return shared;
     }
     if let Some((_, m)) = out.models.get_mut(slot) {
         m.fields = fields;
@@ -208,10 +213,14 @@ fn position_name(comment: &str) -> String {
     name
 }
 
-/// Field docs that say the field is not always sent. ("only for" is not one: "only for USDT
-/// asset" describes how a value is computed, not whether it is sent.)
+/// Field docs that say the field is not always sent: "only returned with …", "will not return
+/// if …", "only for PM PRO SPAN". ("only for USDT asset" is not one: it says how a value is
+/// computed, and the field is always sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
+    if d.contains("only for") && !d.contains("asset") {
+        return true;
+    }
     [
         "only returned",
         "only return",
@@ -259,9 +268,20 @@ fn collect(f: &mut FieldFacts, value: &Json) {
     }
 }
 
+/// Fields that make an object an order (its `type` and `status` are the order's).
+const ORDER_KEYS: &[&str] = &["orderId", "clientOrderId", "algoId", "strategyId", "origClientOrderId"];
+
+/// Field names that take a shared enum wherever they appear in a response; `type`, `origType`
+/// and `status` only in an order (elsewhere they are a schedule's, a symbol's or a transfer's).
+const ALWAYS_SHARED: &[&str] =
+    &["side", "positionSide", "timeInForce", "workingType", "priceMatch", "selfTradePreventionMode", "strategyType"];
+const SHARED_IN_ORDERS: &[&str] = &["type", "origType", "orderType", "status"];
+
 /// The field's type (adding nested models and enums to `out`) and its doc.
-fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Option<String>) {
+fn field_type(parent: &str, f: &FieldFacts, order_like: bool, out: &mut Inferred) -> (String, Option<String>) {
     let doc = (!f.comments.is_empty()).then(|| f.comments.join(" "));
+    let shared =
+        ALWAYS_SHARED.contains(&f.name.as_str()) || (order_like && SHARED_IN_ORDERS.contains(&f.name.as_str()));
     if !f.objects.is_empty() {
         let sightings: Vec<&[Member]> = f.objects.iter().map(|m| m.as_slice()).collect();
         let child = format!("{parent}{}", singular(&f.name.to_upper_camel_case()));
@@ -272,11 +292,14 @@ fn field_type(parent: &str, f: &FieldFacts, out: &mut Inferred) -> (String, Opti
         return (tuple_model(&child, &f.tuples, out), doc);
     }
     if let Some((values, rest)) = doc.as_deref().and_then(|d| enum_values(d, &f.strings)) {
-        let name = naming::enum_name(&f.name);
+        let name = match naming::canonical_enum(&f.name).filter(|_| shared) {
+            Some(shared) => shared.to_string(),
+            None => naming::own_enum_name(&f.name, parent),
+        };
         add_enum(out, &name, rest.clone(), values);
         return (name, rest);
     }
-    if let Some(name) = naming::canonical_enum(&f.name) {
+    if let Some(name) = naming::canonical_enum(&f.name).filter(|_| shared) {
         let sent_values = !f.strings.is_empty() && f.numbers.is_empty() && !f.bools;
         if sent_values && f.strings.iter().all(|s| super::enums_from_text::is_wire_value(s)) {
             let mut values: Vec<EnumValue> = Vec::new();
@@ -524,6 +547,8 @@ mod tests {
         let (_, got) = run(&[r#"{"orderId": "933256278426274426", "tranId": 1, "code": "200", "price": "1.5",
             "goodTillDate": 0, "T": 1589436922959, "E": 1589436922972, "count": 3, "tpOrderType": "",
             "activatePrice": "9020", // activation price, only return with TRAILING_STOP_MARKET order
+            "totalWalletBalance": "1", // total wallet balance, only for USDT asset
+            "accountType": "PM_3", //only for PM PRO SPAN
             "ok": true}"#]);
         let ty = |n: &str| field(&got, "Resp", n).ty.clone();
         assert_eq!(ty("orderId"), "STRING");
@@ -538,6 +563,8 @@ mod tests {
         assert_eq!((tp.ty.as_str(), tp.optional), ("STRING", true));
         assert!(field(&got, "Resp", "activatePrice").optional);
         assert!(!field(&got, "Resp", "price").optional);
+        assert!(!field(&got, "Resp", "totalWalletBalance").optional);
+        assert!(field(&got, "Resp", "accountType").optional);
     }
 
     #[test]
@@ -584,8 +611,14 @@ mod tests {
 
     #[test]
     fn shared_concepts_become_the_shared_enum() {
+        let (_, got) = run(&[r#"{"type": "PRE_MARKET", "status": "TRADING", "side": "SELL"}"#]);
+        assert_eq!(
+            (field(&got, "Resp", "type").ty.as_str(), field(&got, "Resp", "status").ty.as_str()),
+            ("STRING", "STRING")
+        );
+        assert_eq!(field(&got, "Resp", "side").ty, "OrderSide");
         let (_, got) = run(&[
-            r#"{"side": "BUY", "origType": "LIMIT", "type": "MARKET", "orderStatus": "SUCCESS", // PROCESS/ACCEPT_SUCCESS/SUCCESS/FAIL
+            r#"{"orderId": 1, "side": "BUY", "origType": "LIMIT", "type": "MARKET", "orderStatus": "SUCCESS", // PROCESS/ACCEPT_SUCCESS/SUCCESS/FAIL
             "symbol": "BTCUSDT"}"#,
         ]);
         assert_eq!(field(&got, "Resp", "side").ty, "OrderSide");

@@ -164,6 +164,24 @@ pub fn parse(text: &str) -> Result<Json, JsonError> {
     Ok(value)
 }
 
+/// Like [`parse`], and when the example is followed by stray text (a sentence, a second
+/// fence) from line `L` on, the example before it: the value and a note naming the line. Values
+/// are never changed; an example that is itself broken stays an error.
+pub fn parse_repaired(text: &str) -> Result<(Json, Option<String>), JsonError> {
+    let err = match parse(text) {
+        Ok(v) => return Ok((v, None)),
+        Err(e) => e,
+    };
+    if err.line > 1 {
+        let head: String = text.split_inclusive('\n').take(err.line - 1).collect();
+        if let Ok(v) = parse(&head) {
+            let note = format!("text after the JSON from line {} of the example was ignored", err.line);
+            return Ok((v, Some(note)));
+        }
+    }
+    Err(err)
+}
+
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
         self.lexed.toks.get(self.pos).map(|(t, _)| t)
@@ -420,6 +438,16 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&pretty).unwrap();
         assert_eq!(back["symbol"], "BTC\"X");
         assert_eq!(back["i"], "0\t");
+    }
+
+    #[test]
+    fn stray_text_after_an_example_is_cut_with_a_note() {
+        let (v, note) = parse_repaired("{\n \"a\": 1\n}\nNote: see `b` ~ here\n").unwrap();
+        assert_eq!(v.get("a"), Some(&Json::Number("1".into())));
+        assert_eq!(note.as_deref(), Some("text after the JSON from line 4 of the example was ignored"));
+        assert_eq!(parse_repaired("{\"a\": 1}").unwrap().1, None);
+        // A broken example is not "repaired" by cutting it.
+        assert!(parse_repaired("{\n \"a\": 1,\n \"b\": ~\n}").is_err());
     }
 
     #[test]

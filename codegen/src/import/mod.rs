@@ -41,14 +41,19 @@ pub struct ImportedEndpoint {
     /// The page it was read from.
     #[serde(skip)]
     pub page: PathBuf,
-    /// Suggested stable snake_case name (used when the endpoint is new to the spec).
+    /// Suggested stable snake_case name (used when the endpoint is new to the spec): the
+    /// WebSocket method (`v2/account.status` → `v2_account_status`) or the page URL's last
+    /// segment (`…/Order-Book` → `order_book`); never starts with a digit.
     pub name: String,
     /// The endpoint as the page describes it.
     pub endpoint: Endpoint,
     /// The response model first, then nested models.
     #[serde(with = "pairs")]
     pub models: Vec<(String, Model)>,
-    /// Enums found in field comments.
+    /// Enums of ENUM parameters (values from their descriptions) and of response fields
+    /// (values from `//` comments, or the values sent for a shared concept such as `side` →
+    /// `OrderSide`). Shared concepts get the same name on every page (see `naming`), so a
+    /// merge across pages is a union of values.
     #[serde(with = "pairs")]
     pub enums: Vec<(String, Enum)>,
     /// The WebSocket API request example, as valid JSON (the spec has no place for it; it is

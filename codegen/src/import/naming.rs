@@ -46,6 +46,18 @@ pub fn model_name(name: &str) -> String {
     }
 }
 
+/// The name of an enum that is not a shared concept (a loan record's `status`, a convert
+/// order's `orderStatus`): the PascalCase of the field, prefixed with its model's name when
+/// that would be one of the shared enums' names.
+pub fn own_enum_name(field: &str, model: &str) -> String {
+    let t = type_name(field);
+    if ENUM_NAMES.iter().any(|(_, e)| *e == t) {
+        format!("{model}{t}")
+    } else {
+        t
+    }
+}
+
 /// The enum name for parameter or field `name`: `side` → `OrderSide`, `positionSide` →
 /// `PositionSide`, anything else → its PascalCase (`accountType` → `AccountType`).
 pub fn enum_name(name: &str) -> String {
@@ -119,6 +131,9 @@ mod tests {
         assert_eq!(enum_name("type"), "OrderType");
         assert_eq!(enum_name("accountType"), "AccountType");
         assert_eq!(model_name("order_status"), "OrderStatusResponse");
+        assert_eq!(own_enum_name("status", "LoanRecordRow"), "Status");
+        assert_eq!(own_enum_name("orderStatus", "AcceptQuote"), "AcceptQuoteOrderStatus");
+        assert_eq!(own_enum_name("accountStatus", "Account"), "AccountStatus");
         assert_eq!(model_name("order_book"), "OrderBook");
     }
 }

@@ -132,24 +132,30 @@ fn non_endpoint_reason(page: &Page) -> String {
     let url = page.docs_url.as_deref().unwrap_or("").to_ascii_lowercase();
     let headings: Vec<String> = page.sections.iter().map(|s| s.heading.to_ascii_lowercase()).collect();
     let has = |w: &str| headings.iter().any(|h| h.contains(w));
-    let kind = if url.contains("error-code") || has("error code") || page.h1.to_lowercase().contains("error code") {
+    let h1 = page.h1.to_lowercase();
+    // The URL names the page's role most reliably; headings decide the rest.
+    let kind = if url.contains("error-code") {
         "error-code page"
-    } else if url.contains("common-definition") || has("enum definition") {
+    } else if url.contains("common-definition") {
         "common-definition page"
     } else if url.contains("general-info") {
         "general-info page"
-    } else if url.contains("change-log") || url.contains("changelog") {
+    } else if url.contains("change-log") || url.contains("changelog") || h1.contains("change log") {
         "change log"
     } else if url.contains("/faq") {
         "FAQ page"
+    } else if url.contains("/event-") || h1.starts_with("event") || has("event name") {
+        "user-data event page"
     } else if has("stream name") || has("update speed") || url.contains("stream") {
         "stream page"
-    } else if has("event name") || url.contains("/event-") || page.h1.to_lowercase().starts_with("event") {
-        "user-data event page"
+    } else if has("error code") || h1.contains("error code") {
+        "error-code page"
+    } else if has("enum definition") {
+        "common-definition page"
     } else if page.sections.is_empty() {
-        "index page"
+        "index or moved page (no sections)"
     } else {
-        "no endpoint"
+        "other page"
     };
     format!("{kind}: no HTTP Request or WebSocket Method section")
 }
@@ -324,7 +330,9 @@ fn examples(
     let mut bodies = Vec::new();
     let mut errors = Vec::new();
     let mut label: Option<String> = None;
-    for (n, block) in blocks(&s.lines).into_iter().enumerate() {
+    // `n` counts the section's code blocks: "example 2" is the second one on the page.
+    let mut n = 0;
+    for block in blocks(&s.lines) {
         let code = match block {
             Block::Quote(q) | Block::Text(q) => {
                 label = Some(q);
@@ -333,23 +341,29 @@ fn examples(
             Block::Code(c) if c.trim().is_empty() => continue,
             Block::Code(c) => c,
         };
-        let json = match lenient_json::parse(&code) {
-            Ok(json) => json,
+        n += 1;
+        let json = match lenient_json::parse_repaired(&code) {
+            Ok((json, note)) => {
+                if let Some(note) = note {
+                    warnings.push(format!("response: example {n}: {note}"));
+                }
+                json
+            }
             Err(e) => {
-                errors.push(format!("example {}: {e}", n + 1));
+                errors.push(format!("example {n}: {e}"));
                 continue;
             }
         };
         let body = match (ws, json.get("result")) {
             (true, Some(result)) => result.clone(),
             (true, None) if json.get("error").is_some() => {
-                warnings.push(format!("example {}: an error response; not used for the model", n + 1));
+                warnings.push(format!("example {n}: an error response; not used for the model"));
                 continue;
             }
             _ => json.clone(),
         };
         if !matches!(body, Json::Object(_) | Json::Array(..)) {
-            errors.push(format!("example {}: expected a JSON object or array", n + 1));
+            errors.push(format!("example {n}: expected a JSON object or array"));
             continue;
         }
         bodies.push(body);
@@ -408,5 +422,32 @@ mod tests {
         assert_eq!(a.models[0].1.fields[0].name, "feeTier");
         // The example is stored whole, envelope included.
         assert!(a.endpoint.examples[0].json.contains("rateLimits"));
+    }
+
+    #[test]
+    fn non_endpoint_pages_are_named_by_their_role() {
+        let reason =
+            |url: &str, body: &str| match import(Path::new("p.md"), &format!("---\nsource_url: {url}\n---\n{body}")) {
+                Err(ImportError::NotAnEndpointPage { reason, .. }) => reason,
+                other => panic!("{other:?}"),
+            };
+        let base = "https://developers.binance.com/docs/derivatives/usds-margined-futures";
+        assert!(reason(&format!("{base}/error-code"), "# Error Codes\n## 10xx\n").starts_with("error-code page"));
+        assert!(reason(&format!("{base}/general-info"), "# General Info\n## Error Codes\n")
+            .starts_with("general-info page"));
+        assert!(reason(
+            &format!("{base}/user-data-streams/Event-Order-Update"),
+            "# Event: Order Update\n## Event Name\n"
+        )
+        .starts_with("user-data event page"));
+        assert!(reason(
+            &format!("{base}/websocket-market-streams/Mark-Price-Stream"),
+            "# Mark Price Stream\n## Stream Name\n"
+        )
+        .starts_with("stream page"));
+        assert!(reason(&format!("{base}/account/rest-api"), "# New Future Account Transfer\nSee [here](x).\n")
+            .starts_with("index or moved page"));
+        let r = reason(&format!("{base}/faq/stp-faq"), "# STP FAQ\n## What is STP\n");
+        assert_eq!(r, "FAQ page: no HTTP Request or WebSocket Method section");
     }
 }

@@ -361,8 +361,8 @@ fn compare(old: Option<&SpecFile>, new: &SpecFile, p: &mut ProductReport) {
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
     let tmp = path.with_file_name(format!(".{name}.sync-tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+    std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
+        // Best effort: the error being reported is the write's, not the clean-up's.
         let _ = std::fs::remove_file(&tmp);
     })
 }

@@ -20,7 +20,7 @@ fn read_spec(path: &Path) -> Result<SpecFile, String> {
 
 /// Writes to standard output; a closed pipe (`sync | head`) ends the output quietly instead of
 /// panicking like `print!`.
-fn out(text: &str) {
+pub fn out(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
@@ -152,11 +152,11 @@ pub fn check(config: &Config, generated: Option<&Path>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("ok: spec is valid ({} files)", files.len());
+    out(&format!("ok: spec is valid ({} files)\n", files.len()));
     if let Some(path) = generated {
         let fresh = render_inline(&files);
         match std::fs::read_to_string(path) {
-            Ok(committed) if committed == fresh => println!("ok: {} is up to date", path.display()),
+            Ok(committed) if committed == fresh => out(&format!("ok: {} is up to date\n", path.display())),
             Ok(_) => {
                 eprintln!(
                     "error: {} is stale; run `binance-codegen generate -o {}` and commit it",

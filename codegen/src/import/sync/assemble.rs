@@ -271,6 +271,33 @@ impl Builder<'_> {
 
     fn apply_model_and_enum_overrides(&mut self) {
         let overrides = self.overrides;
+        // Models named by their fields first, so the edits below can use the given names.
+        for (name, mo) in &overrides.models {
+            let Some(wanted) = &mo.fields_are else { continue };
+            let found: Vec<String> = self
+                .spec
+                .models
+                .iter()
+                .filter(|(_, m)| {
+                    m.fields.len() == wanted.len() && m.fields.iter().zip(wanted).all(|(f, w)| f.name == *w)
+                })
+                .map(|(n, _)| n.clone())
+                .collect();
+            match found.as_slice() {
+                [one] => self.rename_type(one, name, true),
+                [] => {
+                    self.warn("unused-override", format!("models.{name}.fields_are: no model has exactly these fields"))
+                }
+                many => self.warn(
+                    "unused-override",
+                    format!(
+                        "models.{name}.fields_are: {} models have these fields ({}); name them by their synced names",
+                        many.len(),
+                        many.join(", ")
+                    ),
+                ),
+            }
+        }
         for (name, eo) in &overrides.enums {
             let Some(i) = self.spec.enums.iter().position(|(n, _)| n == name) else {
                 self.warn("unused-override", format!("enums.{name}: the synced spec has no such enum"));
@@ -285,6 +312,9 @@ impl Builder<'_> {
         }
         for (name, mo) in &overrides.models {
             let Some(i) = self.spec.models.iter().position(|(n, _)| n == name) else {
+                if mo.fields_are.is_some() {
+                    continue; // already reported above
+                }
                 self.warn("unused-override", format!("models.{name}: the synced spec has no such model"));
                 continue;
             };
@@ -321,7 +351,7 @@ impl Builder<'_> {
                 self.rename_type(name, new, false);
             }
         }
-        for (name, mo) in &overrides.models {
+        for (name, mo) in overrides.models.iter().filter(|(_, mo)| mo.fields_are.is_none()) {
             if let Some(new) = &mo.rename {
                 self.rename_type(name, new, true);
             }
@@ -375,5 +405,137 @@ fn union_values(into: &mut Enum, more: &Enum) {
     }
     if into.doc.is_none() {
         into.doc = more.doc.clone();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{BaseUrls, EnumValue, Field, Http, Product};
+    use crate::import::sync::overrides::ModelOverride;
+
+    fn product() -> ProductOverrides {
+        ProductOverrides {
+            docs_folder: "p".into(),
+            header: Vec::new(),
+            product: Product {
+                name: "p".into(),
+                title: "P".into(),
+                docs: None,
+                base_urls: BaseUrls {
+                    rest: Some("https://x.invalid".into()),
+                    rest_testnet: None,
+                    ws_api: None,
+                    ws_api_testnet: None,
+                },
+                time_path: None,
+                rate_limits: Vec::new(),
+            },
+            endpoints: BTreeMap::new(),
+            models: BTreeMap::new(),
+            enums: BTreeMap::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn field(name: &str, ty: &str) -> Field {
+        Field { name: name.into(), ty: ty.into(), list: false, optional: false, doc: None }
+    }
+
+    /// A page `name` at `path` whose response model has `fields`, with nested `Item` model
+    /// `{ id: LONG }` and enum `Side` of `sides`.
+    fn page(name: &str, path: &str, fields: Vec<Field>, sides: &[&str]) -> ImportedEndpoint {
+        let root = name.to_upper_camel_case();
+        let item = format!("{root}Item");
+        let mut fields = fields;
+        fields.push(field("items", &item));
+        fields.push(field("side", "Side"));
+        ImportedEndpoint {
+            page: path.into(),
+            name: name.into(),
+            endpoint: Endpoint {
+                title: name.into(),
+                description: None,
+                docs: format!("https://x.invalid/{name}"),
+                notes: Vec::new(),
+                http: Some(Http { method: "GET".into(), path: path.into() }),
+                ws: None,
+                security: "NONE".into(),
+                weight: None,
+                params: Vec::new(),
+                response: root.clone(),
+                response_list: false,
+                examples: Vec::new(),
+            },
+            models: vec![
+                (root, Model { doc: None, tuple: false, fields }),
+                (item, Model { doc: None, tuple: false, fields: vec![field("id", "LONG")] }),
+            ],
+            enums: vec![(
+                "Side".into(),
+                Enum { doc: None, values: sides.iter().map(|s| EnumValue::Bare(s.to_string())).collect() },
+            )],
+            request_example: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn names<T>(pairs: &[(String, T)]) -> Vec<&str> {
+        pairs.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn equal_models_are_one_and_enums_are_unioned() {
+        let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let b = page("beta", "/b", vec![field("x", "DECIMAL")], &["SELL", "BUY"]);
+        let spec = assemble(&product(), &[("a.md".into(), a), ("b.md".into(), b)], Vec::new()).spec;
+        assert_eq!(names(&spec.models), ["AlphaItem", "Alpha"], "beta's models equal alpha's: reused");
+        assert_eq!(spec.endpoints[1].1.response, "Alpha");
+        let side: Vec<&str> = spec.enums[0].1.values.iter().map(EnumValue::value).collect();
+        assert_eq!(side, ["BUY", "SELL"], "union, first-seen order");
+    }
+
+    #[test]
+    fn different_models_wanting_one_name_get_stable_suffixes_and_endpoint_names_are_valid() {
+        let a = page("same", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let b = page("same", "/b", vec![field("y", "STRING")], &["BUY"]);
+        let c = page("24hr_ticker", "/c", vec![field("z", "INT")], &["BUY"]);
+        let out = assemble(&product(), &[("a.md".into(), a), ("b.md".into(), b), ("c.md".into(), c)], Vec::new());
+        assert_eq!(names(&out.spec.endpoints), ["same", "same_2", "get_24hr_ticker"]);
+        assert_eq!(out.spec.endpoints[1].1.response, "Same2");
+        assert!(out.warnings.iter().any(|w| w.kind == "name" && w.message.contains("same_2")));
+    }
+
+    #[test]
+    fn a_renamed_endpoint_takes_its_models_along_and_duplicate_routes_are_reported() {
+        let mut ov = product();
+        ov.endpoints.insert("GET /a".into(), EndpointOverride { rename: Some("gamma".into()), ..Default::default() });
+        let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let again = page("alpha_again", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let out = assemble(&ov, &[("a.md".into(), a), ("z.md".into(), again)], Vec::new());
+        assert_eq!(names(&out.spec.endpoints), ["gamma"]);
+        assert_eq!(names(&out.spec.models), ["GammaItem", "Gamma"]);
+        assert!(out.warnings.iter().any(|w| w.kind == "duplicate-route" && w.message.starts_with("z.md")));
+    }
+
+    #[test]
+    fn a_model_can_be_named_by_its_fields() {
+        let mut ov = product();
+        let by_fields = |f: &[&str]| ModelOverride {
+            fields_are: Some(f.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        };
+        ov.models.insert("Ident".into(), by_fields(&["id"]));
+        ov.models.insert("Nothing".into(), by_fields(&["nope"]));
+        let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
+        let b = page("beta", "/b", vec![field("y", "DECIMAL")], &["BUY"]);
+        let out = assemble(&ov, &[("a.md".into(), a), ("b.md".into(), b)], Vec::new());
+        assert_eq!(
+            names(&out.spec.models),
+            ["Ident", "Alpha", "Beta"],
+            "the shared `{{ id }}` model is found by its fields"
+        );
+        assert_eq!(out.spec.models[1].1.fields[1].ty, "Ident", "references follow");
+        assert!(out.warnings.iter().any(|w| w.message.starts_with("models.Nothing.fields_are")));
     }
 }

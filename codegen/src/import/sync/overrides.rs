@@ -84,6 +84,10 @@ pub struct ParamOverride {
 pub struct ModelOverride {
     /// The model's name in the spec; every reference follows.
     pub rename: Option<String>,
+    /// Find the model by its field names (in order) instead of by its synced name, and give it
+    /// the override's key as its name. Stable for a model several pages share: its synced name
+    /// is the first page's, which changes when that page's model changes.
+    pub fields_are: Option<Vec<String>>,
     /// Replaces the doc.
     pub doc: Option<String>,
     /// Field edits by Binance name.
