@@ -127,6 +127,10 @@ pub struct Endpoint {
     /// The response is a JSON array of the model.
     #[serde(default, skip_serializing_if = "is_false")]
     pub response_list: bool,
+    /// With `response_list`: the server may also answer a single object instead of the array
+    /// (e.g. when `symbol` is sent); the page shows both. Decoded as `OneOrMany`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub response_object_too: bool,
     /// The doc page's response examples, as valid JSON.
     #[serde(default)]
     pub examples: Vec<Example>,

@@ -260,7 +260,9 @@ fn product_static(p: &Product, spec_file: &str) -> TokenStream {
 
 fn response_type(e: &Endpoint) -> TokenStream {
     let model = ident(&e.response);
-    if e.response_list {
+    if e.response_object_too {
+        quote!(::binance_runtime::OneOrMany<#model>)
+    } else if e.response_list {
         quote!(::std::vec::Vec<#model>)
     } else {
         quote!(#model)

@@ -116,6 +116,8 @@ pub struct Endpoint {
     pub response: String,
     /// The response is a list of the model.
     pub response_list: bool,
+    /// The list response may also arrive as a single object.
+    pub response_object_too: bool,
     /// Example JSON texts.
     pub examples: Vec<String>,
 }

@@ -649,6 +649,13 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
     }
 
     // Response and examples.
+    if e.response_object_too && !e.response_list {
+        c.error(
+            &format!("{at}.response_object_too"),
+            "`response_object_too` only applies to a list response",
+            Some("set `response_list: true` as well, or remove `response_object_too`".into()),
+        );
+    }
     if !declared.is_model(&e.response) {
         let help = match did_you_mean(&e.response, declared.models.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
@@ -687,6 +694,7 @@ fn check_endpoint(c: &mut Checker<'_>, name: &str, e: &ast::Endpoint, declared: 
         params,
         response: e.response.clone(),
         response_list: e.response_list,
+        response_object_too: e.response_object_too,
         examples: e.examples.iter().map(|x| x.json.clone()).collect(),
     })
 }

@@ -56,6 +56,7 @@ pub mod decimal;
 pub mod drift;
 mod endpoint;
 mod enums;
+mod one_or_many;
 mod error;
 pub mod governor;
 #[doc(hidden)]
@@ -76,6 +77,7 @@ pub use endpoint::{Endpoint, HttpMethod, OrderCount, RestEndpoint, Security, Wei
 pub use enums::WireEnum;
 pub use error::{Error, ErrorBody, Result};
 pub use governor::{Governor, RatePolicy, UsageSnapshot};
+pub use one_or_many::OneOrMany;
 pub use params::{ParamWriter, ToParam};
 pub use product::{ApiCode, ApiErrorCode, Interval, LimitKind, Product, RateLimit, RateLimitType};
 pub use retry::RetryPolicy;

@@ -73,10 +73,9 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
         missing("Response Example (响应示例)", "the response model is inferred from the page's JSON examples")
     })?;
     let (examples, bodies) = examples(path, section, ws.is_some(), &mut warnings)?;
+    // Pages that show an array and (e.g. "if symbol sent") a bare object: both are decoded.
     let arrays = bodies.iter().filter(|b| matches!(b, Json::Array(..))).count();
-    if arrays > 0 && arrays < bodies.len() {
-        warnings.push("the examples mix a JSON object and an array; the response is typed as a list".into());
-    }
+    let object_too = arrays > 0 && arrays < bodies.len();
     let body_refs: Vec<&Json> = bodies.iter().collect();
     let (shape, inferred) = infer(&response, &body_refs);
     warnings.extend(inferred.warnings);
@@ -122,6 +121,7 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
         params,
         response: shape.model,
         response_list: shape.list,
+        response_object_too: object_too && shape.list,
         examples,
     };
     Ok(ImportedEndpoint { page: path.to_path_buf(), name, endpoint, models, enums, request_example, warnings })

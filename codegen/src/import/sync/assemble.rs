@@ -465,6 +465,7 @@ mod tests {
                 params: Vec::new(),
                 response: root.clone(),
                 response_list: false,
+                response_object_too: false,
                 examples: Vec::new(),
             },
             models: vec![
