@@ -57,10 +57,8 @@ fn generated_code_compiles_under_deny_warnings() {
     compiles_under_deny_warnings("all_products", &generated);
 }
 
-/// Tuple models need `#[model(tuple)]` from the runtime's `#[model]` attribute, which is being
-/// added on another branch; un-ignore when it is merged.
+/// Tuple models (order-book levels, klines) as list fields and as a list response.
 #[test]
-#[ignore = "needs #[model(tuple)] (the `model` branch)"]
 fn generated_tuple_models_compile_under_deny_warnings() {
     let generated = render_inline(&Config::new().spec_file(synthetic("synthetic_tuple.yaml")).generate().unwrap());
     compiles_under_deny_warnings("tuple_models", &generated);
