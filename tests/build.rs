@@ -84,7 +84,8 @@ fn every_endpoint_calls() {
     };
     let mut out = String::from(EVERY_ENDPOINT_PRELUDE);
     clients_struct(&products, &mut out);
-    let mut table = String::from("/// Every endpoint of the spec, in spec order per product.\npub static CASES: &[Case] = &[\n");
+    let mut table =
+        String::from("/// Every endpoint of the spec, in spec order per product.\npub static CASES: &[Case] = &[\n");
     for product in &products {
         for endpoint in &product.endpoints {
             let function = format!("call_{}_{}", product.module, endpoint.name);
@@ -250,10 +251,12 @@ fn request_args(
                 ParamType::String => "\"BTCUSDT\"".into(),
                 ParamType::Decimal => "::binance_client::runtime::Decimal::ONE".into(),
                 ParamType::Boolean => "true".into(),
-                ParamType::Enum(name) => enum_arg(product, name)
-                    .map_err(|reason| format!("parameter `{}`: {reason}", p.binance_name))?,
-                ParamType::Model(name) => model_arg(product, name, 0)
-                    .map_err(|reason| format!("parameter `{}`: {reason}", p.binance_name))?,
+                ParamType::Enum(name) => {
+                    enum_arg(product, name).map_err(|reason| format!("parameter `{}`: {reason}", p.binance_name))?
+                }
+                ParamType::Model(name) => {
+                    model_arg(product, name, 0).map_err(|reason| format!("parameter `{}`: {reason}", p.binance_name))?
+                }
             })
         })
         .collect()
