@@ -9,7 +9,7 @@
 //! Every problem is collected and reported at once.
 
 use binance_client::runtime::{self, Credentials, RateLimit, RateLimitType, RestClient, WsApiClient};
-use binance_mock::{EndpointRoute, MockExchange, RequestRecord, RunningMock, WeightKind};
+use binance_mock::{Auth, EndpointRoute, MockExchange, RequestRecord, RunningMock, WeightKind};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
@@ -190,4 +190,51 @@ async fn every_endpoint_of_the_spec_through_the_generated_client() {
         problems.push(format!("{} 429s and {} 418s", stats.too_many_requests, stats.bans));
     }
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The per-endpoint checks above have teeth: a request logged unsigned, without its key, twice
+/// or next to a stray one is reported.
+#[test]
+fn the_checks_report_what_the_log_gets_wrong() {
+    fn no_call(_: &Clients) -> CallFuture<'_> {
+        Box::pin(async { Ok(()) })
+    }
+    let case = Case {
+        product: "usds_futures",
+        endpoint: "account_information_v3",
+        route: Route::Rest { method: "GET", path: "/fapi/v3/account" },
+        security: "USER_DATA",
+        call: no_call,
+    };
+    let record = |path: &str, auth: Auth, api_key: Option<&str>| RequestRecord {
+        route: EndpointRoute::Rest { method: "GET".into(), path: path.into() },
+        params: Vec::new(),
+        auth,
+        api_key: api_key.map(str::to_owned),
+        weight: 5,
+        orders: Vec::new(),
+        status: 200,
+        code: None,
+    };
+    let time: BTreeSet<EndpointRoute> =
+        [EndpointRoute::Rest { method: "GET".into(), path: "/fapi/v1/time".into() }].into();
+    let good = record("/fapi/v3/account", Auth::Signature, Some(HMAC_KEY));
+    let sync = record("/fapi/v1/time", Auth::None, None);
+    assert_eq!(check(&case, Ok(()), &[sync.clone(), good.clone()], &time), Vec::<String>::new());
+
+    let unsigned = record("/fapi/v3/account", Auth::ApiKey, Some(HMAC_KEY));
+    let keyless = record("/fapi/v3/account", Auth::None, None);
+    let stray = record("/fapi/v2/account", Auth::Signature, Some(HMAC_KEY));
+    for (log, expected) in [
+        (vec![unsigned], "signed is false"),
+        (vec![keyless], "API key sent is false"),
+        (vec![good.clone(), good.clone()], "the mock logged 2"),
+        (vec![good.clone(), stray], "other requests"),
+        (vec![], "the mock logged 0"),
+    ] {
+        let problems = check(&case, Ok(()), &log, &time);
+        assert!(problems.iter().any(|p| p.contains(expected)), "{expected}: {problems:?}");
+    }
+    let problems = check(&case, Err("boom".into()), &[good], &time);
+    assert!(problems.iter().any(|p| p.contains("the call failed: boom")), "{problems:?}");
 }
