@@ -1,34 +1,41 @@
-//! Quickstart: every seed endpoint through the generated client, REST and WebSocket API.
+//! Quickstart: one call of each kind through the generated client, REST and WebSocket API.
 //!
-//! `cargo run --example quickstart` starts the mock exchange and its WebSocket API in-process
-//! (driven by the same spec) and calls every endpoint against them. `cargo run --example quickstart -- --live`, with
-//! `BINANCE_API_KEY` and `BINANCE_API_SECRET` (HMAC) set, calls the real API instead; only
-//! read-only account endpoints are called.
+//! `cargo run --example quickstart` starts the mock exchange in-process (REST and WebSocket API,
+//! answering from the same spec) and calls it: account, market data, an order placed and
+//! cancelled, a listen key, Portfolio Margin and Portfolio Margin Pro; then it prints the weight
+//! and orders counted per rate budget.
+//!
+//! `cargo run --example quickstart -- --live`, with `BINANCE_API_KEY` and `BINANCE_API_SECRET`
+//! (HMAC) set, calls the real API instead and stays read-only: no order, no listen key.
 
-use binance_client::runtime::{self, ClientBuilder, Credentials, Product, WsApiBuilder};
+use binance_client::runtime::{self, ClientBuilder, Credentials, Decimal, Product, WsApiBuilder};
+use binance_client::usds_futures::{
+    CancelOrderRequest, KeepaliveUserDataStreamRequest, NewOrderRequest, OrderBookRequest, OrderSide, OrderType,
+    TimeInForce,
+};
 use binance_client::{portfolio_margin, portfolio_margin_pro, usds_futures};
 use std::process::ExitCode;
 
 const MOCK_KEY: &str = "quickstart-key";
 const MOCK_SECRET: &str = "quickstart-secret";
 
-/// Where requests go: the embedded mock, or Binance itself.
+/// Where requests go: the embedded mock (its URLs), or Binance itself (`None`: the spec's URLs).
 struct Target {
-    base_url: Option<String>,
+    rest_url: Option<String>,
     ws_url: Option<String>,
     credentials: Credentials,
 }
 
 impl Target {
-    fn builder(&self, product: &'static Product) -> ClientBuilder {
+    fn rest(&self, product: &'static Product) -> ClientBuilder {
         let builder = ClientBuilder::new(product).credentials(self.credentials.clone());
-        match &self.base_url {
+        match &self.rest_url {
             Some(url) => builder.base_url(url.clone()),
             None => builder,
         }
     }
 
-    fn ws_builder(&self, product: &'static Product) -> WsApiBuilder {
+    fn ws(&self, product: &'static Product) -> WsApiBuilder {
         let builder = WsApiBuilder::new(product).credentials(self.credentials.clone());
         match &self.ws_url {
             Some(url) => builder.url(url.clone()),
@@ -50,83 +57,96 @@ async fn main() -> ExitCode {
 }
 
 async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
-    // Kept alive until the end of `run`; dropping them stops the mocks.
-    let mut _mocks = None;
+    // Kept until the end of `run`: dropping it stops the mock.
+    let mut _mock = None;
     let target = if live {
         let (Ok(key), Ok(secret)) = (std::env::var("BINANCE_API_KEY"), std::env::var("BINANCE_API_SECRET")) else {
             return Err("--live needs BINANCE_API_KEY and BINANCE_API_SECRET (an HMAC key pair)".into());
         };
-        println!("calling the real Binance API (read-only endpoints)");
-        Target { base_url: None, ws_url: None, credentials: Credentials::hmac(key, secret)? }
+        println!("calling the real Binance API (read-only: no order, no listen key)");
+        Target { rest_url: None, ws_url: None, credentials: Credentials::hmac(key, secret)? }
     } else {
-        let rest = binance_mock::MockExchange::builder().hmac_key(MOCK_KEY, MOCK_SECRET).start().await?;
-        let ws = binance_mock::ws::MockWsApi::builder().hmac_key(MOCK_KEY, MOCK_SECRET).start().await?;
-        println!("mock exchange listening on {} and {}", rest.base_url(), ws.url());
+        let mock = binance_mock::MockExchange::builder().hmac_key(MOCK_KEY, MOCK_SECRET).start().await?;
+        println!("mock exchange: REST {}  WebSocket API {}", mock.base_url(), mock.ws_url());
         let target = Target {
-            base_url: Some(rest.base_url()),
-            ws_url: Some(ws.url()),
+            rest_url: Some(mock.base_url()),
+            ws_url: Some(mock.ws_url()),
             credentials: Credentials::hmac(MOCK_KEY, MOCK_SECRET)?,
         };
-        _mocks = Some((rest, ws));
+        _mock = Some(mock);
         target
     };
 
-    let fapi = usds_futures::Client::new(target.builder(&usds_futures::PRODUCT).build()?);
-    section("USDⓈ-M Futures: GET /fapi/v3/account");
-    report(fapi.account_information_v3(&Default::default()).await, |a| {
-        println!("total wallet balance {}  available {}", a.total_wallet_balance, a.available_balance);
-        for asset in &a.assets {
-            println!(
-                "  asset {:<5} wallet {:>14}  margin {:>14}",
-                asset.asset, asset.wallet_balance, asset.margin_balance
-            );
-        }
-        for p in &a.positions {
-            println!("  position {} {} amount {}", p.symbol, p.position_side, p.position_amt);
-        }
-    });
-    section("USDⓈ-M Futures: GET /fapi/v1/pmAccountInfo");
-    let request = usds_futures::ClassicPortfolioMarginAccountInformationRequest::new("USDT");
-    report(fapi.classic_portfolio_margin_account_information(&request).await, |a| {
-        println!("{}: max withdraw {} ({} USD)", a.asset, a.max_withdraw_amount, a.max_withdraw_amount_usd);
-    });
-    usage(fapi.rest());
+    let fapi = usds_futures::Client::new(target.rest(&usds_futures::PRODUCT).build()?);
+    // The WebSocket API shares the REST client's weight budgets and clock.
+    let ws = usds_futures::WsClient::new(target.ws(&usds_futures::PRODUCT).share_with(fapi.rest()).build()?);
 
-    // The WebSocket API shares the REST client's weight budget and clock.
-    let ws = usds_futures::WsClient::new(target.ws_builder(&usds_futures::PRODUCT).share_with(fapi.rest()).build()?);
-    section("USDⓈ-M Futures WebSocket API: account.status");
+    section("Account: GET /fapi/v3/account (USER_DATA, signed)");
+    report(fapi.account_information_v3(&Default::default()).await, |a| {
+        println!("wallet balance {}  available {}", a.total_wallet_balance, a.available_balance);
+        for asset in &a.assets {
+            println!("  {:<5} wallet {:>14}  margin {:>14}", asset.asset, asset.wallet_balance, asset.margin_balance);
+        }
+    });
+
+    section("Account: WebSocket API account.status (weight 5, plus 5 for opening the connection)");
     report(ws.account_status(&Default::default()).await, |reply| {
         let a = &reply.result;
-        println!("fee tier {}  can trade {}  multi-assets margin {}", a.fee_tier, a.can_trade, a.multi_assets_margin);
-        println!(
-            "total wallet balance {}  assets {}  positions {}",
-            a.total_wallet_balance,
-            a.assets.len(),
-            a.positions.len()
-        );
-        for limit in &reply.rate_limits {
-            println!("server says {} used {} of {}", limit.rate_limit_type, limit.count, limit.limit);
+        println!("fee tier {}  can trade {}  wallet balance {}", a.fee_tier, a.can_trade, a.total_wallet_balance);
+    });
+
+    // Weight 10 by default; the spec's rules make `limit` 5 cost 2.
+    section("Market data: GET /fapi/v1/depth, limit 5 (weight 2 instead of 10)");
+    report(fapi.order_book(&OrderBookRequest::new("BTCUSDT").limit(5)).await, |book| {
+        for (bid, ask) in book.bids.iter().zip(&book.asks) {
+            println!("  bid {:>10} x {:<8} ask {:>10} x {}", bid.price, bid.qty, ask.price, ask.qty);
         }
     });
-    usage(fapi.rest());
 
-    let papi = portfolio_margin::Client::new(target.builder(&portfolio_margin::PRODUCT).build()?);
+    if !live {
+        section("Trading: POST /fapi/v1/order (counts against the ORDERS budgets), then DELETE");
+        let order = NewOrderRequest::new("BTCUSDT", OrderSide::Buy, OrderType::Limit)
+            .quantity(Decimal::new(1, 3))
+            .price(Decimal::new(25_000, 0))
+            .time_in_force(TimeInForce::Gtc);
+        // The mock answers with the doc pages' examples, so the ids and amounts are theirs.
+        if let Some(placed) = report(fapi.new_order(&order).await, |o| {
+            println!("placed: order {}, status {:?}", o.order_id, o.status);
+        }) {
+            let cancel = CancelOrderRequest::new("BTCUSDT").order_id(placed.order_id);
+            report(fapi.cancel_order(&cancel).await, |o| {
+                println!("cancelled: order {}, status {:?}", o.order_id, o.status)
+            });
+        }
+
+        section("Listen key: POST then PUT /fapi/v1/listenKey (USER_STREAM: API key, no signature)");
+        report(fapi.start_user_data_stream(&Default::default()).await, |k| println!("started {}", k.listen_key));
+        report(fapi.keepalive_user_data_stream(&KeepaliveUserDataStreamRequest::new()).await, |k| {
+            println!("kept alive {}", k.listen_key);
+        });
+    }
+
+    let papi = portfolio_margin::Client::new(target.rest(&portfolio_margin::PRODUCT).build()?);
     section("Portfolio Margin: GET /papi/v1/account");
     report(papi.account_information(&Default::default()).await, |a| {
         println!("uniMMR {}  equity {}  status {}", a.uni_mmr, a.account_equity, a.account_status);
-        println!("total available balance {:?}", a.total_available_balance.map(|d| d.to_string()));
     });
-    usage(papi.rest());
 
-    let sapi = portfolio_margin_pro::Client::new(target.builder(&portfolio_margin_pro::PRODUCT).build()?);
+    let sapi = portfolio_margin_pro::Client::new(target.rest(&portfolio_margin_pro::PRODUCT).build()?);
     section("Portfolio Margin Pro: GET /sapi/v1/portfolio/account");
     report(sapi.portfolio_margin_pro_account_information(&Default::default()).await, |a| {
-        println!(
-            "uniMMR {}  equity {}  type {}  status {}",
-            a.uni_mmr, a.account_equity, a.account_type, a.account_status
-        );
+        println!("uniMMR {}  equity {}  type {}", a.uni_mmr, a.account_equity, a.account_type);
     });
-    usage(sapi.rest());
+
+    section("Used per budget (this process's count: REST and WebSocket API together)");
+    for client in [fapi.rest(), papi.rest(), sapi.rest()] {
+        for u in client.usage() {
+            println!(
+                "  {:<5} {:?} {:?} per {} {:?}: {} of {}",
+                u.family, u.limit_type, u.kind, u.interval_num, u.interval, u.used, u.limit
+            );
+        }
+    }
     Ok(())
 }
 
@@ -134,16 +154,17 @@ fn section(title: &str) {
     println!("\n== {title}");
 }
 
-/// Prints a typed result, or the error (live accounts may not have every product).
-fn report<T>(result: runtime::Result<T>, show: impl FnOnce(&T)) {
+/// Prints a typed result and hands it back, or prints the error and goes on (a live account
+/// may not have every product).
+fn report<T>(result: runtime::Result<T>, show: impl FnOnce(&T)) -> Option<T> {
     match result {
-        Ok(value) => show(&value),
-        Err(e) => println!("failed: {e}"),
-    }
-}
-
-fn usage(client: &runtime::RestClient) {
-    for u in client.usage() {
-        println!("weight used on {} ({:?} per {:?}): {} of {}", u.host, u.kind, u.interval, u.used, u.limit);
+        Ok(value) => {
+            show(&value);
+            Some(value)
+        }
+        Err(e) => {
+            println!("failed: {e}");
+            None
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! `binance-codegen`: generate, validate, import and diff Binance endpoint specs.
+//! `binance-codegen`: generate, validate, import, diff and summarise Binance endpoint specs.
 
 use binance_codegen::{render_inline, Config};
 use clap::{Parser, Subcommand};
@@ -89,6 +89,13 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         generated: Option<PathBuf>,
     },
+    /// Print a Markdown table of the endpoints per product: REST, WebSocket API, by security
+    /// type and by HTTP method (the README's "Coverage" section).
+    Coverage {
+        /// Spec files or directories of spec files.
+        #[arg(default_value = "spec")]
+        specs: Vec<PathBuf>,
+    },
 }
 
 fn config_for(specs: &[PathBuf]) -> Config {
@@ -132,6 +139,7 @@ fn main() -> ExitCode {
         Command::Diff { old, new, git, json, deny_breaking } => {
             commands::diff(old, new, git.as_deref(), json, deny_breaking)
         }
+        Command::Coverage { specs } => commands::coverage(&config_for(&specs)),
         Command::Check { specs, generated } => commands::check(&config_for(&specs), generated.as_deref()),
         Command::Validate { specs } => match config_for(&specs).validate() {
             Ok(products) => {

@@ -1,9 +1,10 @@
-//! The `sync`, `import`, `diff` and `check` subcommands.
+//! The `sync`, `import`, `diff`, `check` and `coverage` subcommands.
 
 use binance_codegen::ast::SpecFile;
 use binance_codegen::diff::{diff_spec_sets, Bump};
 use binance_codegen::import::sync::Options;
 use binance_codegen::import::{import_page, ImportError};
+use binance_codegen::ir::{Product, Transport};
 use binance_codegen::{load, render_inline, Config};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -176,4 +177,72 @@ pub fn check(config: &Config, generated: Option<&Path>) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Prints the endpoints of the (valid) spec as a Markdown table: the README's "Coverage" section.
+pub fn coverage(config: &Config) -> ExitCode {
+    match config.validate() {
+        Ok(products) => {
+            out(&coverage_table(&products));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("error: the spec is invalid; `binance-codegen validate` lists the problems");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Security types in Binance's order (least to most privileged); a type the spec uses beyond
+/// these gets its own column after them, so the table never hides an endpoint.
+const SECURITY_ORDER: [&str; 5] = ["NONE", "MARKET_DATA", "USER_STREAM", "USER_DATA", "TRADE"];
+const METHOD_ORDER: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
+
+/// Column names: the known ones always (zeros show what a product lacks), then the rest sorted.
+fn columns<'a>(known: &[&'a str], seen: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut extra: Vec<&str> = seen.filter(|s| !known.contains(s)).collect();
+    extra.sort_unstable();
+    extra.dedup();
+    known.iter().copied().chain(extra).collect()
+}
+
+/// One row's counts: REST, WebSocket API, total, then per security column and per method column.
+fn counts(products: &[&Product], security: &[&str], methods: &[&str]) -> Vec<usize> {
+    let endpoints = || products.iter().flat_map(|p| p.endpoints.iter());
+    let rest = endpoints().filter(|e| matches!(e.transport, Transport::Http { .. })).count();
+    let ws = endpoints().filter(|e| matches!(e.transport, Transport::Ws { .. })).count();
+    let mut row = vec![rest, ws, rest + ws];
+    row.extend(security.iter().map(|s| endpoints().filter(|e| e.security == *s).count()));
+    row.extend(methods.iter().map(|m| {
+        endpoints().filter(|e| matches!(&e.transport, Transport::Http { method, .. } if method == m)).count()
+    }));
+    row
+}
+
+/// The Markdown table of `coverage`: a row per product (spec order), then the totals.
+pub fn coverage_table(products: &[Product]) -> String {
+    let all = || products.iter().flat_map(|p| p.endpoints.iter());
+    let security = columns(&SECURITY_ORDER, all().map(|e| e.security.as_str()));
+    let methods = columns(
+        &METHOD_ORDER,
+        all().filter_map(|e| match &e.transport {
+            Transport::Http { method, .. } => Some(method.as_str()),
+            Transport::Ws { .. } => None,
+        }),
+    );
+    let mut header = vec!["product".to_string(), "REST".into(), "WebSocket API".into(), "total".into()];
+    header.extend(security.iter().map(|s| format!("`{s}`")));
+    header.extend(methods.iter().map(|m| format!("REST `{m}`")));
+    let mut text = format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
+    let mut row = |name: String, counts: Vec<usize>| {
+        let cells: Vec<String> = counts.iter().map(usize::to_string).collect();
+        text.push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
+    };
+    for p in products {
+        row(format!("{} (`{}`)", p.title, p.module), counts(&[p], &security, &methods));
+    }
+    let everything: Vec<&Product> = products.iter().collect();
+    row("**total**".to_string(), counts(&everything, &security, &methods));
+    text
 }
