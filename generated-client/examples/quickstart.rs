@@ -10,8 +10,7 @@
 
 use binance_client::runtime::{self, ClientBuilder, Credentials, Decimal, Product, WsApiBuilder};
 use binance_client::usds_futures::{
-    CancelOrderRequest, KeepaliveUserDataStreamRequest, NewOrderRequest, OrderBookRequest, OrderSide, OrderType,
-    TimeInForce,
+    CancelOrderRequest, NewOrderRequest, OrderBookRequest, OrderSide, OrderType, TimeInForce,
 };
 use binance_client::{portfolio_margin, portfolio_margin_pro, usds_futures};
 use std::process::ExitCode;
@@ -95,7 +94,7 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         println!("fee tier {}  can trade {}  wallet balance {}", a.fee_tier, a.can_trade, a.total_wallet_balance);
     });
 
-    // Weight 10 by default; the spec's rules make `limit` 5 cost 2.
+    // The spec gives the weight per `limit`: 10 unset, 2 up to 50, ... 20 up to 1000.
     section("Market data: GET /fapi/v1/depth, limit 5 (weight 2 instead of 10)");
     report(fapi.order_book(&OrderBookRequest::new("BTCUSDT").limit(5)).await, |book| {
         for (bid, ask) in book.bids.iter().zip(&book.asks) {
@@ -121,7 +120,7 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
 
         section("Listen key: POST then PUT /fapi/v1/listenKey (USER_STREAM: API key, no signature)");
         report(fapi.start_user_data_stream(&Default::default()).await, |k| println!("started {}", k.listen_key));
-        report(fapi.keepalive_user_data_stream(&KeepaliveUserDataStreamRequest::new()).await, |k| {
+        report(fapi.keepalive_user_data_stream(&Default::default()).await, |k| {
             println!("kept alive {}", k.listen_key);
         });
     }
