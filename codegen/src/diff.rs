@@ -319,7 +319,8 @@ fn endpoint(d: &mut SpecDiff, path: &str, o: &Endpoint, n: &Endpoint) {
         let msg = format!("weight {} → {}", weight_text(&o.weight), weight_text(&n.weight));
         d.push(ChangeKind::WeightChanged, Severity::Weight, format!("{path}.weight"), msg);
     }
-    if o.response != n.response || o.response_list != n.response_list || o.response_object_too != n.response_object_too {
+    if o.response != n.response || o.response_list != n.response_list || o.response_object_too != n.response_object_too
+    {
         let shown = |e: &Endpoint| if e.response_list { format!("[{}]", e.response) } else { e.response.clone() };
         let msg = format!("response {} → {}", shown(o), shown(n));
         d.push(ChangeKind::ResponseChanged, Severity::Breaking, format!("{path}.response"), msg);

@@ -536,7 +536,10 @@ fn request(
     });
     let inits = e.params.iter().map(|p| {
         let f = ident(&p.rust_name);
-        if p.required {
+        if p.required && takes_plain(p) {
+            // Field-init shorthand: `f: f` is what clippy's `redundant_field_names` flags.
+            quote!(#f)
+        } else if p.required {
             let value = converted(p, &f);
             quote!(#f: #value)
         } else {
@@ -717,8 +720,13 @@ fn model_builder(m: &Model) -> TokenStream {
         if f.optional {
             quote!(#name: ::core::option::Option::None)
         } else {
+            // Field-init shorthand where nothing is converted (clippy's `redundant_field_names`).
             let (_, value) = arg(f);
-            quote!(#name: #value)
+            if value.to_string() == f.rust_name {
+                quote!(#name)
+            } else {
+                quote!(#name: #value)
+            }
         }
     });
     let setters = moved(m.fields.iter().filter(|f| f.optional).map(|f| {

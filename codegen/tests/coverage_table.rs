@@ -25,11 +25,8 @@ fn coverage_output() -> String {
 fn readme_table() -> String {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let section = readme.split_once("\n## Coverage\n").expect("README.md has a `## Coverage` section").1;
-    let lines: Vec<&str> = section
-        .lines()
-        .skip_while(|l| !l.starts_with('|'))
-        .take_while(|l| l.starts_with('|'))
-        .collect();
+    let lines: Vec<&str> =
+        section.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|')).collect();
     assert!(!lines.is_empty(), "README.md's Coverage section has no table");
     lines.iter().map(|l| format!("{l}\n")).collect()
 }

@@ -56,11 +56,11 @@ pub mod decimal;
 pub mod drift;
 mod endpoint;
 mod enums;
-mod one_or_many;
 mod error;
 pub mod governor;
 #[doc(hidden)]
 pub mod model_support;
+mod one_or_many;
 pub mod params;
 mod product;
 mod retry;
