@@ -83,7 +83,7 @@ pub struct ProductReport {
     pub removed: Vec<String>,
     /// Models, enums, error codes or the product header changed although no endpoint did.
     pub other_changes: bool,
-    /// The file's bytes differ from what sync produces (written in [`Mode::Write`]).
+    /// The file's bytes differ from what sync produces (written unless [`Options::check`]).
     pub file_changed: bool,
     /// The assembled spec does not validate: nothing was written for this product.
     pub invalid: Option<Diagnostics>,

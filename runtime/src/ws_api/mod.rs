@@ -87,6 +87,8 @@ pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 3600 - 600);
 pub struct WsApiBuilder {
     product: &'static Product,
     url: Option<String>,
+    /// `testnet()` was called after any `url()`: the product's testnet URL, or an error.
+    testnet: bool,
     credentials: Option<Credentials>,
     recv_window: Option<u64>,
     request_timeout: Duration,
@@ -106,6 +108,7 @@ impl WsApiBuilder {
         WsApiBuilder {
             product,
             url: None,
+            testnet: false,
             credentials: None,
             recv_window: None,
             request_timeout: Duration::from_secs(10),
@@ -123,12 +126,16 @@ impl WsApiBuilder {
     /// Overrides the WebSocket API URL (`wss://…`, or `ws://127.0.0.1:…` for a local mock).
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
+        self.testnet = false;
         self
     }
 
-    /// Uses the product's testnet WebSocket API URL.
+    /// Uses the product's testnet WebSocket API URL. For a product without one, `build()`
+    /// fails with [`Error::Config`]: it never falls back to production. Whichever of `url` and
+    /// `testnet` is called last wins.
     pub fn testnet(mut self) -> Self {
-        self.url = self.product.ws_api_testnet_url.map(str::to_string);
+        self.url = None;
+        self.testnet = true;
         self
     }
 
@@ -208,7 +215,21 @@ impl WsApiBuilder {
 
     /// Builds the client; nothing is connected until the first call.
     pub fn build(self) -> Result<WsApiClient> {
-        let Some(url) = self.url.or_else(|| self.product.ws_api_url.map(str::to_string)) else {
+        let url = if self.testnet {
+            match self.product.ws_api_testnet_url {
+                Some(url) => Some(url.to_string()),
+                None => {
+                    return Err(Error::Config(format!(
+                        "product `{}` has no testnet WebSocket API URL; refusing to fall back to \
+                         production: set one with `WsApiBuilder::url`",
+                        self.product.name
+                    )))
+                }
+            }
+        } else {
+            self.url.or_else(|| self.product.ws_api_url.map(str::to_string))
+        };
+        let Some(url) = url else {
             return Err(Error::Config(format!(
                 "product `{}` has no WebSocket API URL; set one with `WsApiBuilder::url`",
                 self.product.name
@@ -660,5 +681,26 @@ mod tests {
         let too_long = WsApiBuilder::new(&P).url("ws://127.0.0.1:1").recv_window(60_001).build();
         assert!(matches!(too_long, Err(Error::Config(m)) if m.contains("recvWindow")));
         assert!(WsApiBuilder::new(&P).url("wss://ws-fapi.binance.com/ws-fapi/v1").build().is_ok());
+    }
+
+    #[test]
+    fn testnet_without_a_testnet_url_is_an_error_never_production() {
+        static PRODUCTION_ONLY: Product = Product {
+            name: "production_only",
+            title: "Production only",
+            rest_url: None,
+            rest_testnet_url: None,
+            ws_api_url: Some("wss://ws-fapi.binance.com/ws-fapi/v1"),
+            ws_api_testnet_url: None,
+            time_path: None,
+            rate_limits: &[],
+            error_codes: &[],
+        };
+        let built = WsApiBuilder::new(&PRODUCTION_ONLY).testnet().build();
+        assert!(matches!(built, Err(Error::Config(m)) if m.contains("no testnet")));
+        // The last of `url` and `testnet` wins.
+        assert!(WsApiBuilder::new(&PRODUCTION_ONLY).testnet().url("ws://127.0.0.1:1").build().is_ok());
+        let built = WsApiBuilder::new(&PRODUCTION_ONLY).url("ws://127.0.0.1:1").testnet().build();
+        assert!(matches!(built, Err(Error::Config(_))));
     }
 }

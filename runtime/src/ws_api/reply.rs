@@ -42,12 +42,15 @@ pub(crate) fn classify<T: DeserializeOwned>(
     text: &str,
 ) -> Result<WsReply<T>> {
     let body = || ErrorBody::new(text.as_bytes().to_vec());
-    let envelope: WsResponse<serde_json::Value> = serde_json::from_str(text).map_err(|e| Error::Decode {
-        endpoint,
-        status: 0,
-        reason: format!("not a WebSocket API response envelope: {e}"),
-        body: body(),
-    })?;
+    // `result` is kept as raw text and decoded from it, never through `serde_json::Value`,
+    // whose numbers are f64: a decimal sent as a JSON number keeps every digit.
+    let envelope: WsResponse<Box<serde_json::value::RawValue>> =
+        serde_json::from_str(text).map_err(|e| Error::Decode {
+            endpoint,
+            status: 0,
+            reason: format!("not a WebSocket API response envelope: {e}"),
+            body: body(),
+        })?;
     let governor = cx.governor;
     governor.observe_ws_usage_at(cx.family_path, &envelope.rate_limits);
     let status = envelope.status;
@@ -75,7 +78,7 @@ pub(crate) fn classify<T: DeserializeOwned>(
     }
     let decode_error = |reason: String| Error::Decode { endpoint, status, reason, body: body() };
     let result = envelope.result.ok_or_else(|| decode_error("the envelope has no `result`".into()))?;
-    let result = serde_json::from_value(result).map_err(|e| decode_error(e.to_string()))?;
+    let result = serde_json::from_str(result.get()).map_err(|e| decode_error(e.to_string()))?;
     Ok(WsReply { result, rate_limits: envelope.rate_limits })
 }
 
@@ -174,6 +177,14 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn decimals_sent_as_json_numbers_keep_every_digit() {
+        let g = governor();
+        let text = r#"{"id":"1","status":200,"result":{"p":103.123456789012345678,"q":1.10}}"#;
+        let reply = classify::<Box<serde_json::value::RawValue>>(&cx(&g), "e", Weight::ip(1), text).unwrap();
+        assert_eq!(reply.result.get(), r#"{"p":103.123456789012345678,"q":1.10}"#);
+    }
+
+    #[tokio::test]
     async fn a_result_that_does_not_decode_keeps_the_frame() {
         #[derive(Debug, serde::Deserialize)]
         struct Needs {
