@@ -90,6 +90,48 @@ fn ident(name: &str) -> Ident {
 }
 
 /// `#[doc = " line"]` attributes, one per line, so prettyplease prints `/// line`.
+/// Text taken from a doc page, made safe for rustdoc: a Markdown link `[text](url)` stays a
+/// link, other brackets (`Valid limits:[1000]`) are escaped so they are not read as intra-doc
+/// links, and a bare URL is put in `<…>` so it is a link rather than a lint.
+fn page_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '[' {
+            if let Some(link) = markdown_link(rest) {
+                out.push_str(&rest[..link]);
+                rest = &rest[link..];
+                continue;
+            }
+        }
+        if rest.starts_with("https://") || rest.starts_with("http://") {
+            let end = rest.find(|ch: char| ch.is_whitespace() || ch == '<' || ch == '>').unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        if c == '[' || c == ']' {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of the Markdown link `[text](url)` at the start of `text`, if there is one.
+fn markdown_link(text: &str) -> Option<usize> {
+    let close = text.find(']')?;
+    if text[1..close].contains('[') || !text[close + 1..].starts_with('(') {
+        return None;
+    }
+    let end = text[close + 1..].find(')')?;
+    Some(close + 1 + end + 1)
+}
+
 fn doc_lines(text: &str) -> Doc {
     Doc(text.to_string())
 }
@@ -279,7 +321,8 @@ fn client(p: &Product) -> TokenStream {
         let name = ident(&e.method_name);
         let request = ident(&e.request_type);
         let response = response_type(e);
-        let doc = doc_lines(&format!("{}\n\nSee [`{}`] for weight, security and docs.", e.title, e.request_type));
+        let doc =
+            doc_lines(&format!("{}\n\nSee [`{}`] for weight, security and docs.", page_text(&e.title), e.request_type));
         quote! {
             #doc
             pub async fn #name(&self, request: &#request) -> ::binance_runtime::Result<#response> {
@@ -380,12 +423,12 @@ fn ws_client(p: &Product) -> TokenStream {
 }
 
 fn request_doc(e: &Endpoint) -> String {
-    let mut doc = e.title.clone();
+    let mut doc = page_text(&e.title);
     if let Some(d) = &e.description {
-        doc.push_str(&format!("\n\n{d}"));
+        doc.push_str(&format!("\n\n{}", page_text(d)));
     }
     for note in &e.notes {
-        doc.push_str(&format!("\n\nNote: {note}"));
+        doc.push_str(&format!("\n\nNote: {}", page_text(note)));
     }
     let route = match &e.transport {
         Transport::Http { method, path } => format!("`{method} {path}`"),
@@ -514,7 +557,7 @@ fn request(
             ParamType::Model(_) => format!("`{}`, sent as a JSON object.", p.binance_name),
             _ => format!("`{}`", p.binance_name),
         };
-        let doc = doc_lines(p.doc.as_deref().unwrap_or(&default_doc));
+        let doc = doc_lines(&p.doc.as_deref().map_or(default_doc, page_text));
         let field = ident(&p.rust_name);
         let ty = param_value_type(p);
         let ty = if p.required { ty } else { quote!(::core::option::Option<#ty>) };
@@ -609,7 +652,7 @@ fn field_type(f: &Field) -> TokenStream {
 }
 
 fn field(f: &Field, hooks: TokenStream) -> TokenStream {
-    let mut doc = f.doc.clone().unwrap_or_else(|| format!("`{}`", f.binance_name));
+    let mut doc = f.doc.as_deref().map_or_else(|| format!("`{}`", f.binance_name), page_text);
     if f.ty == FieldType::Timestamp {
         doc.push_str("\n\nMilliseconds since the Unix epoch.");
     }
@@ -647,7 +690,7 @@ fn model(
     field_hooks: impl Fn(&Field) -> TokenStream,
     type_hooks: TokenStream,
 ) -> TokenStream {
-    let doc = doc_lines(m.doc.as_deref().unwrap_or(&format!("The `{}` object.", m.name)));
+    let doc = doc_lines(&m.doc.as_deref().map_or_else(|| format!("The `{}` object.", m.name), page_text));
     let name = ident(&m.name);
     let eq = if m.fields.iter().all(|f| field_allows_eq(&f.ty)) { quote!(Eq, Hash,) } else { quote!() };
     let fields = moved(m.fields.iter().map(|f| field(f, field_hooks(f))));
@@ -766,7 +809,7 @@ fn error_code(p: &Product, type_hooks: TokenStream) -> TokenStream {
     ));
     let variants = moved(p.errors.iter().map(|e| {
         let text = match &e.msg {
-            Some(msg) => format!("`{}` {}: {msg}", e.code, e.name),
+            Some(msg) => format!("`{}` {}: {}", e.code, e.name, page_text(msg)),
             None => format!("`{}` {}", e.code, e.name),
         };
         let doc = doc_lines(&text);
@@ -836,10 +879,10 @@ fn error_code(p: &Product, type_hooks: TokenStream) -> TokenStream {
 }
 
 fn enumeration(e: &Enum, type_hooks: TokenStream) -> TokenStream {
-    let doc = doc_lines(e.doc.as_deref().unwrap_or(&format!("The `{}` values.", e.name)));
+    let doc = doc_lines(&e.doc.as_deref().map_or_else(|| format!("The `{}` values.", e.name), page_text));
     let name = ident(&e.name);
     let variants = moved(e.variants.iter().map(|(wire, variant, vdoc)| {
-        let doc = doc_lines(vdoc.as_deref().unwrap_or(&format!("`{wire}`")));
+        let doc = doc_lines(&vdoc.as_deref().map_or_else(|| format!("`{wire}`"), page_text));
         let variant = ident(variant);
         quote! { #doc #[wire(#wire)] #variant, }
     }));
@@ -854,5 +897,19 @@ fn enumeration(e: &Enum, type_hooks: TokenStream) -> TokenStream {
             /// A value this client does not know yet, kept exactly as Binance sent it.
             Other(::std::string::String),
         }
+    }
+}
+
+#[cfg(test)]
+mod page_text_tests {
+    use super::page_text;
+
+    #[test]
+    fn page_text_keeps_links_and_escapes_other_brackets() {
+        assert_eq!(page_text("Valid limits:[5, 1000]"), r"Valid limits:\[5, 1000\]");
+        assert_eq!(page_text("see [rules](https://x.test/a) now"), "see [rules](https://x.test/a) now");
+        assert_eq!(page_text("at https://x.test/a."), "at <https://x.test/a>.");
+        assert_eq!(page_text("[a"), r"\[a");
+        assert_eq!(page_text("已 [x]"), r"已 \[x\]");
     }
 }

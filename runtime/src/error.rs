@@ -33,6 +33,8 @@ pub enum Error {
         name: Option<&'static str>,
         /// Binance's message (`""` when the body had none).
         msg: String,
+        /// The start of the answer as it arrived (bounded), for what `code` and `msg` leave out.
+        body: ErrorBody,
     },
     /// The request would break, or broke (HTTP 429), a rate limit. With policy `FailFast` the
     /// governor refuses before sending; after a 429 the host is paused for `retry_after`.
@@ -159,9 +161,10 @@ impl Error {
         code: i64,
         msg: Option<String>,
         codes: &'static [ApiErrorCode],
+        body: ErrorBody,
     ) -> Error {
         let name = ApiCode::lookup(code, codes).name();
-        Error::Api { endpoint, status, code, name, msg: msg.unwrap_or_default() }
+        Error::Api { endpoint, status, code, name, msg: msg.unwrap_or_default(), body }
     }
 
     /// An [`Error::OutcomeUnknown`] with no answer at all (nothing arrived).
@@ -400,11 +403,11 @@ mod tests {
     #[test]
     fn api_errors_name_documented_codes_and_keep_unknown_numbers() {
         static CODES: [ApiErrorCode; 1] = [ApiErrorCode { code: -1121, name: "BAD_SYMBOL" }];
-        let known = Error::api("E", 400, -1121, Some("Invalid symbol.".into()), &CODES);
+        let known = Error::api("E", 400, -1121, Some("Invalid symbol.".into()), &CODES, ErrorBody::new(Vec::new()));
         let code = known.api_code().unwrap();
         assert_eq!((code.code(), code.name()), (-1121, Some("BAD_SYMBOL")));
         assert!(known.to_string().contains("code -1121 BAD_SYMBOL): Invalid symbol."), "{known}");
-        let other = Error::api("E", 400, -4999, None, &CODES);
+        let other = Error::api("E", 400, -4999, None, &CODES, ErrorBody::new(Vec::new()));
         assert_eq!(other.api_code(), Some(ApiCode::Other(-4999)));
         assert_eq!(other.api_code().unwrap().name(), None);
         assert!(other.to_string().contains("(no message)"), "{other}");

@@ -130,7 +130,7 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
     }
     let resend = get && (status >= 500 || matches!(code, Some(-1008..=-1006 | -1001 | -1000)));
     let error = match parsed {
-        Some(e) => Error::api(cx.endpoint, status, e.code, e.msg, cx.error_codes),
+        Some(e) => Error::api(cx.endpoint, status, e.code, e.msg, cx.error_codes, ErrorBody::new(body)),
         None => Error::Http { endpoint: cx.endpoint, status, body: ErrorBody::new(body) },
     };
     failure(error, resend)

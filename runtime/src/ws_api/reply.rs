@@ -70,7 +70,7 @@ pub(crate) fn classify<T: DeserializeOwned>(
                 let code_body = format!("{{\"code\":{}}}", error.code);
                 governor.rate_limited(cx.family_path, weight, retry_after, &code_body)
             }
-            _ => Error::api(endpoint, status, error.code, Some(error.msg), cx.error_codes),
+            _ => Error::api(endpoint, status, error.code, Some(error.msg), cx.error_codes, body()),
         });
     }
     if !(200..300).contains(&status) {
@@ -129,8 +129,9 @@ mod tests {
         let g = governor();
         let text = r#"{"id":1,"status":400,"error":{"code":-1021,"msg":"Timestamp outside recvWindow."}}"#;
         match classify_v(&g, text) {
-            Err(Error::Api { endpoint: "e", status: 400, code: -1021, name: Some("INVALID_TIMESTAMP"), msg }) => {
-                assert!(msg.contains("recvWindow"))
+            Err(Error::Api { endpoint: "e", status: 400, code: -1021, name: Some("INVALID_TIMESTAMP"), msg, body }) => {
+                assert!(msg.contains("recvWindow"));
+                assert_eq!(body, text, "the frame is kept");
             }
             other => panic!("expected Api, got {other:?}"),
         }
