@@ -741,12 +741,13 @@ fn model(
 /// itself must be initialised here too.
 fn model_builder(m: &Model) -> TokenStream {
     // Integers and booleans are taken as themselves (see `setter_type`), the rest via `Into`.
+    let plain = |f: &Field| {
+        !f.list && matches!(f.ty, FieldType::Int | FieldType::Long | FieldType::Timestamp | FieldType::Boolean)
+    };
     let arg = |f: &Field| -> (TokenStream, TokenStream) {
         let name = ident(&f.rust_name);
-        let plain =
-            !f.list && matches!(f.ty, FieldType::Int | FieldType::Long | FieldType::Timestamp | FieldType::Boolean);
         let base = field_type(&Field { optional: false, ..f.clone() });
-        if plain {
+        if plain(f) {
             (quote!(#base), quote!(#name))
         } else {
             (quote!(impl ::core::convert::Into<#base>), quote!(#name.into()))
@@ -764,10 +765,10 @@ fn model_builder(m: &Model) -> TokenStream {
             quote!(#name: ::core::option::Option::None)
         } else {
             // Field-init shorthand where nothing is converted (clippy's `redundant_field_names`).
-            let (_, value) = arg(f);
-            if value.to_string() == f.rust_name {
+            if plain(f) {
                 quote!(#name)
             } else {
+                let (_, value) = arg(f);
                 quote!(#name: #value)
             }
         }

@@ -10,22 +10,8 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
     Command::new(program).current_dir(dir).args(args).output().unwrap()
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
+mod support;
+use support::{copy_dir, repo};
 
 /// A scratch project with Portfolio Margin Pro's pages and override file (no spec yet).
 fn scratch(name: &str) -> PathBuf {

@@ -10,22 +10,8 @@ use binance_codegen::ast::SpecFile;
 use binance_codegen::import::sync::{sync, Options, SyncReport};
 use std::path::{Path, PathBuf};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
+mod support;
+use support::{copy_dir, repo};
 
 /// A scratch project: `docs/<folder>` and `spec/overrides/<product>.yaml` (+ the committed
 /// `spec/<product>.yaml`) for each `(folder, product)`.
