@@ -1,4 +1,4 @@
-//! Generates the typed client from `../spec/*.yaml` into `OUT_DIR`: one module per product
+//! Generates the typed client from `spec/*.yaml` (packaged with this crate) into `OUT_DIR`: one module per product
 //! whose cargo feature is enabled.
 
 /// Product modules and their features (`usds_futures` ↔ `usds-futures`, which cargo exposes
@@ -6,7 +6,7 @@
 const PRODUCTS: &[&str] = &["usds_futures", "portfolio_margin", "portfolio_margin_pro"];
 
 fn main() {
-    let spec_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let spec_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec");
     let enabled =
         PRODUCTS.iter().filter(|module| std::env::var_os(format!("CARGO_FEATURE_{}", module.to_uppercase())).is_some());
     if let Err(errors) = binance_codegen::Config::new()

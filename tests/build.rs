@@ -26,7 +26,7 @@ fn synthetic_module() {
 }
 
 fn golden_cases() {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/spec");
     let products = match binance_codegen::Config::new().spec_dir(&spec).emit_rerun_if_changed(true).validate() {
         Ok(products) => products,
         Err(errors) => {
@@ -42,8 +42,8 @@ fn golden_cases() {
     for product in &products {
         for endpoint in &product.endpoints {
             let check = match endpoint.transport {
-                binance_codegen::ir::Transport::Http { .. } => "rest_case",
-                binance_codegen::ir::Transport::Ws { .. } => "ws_case",
+                binance_spec::ir::Transport::Http { .. } => "rest_case",
+                binance_spec::ir::Transport::Ws { .. } => "ws_case",
             };
             let _ = writeln!(
                 out,
@@ -74,7 +74,7 @@ const MAX_MODEL_DEPTH: usize = 8;
 /// client's method, plus a table (`CASES`) of what each call must look like at the exchange.
 /// An endpoint whose request cannot be built is still listed, its call returning the reason.
 fn every_endpoint_calls() {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/spec");
     let products = match binance_codegen::Config::new().spec_dir(&spec).emit_rerun_if_changed(true).validate() {
         Ok(products) => products,
         Err(errors) => {
@@ -90,10 +90,10 @@ fn every_endpoint_calls() {
         for endpoint in &product.endpoints {
             let function = format!("call_{}_{}", product.module, endpoint.name);
             let (route, client) = match &endpoint.transport {
-                binance_codegen::ir::Transport::Http { method, path } => {
+                binance_spec::ir::Transport::Http { method, path } => {
                     (format!("Route::Rest {{ method: {method:?}, path: {path:?} }}"), product.module.clone())
                 }
-                binance_codegen::ir::Transport::Ws { method } => {
+                binance_spec::ir::Transport::Ws { method } => {
                     (format!("Route::Ws {{ method: {method:?} }}"), format!("{}_ws", product.module))
                 }
             };
@@ -119,7 +119,7 @@ fn every_endpoint_calls() {
                  call: {function} }},",
                 module = product.module,
                 name = endpoint.name,
-                security = endpoint.security,
+                security = endpoint.security.as_str(),
             );
         }
     }
@@ -177,9 +177,9 @@ fn enum_value<E: ::core::str::FromStr<Err = ::core::convert::Infallible>>(wire: 
 
 /// `Clients`: one generated REST client per product, plus a WebSocket API client for each
 /// product with WebSocket methods, built from runtime clients the test configures.
-fn clients_struct(products: &[binance_codegen::ir::Product], out: &mut String) {
-    let has_ws = |p: &binance_codegen::ir::Product| {
-        p.endpoints.iter().any(|e| matches!(e.transport, binance_codegen::ir::Transport::Ws { .. }))
+fn clients_struct(products: &[binance_spec::ir::Product], out: &mut String) {
+    let has_ws = |p: &binance_spec::ir::Product| {
+        p.endpoints.iter().any(|e| matches!(e.transport, binance_spec::ir::Transport::Ws { .. }))
     };
     out.push_str("/// The generated clients every call goes through.\npub struct Clients {\n");
     for product in products {
@@ -220,10 +220,10 @@ fn clients_struct(products: &[binance_codegen::ir::Product], out: &mut String) {
 
 /// The arguments of the request's `new`: one dummy value per required parameter, in order.
 fn request_args(
-    product: &binance_codegen::ir::Product,
-    endpoint: &binance_codegen::ir::Endpoint,
+    product: &binance_spec::ir::Product,
+    endpoint: &binance_spec::ir::Endpoint,
 ) -> Result<Vec<String>, String> {
-    use binance_codegen::ir::ParamType;
+    use binance_spec::ir::ParamType;
     let module = &product.module;
     endpoint
         .params
@@ -263,7 +263,7 @@ fn request_args(
 }
 
 /// `enum_value::<E>("FIRST")`: the enum's first documented value, read through `FromStr`.
-fn enum_arg(product: &binance_codegen::ir::Product, name: &str) -> Result<String, String> {
+fn enum_arg(product: &binance_spec::ir::Product, name: &str) -> Result<String, String> {
     let Some(e) = product.enums.iter().find(|e| e.name == name) else {
         return Err(format!("enum `{name}` is not declared in {}", product.module));
     };
@@ -274,8 +274,8 @@ fn enum_arg(product: &binance_codegen::ir::Product, name: &str) -> Result<String
 }
 
 /// `Model::new(…)` with a dummy value per required field, nested models built the same way.
-fn model_arg(product: &binance_codegen::ir::Product, name: &str, depth: usize) -> Result<String, String> {
-    use binance_codegen::ir::FieldType;
+fn model_arg(product: &binance_spec::ir::Product, name: &str, depth: usize) -> Result<String, String> {
+    use binance_spec::ir::FieldType;
     if depth >= MAX_MODEL_DEPTH {
         return Err(format!("model `{name}` nests deeper than {MAX_MODEL_DEPTH} levels"));
     }

@@ -5,7 +5,8 @@
 //!
 //! Run: `cargo bench -p binance-codegen --bench generate -- --warm-up-time 1 --measurement-time 3`
 
-use binance_codegen::{emit, load, validate, Config};
+use binance_codegen::{emit, Config};
+use binance_spec::{load, validate};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ fn generate_from_text(path: &Path, yaml: &str) -> String {
 }
 
 fn spec_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/spec")
 }
 
 fn benches(c: &mut Criterion) {

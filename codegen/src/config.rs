@@ -1,14 +1,13 @@
 //! The one entry point: which spec files to read and where the generated code goes.
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::{emit, ir, load, validate};
+use crate::emit;
+use binance_spec::{ir, Diagnostic, Diagnostics, Specs};
 use std::path::{Path, PathBuf};
 
 /// Generator configuration, in the manner of `prost_build::Config`.
 #[derive(Debug, Clone)]
 pub struct Config {
-    spec_files: Vec<PathBuf>,
-    spec_dirs: Vec<PathBuf>,
+    specs: Specs,
     out_dir: Option<PathBuf>,
     rerun_if_changed: bool,
     format: bool,
@@ -20,8 +19,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            spec_files: Vec::new(),
-            spec_dirs: Vec::new(),
+            specs: Specs::new(),
             out_dir: None,
             rerun_if_changed: false,
             format: true,
@@ -52,13 +50,13 @@ impl Config {
 
     /// Adds one spec file.
     pub fn spec_file(&mut self, path: impl Into<PathBuf>) -> &mut Self {
-        self.spec_files.push(path.into());
+        self.specs.file(path);
         self
     }
 
     /// Adds every `*.yaml` file directly in `dir`.
     pub fn spec_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
-        self.spec_dirs.push(dir.into());
+        self.specs.dir(dir);
         self
     }
 
@@ -167,40 +165,12 @@ impl Config {
 
     /// Every spec file this configuration names, sorted within each directory.
     pub fn files(&self) -> Result<Vec<PathBuf>, Diagnostics> {
-        let mut files = self.spec_files.clone();
-        for dir in &self.spec_dirs {
-            files.extend(load::spec_files_in(dir)?);
-        }
-        Ok(files)
+        self.specs.files()
     }
 
     /// Loads and validates every spec file, collecting the problems of all of them.
     pub fn validate(&self) -> Result<Vec<ir::Product>, Diagnostics> {
-        let mut all = Diagnostics::default();
-        let mut products: Vec<ir::Product> = Vec::new();
-        for file in self.files()? {
-            match load::load_file(&file).and_then(|spec| validate::validate(&spec)) {
-                Ok(p) => {
-                    if let Some(other) = products.iter().find(|o| o.module == p.module) {
-                        all.push(
-                            Diagnostic::new(
-                                &file,
-                                "product.name",
-                                format!("product `{}` is also defined in {}", p.module, other.source.display()),
-                            )
-                            .with_help("each spec file describes its own product; give it another name"),
-                        );
-                    }
-                    products.push(p);
-                }
-                Err(d) => all.0.extend(d.0),
-            }
-        }
-        if all.is_empty() {
-            Ok(products)
-        } else {
-            Err(all)
-        }
+        self.specs.validate()
     }
 
     /// Generates one formatted module per spec file.
@@ -228,7 +198,7 @@ impl Config {
     /// changed, so cargo does not rebuild what did not change.
     pub fn write(&self) -> Result<Vec<PathBuf>, Diagnostics> {
         if self.rerun_if_changed {
-            for dir in &self.spec_dirs {
+            for dir in self.specs.dirs() {
                 println!("cargo:rerun-if-changed={}", dir.display());
             }
             // Print the files even when generation fails, so fixing one re-runs the script.

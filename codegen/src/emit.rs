@@ -268,7 +268,7 @@ fn product_static(p: &Product, spec_file: &str) -> TokenStream {
     let urls = [&p.rest_url, &p.rest_testnet_url, &p.ws_api_url, &p.ws_api_testnet_url, &p.time_path].map(opt_str);
     let [rest, rest_testnet, ws, ws_testnet, time_path] = urls;
     let limits = p.rate_limits.iter().map(|rl| {
-        let (t, k, i) = (ident(rl.limit_type), ident(rl.kind), ident(rl.interval));
+        let (t, k, i) = (ident(rl.limit_type.variant()), ident(rl.kind.variant()), ident(rl.interval.variant()));
         let (n, limit) = (unsuffixed(rl.interval_num), unsuffixed(rl.limit));
         quote! {
             ::binance_runtime::RateLimit {
@@ -434,7 +434,7 @@ fn request_doc(e: &Endpoint) -> String {
         Transport::Http { method, path } => format!("`{method} {path}`"),
         Transport::Ws { method } => format!("WebSocket API `{method}`"),
     };
-    let mut weight = format!("{} ({})", e.weight, e.weight_kind);
+    let mut weight = format!("{} ({})", e.weight, e.weight_kind.as_str());
     for r in &e.weight_rules {
         match r.at_most {
             Some(bound) => weight.push_str(&format!("; {} when `{}` is at most {bound}", r.value, r.binance_name)),
@@ -442,13 +442,14 @@ fn request_doc(e: &Endpoint) -> String {
         }
     }
     for o in &e.orders {
-        let unit = o.interval.to_lowercase();
+        let unit = o.interval.variant().to_lowercase();
         let plural = if o.interval_num == 1 { String::new() } else { "s".to_string() };
         weight.push_str(&format!("; counts {} against the orders per {} {unit}{plural}", o.value, o.interval_num));
     }
     doc.push_str(&format!(
         "\n\n* Request: {route}\n* Weight: {weight}\n* Security: `{}`\n* Docs: <{}>",
-        e.security, e.docs
+        e.security.as_str(),
+        e.docs
     ));
     doc
 }
@@ -514,8 +515,8 @@ fn endpoint_attr(e: &Endpoint) -> TokenStream {
         }
         Transport::Ws { method } => quote!(ws = #method),
     };
-    let security = &e.security;
-    let kind = format_ident!("{}", e.weight_kind.to_lowercase());
+    let security = e.security.as_str();
+    let kind = format_ident!("{}", e.weight_kind.as_str().to_lowercase());
     let weight = unsuffixed(e.weight);
     let rules = e.weight_rules.iter().map(|r| {
         let field = ident(&r.rust_name);
@@ -530,7 +531,7 @@ fn endpoint_attr(e: &Endpoint) -> TokenStream {
     });
     let orders = (!e.orders.is_empty()).then(|| {
         let counts = e.orders.iter().map(|o| {
-            let window = format_ident!("{}{}", o.interval.to_lowercase(), o.interval_num);
+            let window = format_ident!("{}{}", o.interval.variant().to_lowercase(), o.interval_num);
             let value = unsuffixed(o.value);
             quote!(#window = #value)
         });

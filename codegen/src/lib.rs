@@ -1,10 +1,12 @@
-//! `binance-codegen` turns a YAML spec of Binance endpoints into a typed Rust client.
+//! `binance-codegen` turns a YAML spec of Binance endpoints into a typed Rust client, at build
+//! time, in the manner of `prost-build`: [`Config`] is the whole API a `build.rs` needs.
 //!
-//! The pipeline is the one serde_derive and thiserror use, applied to YAML instead of Rust
-//! items: **load** ([`load`]: YAML → [`ast`], every syntax problem located) → **validate**
-//! ([`validate`]: [`ast`] → [`ir`], every semantic problem collected) → **emit** ([`emit`]:
-//! [`ir`] → tokens → `prettyplease`). [`Config`] is the one entry point used by `build.rs`,
-//! the `binance-codegen` CLI and the tests, in the manner of `prost_build::Config`.
+//! The spec is read and checked by `binance-spec` (load → validate → IR, every problem
+//! collected as a [`Diagnostic`]); this crate emits the IR as tokens and formats them with
+//! `prettyplease`. Hooks add derives and attributes to generated types and fields
+//! ([`Config::type_attribute`], [`Config::field_attribute`], [`Config::with_derive`]). The doc
+//! importer, the differ and the `binance-codegen` command live in `binance-codegen-cli`, so a
+//! build script compiles none of them.
 //!
 //! ```no_run
 //! // build.rs of a crate that depends on `binance-runtime`
@@ -17,17 +19,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod ast;
 mod config;
-pub mod diagnostic;
-pub mod diff;
+#[doc(hidden)]
 pub mod emit;
-pub mod import;
-pub mod ir;
-pub mod load;
-mod locate;
-mod names;
-pub mod validate;
 
+// The spec's modules under the paths the emitter was written with.
+use binance_spec::ir;
+
+pub use binance_spec::{Diagnostic, Diagnostics};
 pub use config::{render_inline, Config, GeneratedFile};
-pub use diagnostic::{Diagnostic, Diagnostics};

@@ -9,7 +9,7 @@ fn without_blank_lines(s: &str) -> String {
 
 #[test]
 fn unformatted_output_is_the_same_code() {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/spec");
     let pretty = Config::new().spec_dir(&spec).generate().unwrap();
     let plain = Config::new().spec_dir(&spec).format(false).generate().unwrap();
     assert_eq!(pretty.len(), plain.len());

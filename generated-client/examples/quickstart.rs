@@ -65,7 +65,11 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         println!("calling the real Binance API (read-only: no order, no listen key)");
         Target { rest_url: None, ws_url: None, credentials: Credentials::hmac(key, secret)? }
     } else {
-        let mock = binance_mock::MockExchange::builder().hmac_key(MOCK_KEY, MOCK_SECRET).start().await?;
+        let mock = binance_mock::MockExchange::builder()
+            .spec_dir(binance_client::SPEC_DIR)
+            .hmac_key(MOCK_KEY, MOCK_SECRET)
+            .start()
+            .await?;
         println!("mock exchange: REST {}  WebSocket API {}", mock.base_url(), mock.ws_url());
         let target = Target {
             rest_url: Some(mock.base_url()),

@@ -1,4 +1,4 @@
-//! Typed Binance client generated at build time from the YAML spec in `spec/`.
+//! Typed Binance client generated at build time from the YAML spec in `spec/` (see [`SPEC_DIR`]).
 //!
 //! One module per product (spec file). Each module has `PRODUCT` (base URLs and rate limits),
 //! a `Client` with one method per REST endpoint, a `…Request` type per endpoint, and the
@@ -31,5 +31,10 @@
 #![deny(missing_docs)]
 
 pub use binance_runtime as runtime;
+
+/// The directory of the spec files this client was generated from. They are packaged with this
+/// crate, so the path exists wherever the crate was built (in a workspace or cargo's registry
+/// cache); a mock exchange serving the same endpoints reads them from here.
+pub const SPEC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec");
 
 include!(concat!(env!("OUT_DIR"), "/mod.rs"));

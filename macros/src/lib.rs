@@ -30,7 +30,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod case;
 mod endpoint;
 mod errors;
 mod model;

@@ -198,7 +198,7 @@ fn lean_fields(item: &ItemStruct, codecs: &[Option<Codec>]) -> Option<Vec<LeanFi
             let ident = field.ident.clone()?;
             let wire = match only_rename(&field.attrs)? {
                 Some(rename) => rename,
-                None => crate::case::camel_case(&ident.unraw().to_string()),
+                None => binance_spec::protocol::camel_case(&ident.unraw().to_string()),
             };
             Some(LeanField { ident, ty: field.ty.clone(), wire, codec: *codec })
         })

@@ -8,9 +8,10 @@ use crate::handler;
 use crate::keys::KeyMaterial;
 use crate::running::RunningMock;
 use crate::shared::Shared;
-use crate::weights::{interval_secs, Budget, WeightBook, WeightKind};
+use crate::weights::{Budget, WeightBook, WeightKind};
 use crate::ws;
-use binance_codegen::ir::{Product, Transport};
+use binance_spec::ir::{Product, Transport};
+use binance_spec::protocol::{LimitKind, RateLimitType};
 use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -19,18 +20,17 @@ use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The workspace's `spec/` directory, read when no other spec is configured.
-pub const DEFAULT_SPEC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
-
 /// Entry point: [`MockExchange::builder`].
 #[derive(Debug, Clone, Copy)]
 pub struct MockExchange;
 
 impl MockExchange {
-    /// A builder with the workspace spec, no keys, one-minute windows and the spec's limits.
+    /// A builder with no spec yet (give one with [`spec_dir`](MockExchangeBuilder::spec_dir),
+    /// e.g. `binance_client::SPEC_DIR`, or [`products`](MockExchangeBuilder::products)), no
+    /// keys, one-minute windows and the spec's limits.
     pub fn builder() -> MockExchangeBuilder {
         MockExchangeBuilder {
-            spec_dir: PathBuf::from(DEFAULT_SPEC_DIR),
+            spec_dir: None,
             products: None,
             port: 0,
             ws_port: 0,
@@ -49,7 +49,7 @@ impl MockExchange {
 
 /// Configuration of a mock exchange; [`start`](Self::start) runs it.
 pub struct MockExchangeBuilder {
-    spec_dir: PathBuf,
+    spec_dir: Option<PathBuf>,
     products: Option<Vec<Product>>,
     port: u16,
     ws_port: u16,
@@ -85,9 +85,10 @@ impl fmt::Debug for MockExchangeBuilder {
 }
 
 impl MockExchangeBuilder {
-    /// Reads the spec from `dir` (every `*.yaml` in it) instead of the workspace's `spec/`.
+    /// Reads the spec from `dir` (every `*.yaml` in it), e.g. `binance_client::SPEC_DIR`, the
+    /// spec the client was generated from.
     pub fn spec_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.spec_dir = dir.into();
+        self.spec_dir = Some(dir.into());
         self
     }
 
@@ -214,10 +215,13 @@ impl MockExchangeBuilder {
         }
         let products = match self.products {
             Some(products) => products,
-            None => binance_codegen::Config::new()
-                .spec_dir(&self.spec_dir)
-                .validate()
-                .map_err(|diagnostics| MockError::Spec { dir: self.spec_dir.clone(), diagnostics })?,
+            None => {
+                let Some(dir) = self.spec_dir else { return Err(MockError::NoSpec) };
+                binance_spec::Specs::new()
+                    .dir(&dir)
+                    .validate()
+                    .map_err(|diagnostics| MockError::Spec { dir: dir.clone(), diagnostics })?
+            }
         };
         let mut table = Table::from_products(&products)?;
         for (method, path, served) in self.extra_routes {
@@ -302,21 +306,20 @@ fn budgets(products: &[Product]) -> (WeightBudgets, OrderBudgets) {
         families.sort();
         families.dedup();
         for limit in &product.rate_limits {
-            let Some((unit, letter)) = interval_secs(limit.interval) else { continue };
             let budget = Budget {
                 limit: Some(limit.limit),
-                label: format!("{}{letter}", limit.interval_num),
-                secs: unit.saturating_mul(u64::from(limit.interval_num)),
+                label: format!("{}{}", limit.interval_num, limit.interval.letter()),
+                secs: limit.interval.seconds().saturating_mul(u64::from(limit.interval_num)),
             };
             for family in &families {
                 match (limit.limit_type, limit.kind) {
-                    ("RequestWeight", "Ip") => {
+                    (RateLimitType::RequestWeight, LimitKind::Ip) => {
                         weights.entry((family.clone(), WeightKind::Ip)).or_insert_with(|| budget.clone());
                     }
-                    ("RequestWeight", "Uid") => {
+                    (RateLimitType::RequestWeight, LimitKind::Uid) => {
                         weights.entry((family.clone(), WeightKind::Uid)).or_insert_with(|| budget.clone());
                     }
-                    ("Orders", _) => {
+                    (RateLimitType::Orders, _) => {
                         let list = orders.entry(family.clone()).or_default();
                         if !list.iter().any(|b| b.label == budget.label) {
                             list.push(budget.clone());

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 /// `recvWindow` when the request sends none.
 pub(crate) const DEFAULT_RECV_WINDOW_MS: i64 = 5_000;
-/// The largest `recvWindow` Binance accepts.
-pub(crate) const MAX_RECV_WINDOW_MS: i64 = 60_000;
+/// The largest `recvWindow` Binance accepts (the protocol's bound, as a signed number).
+const MAX_RECV_WINDOW_MS: i64 = binance_spec::protocol::MAX_RECV_WINDOW_MS as i64;
 /// How far ahead of the server clock a timestamp may be.
 const FUTURE_TOLERANCE_MS: i128 = 1_000;
 

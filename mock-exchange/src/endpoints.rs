@@ -3,61 +3,12 @@
 //! and the answer.
 
 use crate::error::MockError;
-use crate::weights::{interval_secs, WeightKind};
-use binance_codegen::ir::{Endpoint, ParamType, Product, Transport};
+use crate::weights::WeightKind;
+use binance_spec::ir::{Endpoint, ParamType, Product, Transport};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// Who may call an endpoint and what they must prove, as Binance's docs name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Security {
-    /// `NONE`: anyone.
-    None,
-    /// `MARKET_DATA`: the API key only.
-    MarketData,
-    /// `USER_STREAM`: the API key only.
-    UserStream,
-    /// `USER_DATA`: API key, `timestamp` and `signature`.
-    UserData,
-    /// `TRADE`: API key, `timestamp` and `signature`.
-    Trade,
-}
-
-impl Security {
-    /// From the spec's word; `None` for a word Binance does not use.
-    pub fn from_spec(word: &str) -> Option<Security> {
-        Some(match word {
-            "NONE" => Security::None,
-            "MARKET_DATA" => Security::MarketData,
-            "USER_STREAM" => Security::UserStream,
-            "USER_DATA" => Security::UserData,
-            "TRADE" => Security::Trade,
-            _ => return None,
-        })
-    }
-
-    /// The word as Binance writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Security::None => "NONE",
-            Security::MarketData => "MARKET_DATA",
-            Security::UserStream => "USER_STREAM",
-            Security::UserData => "USER_DATA",
-            Security::Trade => "TRADE",
-        }
-    }
-
-    /// Whether a configured API key must be sent.
-    pub fn needs_key(self) -> bool {
-        self != Security::None
-    }
-
-    /// Whether `timestamp` and `signature` are checked too.
-    pub fn signed(self) -> bool {
-        matches!(self, Security::UserData | Security::Trade)
-    }
-}
+pub use binance_spec::protocol::Security;
 
 /// How an endpoint is reached.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -264,27 +215,13 @@ pub(crate) fn simple_info(
 }
 
 fn served(product: &Product, endpoint: &Endpoint, product_family: &str) -> Result<Served, MockError> {
-    let unsupported = |reason: String| MockError::UnsupportedSpec {
-        product: product.module.clone(),
-        endpoint: endpoint.name.clone(),
-        reason,
-    };
-    let security = Security::from_spec(&endpoint.security).ok_or_else(|| {
-        unsupported(format!(
-            "security `{}` is not one of NONE, MARKET_DATA, USER_STREAM, USER_DATA, TRADE",
-            endpoint.security
-        ))
-    })?;
-    let weight_kind = WeightKind::from_spec(&endpoint.weight_kind)
-        .ok_or_else(|| unsupported(format!("weight kind `{}` is not IP or UID", endpoint.weight_kind)))?;
+    let security = endpoint.security;
+    let weight_kind = endpoint.weight_kind;
     let mut orders = Vec::new();
     for count in &endpoint.orders {
-        let (unit, letter) = interval_secs(count.interval).ok_or_else(|| {
-            unsupported(format!("order-count interval `{}` is not a Binance interval", count.interval))
-        })?;
         orders.push(OrderCountInfo {
-            window: format!("{}{letter}", count.interval_num),
-            window_secs: unit.saturating_mul(u64::from(count.interval_num)),
+            window: format!("{}{}", count.interval_num, count.interval.letter()),
+            window_secs: count.interval.seconds().saturating_mul(u64::from(count.interval_num)),
             value: count.value,
         });
     }
@@ -378,15 +315,5 @@ mod tests {
         assert_eq!(table.weight_for(|_| Some("5000")), 40);
         assert_eq!(table.weight_for(|_| Some("-1")), 40);
         assert_eq!(table.weight_for(|_| None), 40);
-    }
-
-    #[test]
-    fn security_words() {
-        for word in ["NONE", "MARKET_DATA", "USER_STREAM", "USER_DATA", "TRADE"] {
-            assert_eq!(Security::from_spec(word).map(Security::as_str), Some(word));
-        }
-        assert_eq!(Security::from_spec("SIGNED"), None);
-        assert!(Security::UserStream.needs_key() && !Security::UserStream.signed());
-        assert!(Security::Trade.signed() && !Security::None.needs_key());
     }
 }

@@ -6,23 +6,18 @@ use std::path::PathBuf;
 /// Why the mock exchange could not be configured, started or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum MockError {
+    /// Neither a spec directory nor products were given.
+    #[error(
+        "no spec to serve: call `spec_dir(...)` (e.g. `binance_client::SPEC_DIR`) or `products(...)` on the builder"
+    )]
+    NoSpec,
     /// The spec failed to load or validate.
     #[error("cannot serve the spec in {}; fix these problems:\n{diagnostics}", .dir.display())]
     Spec {
         /// The spec directory that was read.
         dir: PathBuf,
         /// Every problem found.
-        diagnostics: binance_codegen::Diagnostics,
-    },
-    /// An endpoint of validated products uses a word the mock does not know how to serve.
-    #[error("product `{product}`, endpoint `{endpoint}`: {reason}; the mock serves only what Binance's docs define")]
-    UnsupportedSpec {
-        /// The product's module name.
-        product: String,
-        /// The endpoint's spec name.
-        endpoint: String,
-        /// What is not supported.
-        reason: String,
+        diagnostics: binance_spec::Diagnostics,
     },
     /// A configured key could not be used. The message never contains key material.
     #[error("API key `{api_key}`: {reason}")]

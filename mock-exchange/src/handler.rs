@@ -125,10 +125,10 @@ fn check(
     }
     let security = served.info.security;
     let api_key = headers.get("x-mbx-apikey").and_then(|v| v.to_str().ok());
-    if security.needs_key() {
+    if security.needs_api_key() {
         let key = checks::key(&shared.keys, api_key)?;
         record.auth = Auth::ApiKey;
-        if security.signed() {
+        if security.is_signed() {
             // recvWindow's bounds are checked before the signature, as Binance does.
             checks::time_params(params.get("timestamp"), params.get("recvWindow"))?;
             let signed = match params.signed_payload() {

@@ -46,7 +46,8 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), binance_mock::MockError> {
 //! use binance_mock::{Fault, MockExchange};
-//! let mock = MockExchange::builder().hmac_key("demo-key", "demo-secret").start().await?;
+//! // The spec binance-client was generated from: `binance_client::SPEC_DIR`.
+//! let mock = MockExchange::builder().spec_dir("generated-client/spec").hmac_key("demo-key", "demo-secret").start().await?;
 //! println!("{} {}", mock.base_url(), mock.ws_url()); // http://127.0.0.1:<port> ws://127.0.0.1:<port>/ws-fapi/v1
 //! mock.set_fault(Fault::service_unavailable().times(1));
 //! // ... point a client at mock.base_url() and mock.ws_url() ...
@@ -75,7 +76,7 @@ mod stats;
 mod weights;
 pub mod ws;
 
-pub use builder::{MockExchange, MockExchangeBuilder, DEFAULT_SPEC_DIR};
+pub use builder::{MockExchange, MockExchangeBuilder};
 pub use endpoints::{EndpointInfo, EndpointRoute, OrderCountInfo, Security, WeightRuleInfo};
 pub use error::MockError;
 pub use faults::{Fault, FaultRule};

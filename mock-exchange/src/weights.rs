@@ -12,43 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, PoisonError};
 
-/// What a weight is counted per.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WeightKind {
-    /// Per IP address ("Request Weight(IP)").
-    Ip,
-    /// Per account ("Request Weight(UID)", SAPI).
-    Uid,
-}
-
-impl WeightKind {
-    /// From the spec's word (`IP` / `UID`).
-    pub(crate) fn from_spec(word: &str) -> Option<WeightKind> {
-        match word {
-            w if w.eq_ignore_ascii_case("IP") => Some(WeightKind::Ip),
-            w if w.eq_ignore_ascii_case("UID") => Some(WeightKind::Uid),
-            _ => None,
-        }
-    }
-
-    fn word(self) -> &'static str {
-        match self {
-            WeightKind::Ip => "IP",
-            WeightKind::Uid => "UID",
-        }
-    }
-}
-
-/// Seconds per unit and the header letter of the IR's interval names.
-pub(crate) fn interval_secs(interval: &str) -> Option<(u64, char)> {
-    match interval {
-        "Second" => Some((1, 'S')),
-        "Minute" => Some((60, 'M')),
-        "Hour" => Some((3600, 'H')),
-        "Day" => Some((86_400, 'D')),
-        _ => None,
-    }
-}
+pub use binance_spec::protocol::WeightKind;
 
 /// One declared limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +172,7 @@ impl WeightBook {
         now_ms: i64,
     ) -> Charge {
         let budget = self.weight_budget(family, kind);
-        // SAPI answers 429 and never bans (BINANCE.md).
+        // SAPI answers 429 and never bans with 418.
         let bans = family != "sapi";
         let ban_ms = self.ban_ms;
         self.with_bucket(Self::bucket_name(family, kind, account, &budget.label), &budget, |bucket| {
@@ -292,7 +256,7 @@ impl WeightBook {
 
     /// The weight booked in the current window of (family, kind), summed over accounts for UID.
     pub(crate) fn used(&self, family: &str, kind: WeightKind, now_ms: i64) -> u32 {
-        let prefix = format!("{family} {} ", kind.word());
+        let prefix = format!("{family} {} ", kind.as_str());
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         buckets
             .iter_mut()

@@ -35,8 +35,12 @@ async fn every_key_type_is_accepted_when_signed_right_and_rejected_when_signed_w
 #[tokio::test]
 async fn ed25519_keys_are_also_accepted_as_raw_bytes_and_signatures_must_cover_the_exact_query() {
     let key = ed25519_signing_key();
-    let mock =
-        binance_mock::MockExchange::builder().ed25519_key("raw", key.verifying_key().to_bytes()).start().await.unwrap();
+    let mock = binance_mock::MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .ed25519_key("raw", key.verifying_key().to_bytes())
+        .start()
+        .await
+        .unwrap();
     let signer = Signer::Ed25519(ED25519_SEED);
     let query = format!("timestamp={}", timestamp(&mock));
     assert_eq!(call(&mock, "raw", &signer, &query).await.0, 200);

@@ -8,11 +8,14 @@ use serde_json::Value;
 
 /// The spec's examples for `path`, read through the same front end the mock uses.
 fn spec_examples(path: &str) -> Vec<Value> {
-    let products = binance_codegen::Config::new().spec_dir(binance_mock::DEFAULT_SPEC_DIR).validate().unwrap();
+    let products = binance_spec::Specs::new()
+        .dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .validate()
+        .unwrap();
     let endpoint = products
         .iter()
         .flat_map(|p| &p.endpoints)
-        .find(|e| matches!(&e.transport, binance_codegen::ir::Transport::Http { path: p, .. } if p == path))
+        .find(|e| matches!(&e.transport, binance_spec::ir::Transport::Http { path: p, .. } if p == path))
         .unwrap();
     endpoint.examples.iter().map(|json| serde_json::from_str(json).unwrap()).collect()
 }
@@ -47,7 +50,11 @@ async fn a_test_can_select_another_example() {
 
 #[tokio::test]
 async fn time_endpoints_report_the_skewed_server_clock() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     let before = mock.server_time_ms();
     let (status, _, body) = get(&mock, "/fapi/v1/time", None).await;
     assert_eq!(status, 200);
@@ -64,6 +71,7 @@ async fn time_endpoints_report_the_skewed_server_clock() {
 #[tokio::test]
 async fn registered_routes_are_served_and_counted_and_unknown_ones_are_404() {
     let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
         .route_json("GET", "/papi/v1/balance", 20, r#"[{"asset":"USDT","totalWalletBalance":"1.5"}]"#)
         .start()
         .await
@@ -83,14 +91,29 @@ async fn registered_routes_are_served_and_counted_and_unknown_ones_are_404() {
 
 #[tokio::test]
 async fn bad_configuration_is_a_clear_error() {
-    let err = MockExchange::builder().route_json("GET", "/x", 1, "{not json").start().await.unwrap_err();
+    let err = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .route_json("GET", "/x", 1, "{not json")
+        .start()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("not valid JSON"), "{err}");
-    let err = MockExchange::builder().ed25519_key("k", [1u8; 5]).start().await.unwrap_err();
+    let err = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .ed25519_key("k", [1u8; 5])
+        .start()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("Ed25519"), "{err}");
     let dir = std::env::temp_dir().join(format!("binance-mock-bad-spec-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("broken.yaml"), "product: [").unwrap();
-    let err = MockExchange::builder().spec_dir(&dir).start().await.unwrap_err();
+    let err = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .spec_dir(&dir)
+        .start()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("broken.yaml"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -27,7 +27,11 @@ async fn raw_get(mock: &RunningMock, path: &str) -> (Vec<u8>, Option<std::io::Er
 
 #[tokio::test]
 async fn connection_reset_closes_without_any_response_and_counts_the_request() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     mock.set_fault(Fault::ConnectionReset.times(1));
     let (received, _error) = raw_get(&mock, TIME).await;
     assert!(received.is_empty(), "got {:?}", String::from_utf8_lossy(&received));
@@ -42,7 +46,11 @@ async fn connection_reset_closes_without_any_response_and_counts_the_request() {
 
 #[tokio::test]
 async fn truncated_body_declares_more_bytes_than_it_sends() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     mock.set_fault(Fault::TruncatedBody.on_path(TIME));
     let (received, _) = raw_get(&mock, TIME).await;
     let text = String::from_utf8_lossy(&received).into_owned();
@@ -61,7 +69,11 @@ async fn truncated_body_declares_more_bytes_than_it_sends() {
 
 #[tokio::test]
 async fn malformed_json_is_200_with_a_body_no_parser_accepts() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     mock.set_fault(Fault::MalformedJson.times(1));
     let response = reqwest::get(format!("{}{TIME}", mock.base_url())).await.unwrap();
     assert_eq!(response.status(), 200);
@@ -72,7 +84,11 @@ async fn malformed_json_is_200_with_a_body_no_parser_accepts() {
 
 #[tokio::test]
 async fn server_errors_and_binance_error_bodies() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     let cases = [
         (Fault::service_unavailable(), 503, -1000),
         (Fault::internal_error(), 500, -1001),
@@ -99,7 +115,11 @@ async fn server_errors_and_binance_error_bodies() {
 
 #[tokio::test]
 async fn latency_holds_the_answer_back() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     // A delay far beyond the client's timeout: the client must give up first.
     mock.set_fault(Fault::Latency(Duration::from_secs(30)).on_path(TIME).times(1));
     let client = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();

@@ -27,7 +27,11 @@ async fn raw(mock: &RunningMock, request: &[u8]) -> (u16, serde_json::Value) {
 
 #[tokio::test]
 async fn long_queries_are_414_or_431_with_a_binance_body() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     // Over hyper's URI limit (65 534 bytes) but within its buffer: 414.
     let query = "a".repeat(100_000);
     let request = format!("GET /fapi/v1/time?x={query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
@@ -42,14 +46,22 @@ async fn long_queries_are_414_or_431_with_a_binance_body() {
 
 #[tokio::test]
 async fn a_garbage_request_line_is_400_with_a_binance_body() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     let (status, body) = raw(&mock, b"\x01\x02 garbage \xff\r\n\r\n").await;
     assert_eq!((status, body["code"].as_i64()), (400, Some(-1100)), "{body}");
 }
 
 #[tokio::test]
 async fn oversized_headers_are_431_with_a_binance_body() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     let big = "b".repeat(1 << 20);
     let request = format!("GET /fapi/v1/time HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {big}\r\n\r\n");
     let (status, body) = raw(&mock, request.as_bytes()).await;
@@ -58,7 +70,11 @@ async fn oversized_headers_are_431_with_a_binance_body() {
 
 #[tokio::test]
 async fn ordinary_answers_pass_through_and_the_connection_stays_usable() {
-    let mock = MockExchange::builder().start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .start()
+        .await
+        .unwrap();
     let (status, body) =
         raw(&mock, b"GET /fapi/v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await;
     assert_eq!((status, body["code"].as_i64()), (404, Some(-1000)));

@@ -16,7 +16,11 @@ const BATCH: &str = r#"[{"symbol":"BTCUSDT","side":"BUY","quantity":"1"}]"#;
 /// The fixture's mock, its clock set to the start of a minute: windows are aligned to the
 /// clock as Binance's are, and a test that counts must not straddle a window boundary.
 fn fixture() -> MockExchangeBuilder {
-    MockExchange::builder().spec_dir(FIXTURE).hmac_key(HMAC_KEY, HMAC_SECRET).clock_at_window_start()
+    MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .spec_dir(FIXTURE)
+        .hmac_key(HMAC_KEY, HMAC_SECRET)
+        .clock_at_window_start()
 }
 
 /// A value for each mandatory parameter of the fixture.
@@ -127,11 +131,11 @@ fn ws_signed(mut params: serde_json::Map<String, Value>, timestamp: i64) -> Valu
 }
 
 fn first_example(path_or_method: &str) -> Option<Value> {
-    let products = binance_codegen::Config::new().spec_dir(FIXTURE).validate().unwrap();
+    let products = binance_spec::Specs::new().dir(FIXTURE).validate().unwrap();
     products.iter().flat_map(|p| &p.endpoints).find_map(|e| {
         let here = match &e.transport {
-            binance_codegen::ir::Transport::Http { method, path } => format!("{method} {path}") == path_or_method,
-            binance_codegen::ir::Transport::Ws { method } => method == path_or_method,
+            binance_spec::ir::Transport::Http { method, path } => format!("{method} {path}") == path_or_method,
+            binance_spec::ir::Transport::Ws { method } => method == path_or_method,
         };
         if !here {
             return None;
@@ -157,11 +161,11 @@ async fn every_endpoint_is_served_with_its_first_example_and_logged() {
             endpoint.required.iter().map(|name| (name.as_str(), value_of(name).to_owned())).collect();
         match &endpoint.route {
             EndpointRoute::Rest { method, path } => {
-                let reply = if endpoint.security.signed() {
+                let reply = if endpoint.security.is_signed() {
                     signed(&mock, method, path, &params).await
                 } else {
                     let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-                    let key = endpoint.security.needs_key().then_some(HMAC_KEY);
+                    let key = endpoint.security.needs_api_key().then_some(HMAC_KEY);
                     send(&mock, method, path, &query.join("&"), "", key).await
                 };
                 assert_eq!(reply.status, 200, "{method} {path}: {}", reply.body);
@@ -199,7 +203,7 @@ async fn every_endpoint_is_served_with_its_first_example_and_logged() {
         assert_eq!(record.weight, endpoint.weight_for(|name| record.param(name)), "{record:?}");
         let orders: Vec<(String, u32)> = endpoint.orders.iter().map(|o| (o.window.clone(), o.value)).collect();
         assert_eq!(record.orders, orders, "{record:?}");
-        if endpoint.security.needs_key() {
+        if endpoint.security.needs_api_key() {
             assert_eq!(record.api_key.as_deref(), Some(HMAC_KEY));
         }
     }
@@ -481,7 +485,7 @@ async fn the_endpoint_list_describes_each_endpoint() {
 #[tokio::test]
 async fn object_parameters_must_be_json_too() {
     // The fixture cannot declare a model-typed parameter until the validator accepts one: patch the IR.
-    let mut products = binance_codegen::Config::new().spec_dir(FIXTURE).validate().unwrap();
+    let mut products = binance_spec::Specs::new().dir(FIXTURE).validate().unwrap();
     let param = products
         .iter_mut()
         .flat_map(|p| p.endpoints.iter_mut())
@@ -489,8 +493,14 @@ async fn object_parameters_must_be_json_too() {
         .find(|p| p.binance_name == "batchOrders")
         .unwrap();
     param.list = false;
-    param.ty = binance_codegen::ir::ParamType::Model("BatchOrder".into());
-    let mock = MockExchange::builder().products(products).hmac_key(HMAC_KEY, HMAC_SECRET).start().await.unwrap();
+    param.ty = binance_spec::ir::ParamType::Model("BatchOrder".into());
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .products(products)
+        .hmac_key(HMAC_KEY, HMAC_SECRET)
+        .start()
+        .await
+        .unwrap();
     let object = r#"{"symbol":"BTCUSDT","side":"BUY","quantity":"1"}"#;
     let reply = signed(&mock, "POST", "/fapi/v1/batchOrders", &[("batchOrders", object.to_owned())]).await;
     assert_eq!(reply.status, 200, "{}", reply.body);

@@ -40,6 +40,7 @@ async fn weight_headers_count_up_per_family_and_kind() {
 async fn over_the_limit_is_429_then_418_for_a_client_that_keeps_going() {
     // The spec's fapi limit overridden to 3 time calls per window; a long window so it cannot roll over.
     let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
         .limit_override("fapi", WeightKind::Ip, 3)
         .window(Duration::from_secs(600))
         .clock_at_window_start()
@@ -87,7 +88,13 @@ async fn sapi_answers_429_and_never_418() {
 #[tokio::test]
 async fn a_new_window_restores_service() {
     let window = Duration::from_millis(300);
-    let mock = MockExchange::builder().limit_override("fapi", WeightKind::Ip, 1).window(window).start().await.unwrap();
+    let mock = MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
+        .limit_override("fapi", WeightKind::Ip, 1)
+        .window(window)
+        .start()
+        .await
+        .unwrap();
     // Bounded: a slow machine may see a window roll over between two requests, so retry a few times.
     let mut limited = false;
     for _ in 0..5 {

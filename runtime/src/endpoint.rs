@@ -28,40 +28,7 @@ impl HttpMethod {
     }
 }
 
-/// Binance's security type of an endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Security {
-    /// Public.
-    None,
-    /// Needs the API key header.
-    MarketData,
-    /// Needs the API key header.
-    UserStream,
-    /// Needs the API key and a signature.
-    UserData,
-    /// Needs the API key and a signature.
-    Trade,
-}
-
-impl Security {
-    /// The request carries `timestamp` and `signature`.
-    pub fn is_signed(self) -> bool {
-        matches!(self, Security::UserData | Security::Trade)
-    }
-    /// The request carries the `X-MBX-APIKEY` header.
-    pub fn needs_api_key(self) -> bool {
-        !matches!(self, Security::None)
-    }
-}
-
-/// Whether a weight counts against the IP or the UID budget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum WeightKind {
-    /// Per IP.
-    Ip,
-    /// Per UID (SAPI).
-    Uid,
-}
+pub use binance_spec::protocol::{Security, WeightKind};
 
 /// The weight one request costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

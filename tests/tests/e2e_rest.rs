@@ -25,6 +25,7 @@ fn ed25519_pems() -> (String, String) {
 async fn mock() -> RunningMock {
     let (_, ed_public) = ed25519_pems();
     MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
         .hmac_key(HMAC_KEY, HMAC_SECRET)
         .ed25519_key(ED_KEY, ed_public)
         .rsa_key(RSA_KEY, RSA_PUBLIC)
@@ -110,6 +111,7 @@ async fn a_skewed_local_clock_recovers_through_resync() {
 async fn three_budgets_of_concurrent_requests_complete_without_a_single_429() {
     let window = Duration::from_millis(600);
     let mock = MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
         .hmac_key(HMAC_KEY, HMAC_SECRET)
         .window(window)
         .limit_override("fapi", WeightKind::Ip, 50)
@@ -150,6 +152,7 @@ async fn three_budgets_of_concurrent_requests_complete_without_a_single_429() {
 #[tokio::test]
 async fn a_429_pauses_the_host_and_a_client_that_keeps_going_is_banned() {
     let mock = MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
         .hmac_key(HMAC_KEY, HMAC_SECRET)
         .window(Duration::from_secs(30))
         .limit_override("papi", WeightKind::Ip, 30)

@@ -28,8 +28,8 @@ const GENEROUS_WEIGHT: u32 = 10_000_000;
 /// request taking a whole minute's order budget (PM repay-debt), never waits for a window.
 const ORDERS_FACTOR: u32 = 10;
 
-fn spec() -> Vec<binance_codegen::ir::Product> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+fn spec() -> Vec<binance_spec::ir::Product> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/spec");
     binance_codegen::Config::new()
         .spec_dir(dir)
         .validate()
@@ -41,16 +41,19 @@ fn family(path: &str) -> &str {
     path.trim_start_matches('/').split('/').next().unwrap_or_default()
 }
 
-async fn mock(spec: &[binance_codegen::ir::Product]) -> RunningMock {
+async fn mock(spec: &[binance_spec::ir::Product]) -> RunningMock {
     let families: BTreeSet<&str> = spec
         .iter()
         .flat_map(|p| &p.endpoints)
         .filter_map(|e| match &e.transport {
-            binance_codegen::ir::Transport::Http { path, .. } => Some(family(path)),
-            binance_codegen::ir::Transport::Ws { .. } => None,
+            binance_spec::ir::Transport::Http { path, .. } => Some(family(path)),
+            binance_spec::ir::Transport::Ws { .. } => None,
         })
         .collect();
-    let mut builder = MockExchange::builder().hmac_key(HMAC_KEY, HMAC_SECRET).ws_weight_limit(GENEROUS_WEIGHT);
+    let mut builder = MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
+        .hmac_key(HMAC_KEY, HMAC_SECRET)
+        .ws_weight_limit(GENEROUS_WEIGHT);
     for family in families {
         builder = builder.limit_override(family, WeightKind::Ip, GENEROUS_WEIGHT).limit_override(
             family,
@@ -60,7 +63,7 @@ async fn mock(spec: &[binance_codegen::ir::Product]) -> RunningMock {
     }
     let mut products = spec.to_vec();
     for limit in products.iter_mut().flat_map(|p| p.rate_limits.iter_mut()) {
-        if limit.limit_type == "Orders" {
+        if limit.limit_type == binance_spec::protocol::RateLimitType::Orders {
             limit.limit *= ORDERS_FACTOR;
         }
     }

@@ -5,7 +5,7 @@ use binance_codegen::{render_inline, Config};
 use std::path::{Path, PathBuf};
 
 fn spec_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/spec")
 }
 
 fn spec_files() -> Vec<PathBuf> {

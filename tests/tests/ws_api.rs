@@ -27,7 +27,13 @@ fn ed25519_pems() -> (String, String) {
 
 async fn mock() -> RunningWsApi {
     let (_, ed_public) = ed25519_pems();
-    MockWsApi::builder().hmac_key(HMAC_KEY, HMAC_SECRET).ed25519_key(ED_KEY, ed_public).start().await.unwrap()
+    MockWsApi::builder()
+        .spec_dir(binance_client::SPEC_DIR)
+        .hmac_key(HMAC_KEY, HMAC_SECRET)
+        .ed25519_key(ED_KEY, ed_public)
+        .start()
+        .await
+        .unwrap()
 }
 
 fn hmac() -> Credentials {
@@ -292,7 +298,12 @@ async fn websocket_weight_and_the_handshake_count_against_the_rest_budget() {
 async fn a_timestamp_rejection_resyncs_the_shared_rest_clock() {
     let mock = mock().await;
     // The REST mock's clock runs 10 s ahead; only its server-time endpoint is used.
-    let rest_mock = binance_mock::MockExchange::builder().clock_skew_ms(10_000).start().await.unwrap();
+    let rest_mock = binance_mock::MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
+        .clock_skew_ms(10_000)
+        .start()
+        .await
+        .unwrap();
     let rest = usds_futures::Client::builder().base_url(rest_mock.base_url()).build().unwrap();
     let ws = WsClient::new(builder(&mock, hmac()).share_with(&rest).build().unwrap());
     assert_eq!(rest.time_offset_ms(), 0);

@@ -69,7 +69,7 @@ struct Param {
 }
 
 /// Parameters the runtime adds when it signs; a field for them would send them twice.
-const RUNTIME_PARAMS: &[&str] = &["timestamp", "signature", "apiKey"];
+use binance_spec::protocol::RUNTIME_PARAMS;
 
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let fields = match &input.data {
@@ -110,7 +110,7 @@ fn param(f: &syn::Field, errors: &mut Errors) -> Option<Param> {
     let rename = parse::field_rename(&f.attrs, errors);
     let (wire, wire_span) = match rename {
         Some(lit) => (lit.value(), lit.span()),
-        None => (crate::case::camel_case(&ident.unraw().to_string()), ident.span()),
+        None => (binance_spec::protocol::camel_case(&ident.unraw().to_string()), ident.span()),
     };
     Some(Param { optional: is_option(&f.ty), ty: f.ty.clone(), ident, wire, wire_span })
 }
@@ -189,7 +189,7 @@ fn is_option(ty: &Type) -> bool {
 #[cfg(test)]
 mod tests {
     use super::derive;
-    use crate::case::camel_case;
+    use binance_spec::protocol::camel_case;
 
     fn derive_str(src: &str) -> Result<String, String> {
         let input: syn::DeriveInput = syn::parse_str(src).map_err(|e| format!("test input: {e}"))?;

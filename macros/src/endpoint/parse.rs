@@ -4,18 +4,10 @@
 
 use super::{EndpointAttrs, OrderCountAttr, Route, Rule, WeightAttr};
 use crate::errors::Errors;
+use binance_spec::protocol::Security;
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, Error, Expr, ExprLit, Ident, Lit, LitStr, Result, Token};
-
-/// Binance's security names and the runtime's `Security` variants.
-const SECURITY: &[(&str, &str)] = &[
-    ("NONE", "None"),
-    ("MARKET_DATA", "MarketData"),
-    ("USER_STREAM", "UserStream"),
-    ("USER_DATA", "UserData"),
-    ("TRADE", "Trade"),
-];
 
 const HTTP_METHODS: &[(&str, &str)] = &[("GET", "Get"), ("POST", "Post"), ("PUT", "Put"), ("DELETE", "Delete")];
 
@@ -151,10 +143,10 @@ fn http_route(lit: &LitStr) -> Result<Route> {
 
 fn security(lit: &LitStr) -> Result<Ident> {
     let value = lit.value();
-    match SECURITY.iter().find(|(wire, _)| *wire == value) {
-        Some((_, variant)) => Ok(Ident::new(variant, lit.span())),
+    match Security::from_word(&value) {
+        Some(security) => Ok(Ident::new(security.variant(), lit.span())),
         None => {
-            let all: Vec<&str> = SECURITY.iter().map(|(wire, _)| *wire).collect();
+            let all: Vec<&str> = Security::ALL.iter().map(|s| s.as_str()).collect();
             Err(Error::new_spanned(lit, format!("unknown security `{value}`; expected one of {}", all.join(", "))))
         }
     }

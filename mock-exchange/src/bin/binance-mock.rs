@@ -20,18 +20,16 @@ struct Args {
     /// Port of the WebSocket API (0 = any free port).
     #[arg(long, default_value_t = 0)]
     ws_port: u16,
-    /// Directory of spec `*.yaml` files (default: the workspace's spec/).
-    #[arg(long)]
-    spec_dir: Option<PathBuf>,
+    /// Directory of spec `*.yaml` files (default: the workspace's, when run from its root).
+    #[arg(long, default_value = "generated-client/spec")]
+    spec_dir: PathBuf,
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = Args::parse();
     let mut builder = MockExchange::builder().port(args.port).ws_port(args.ws_port).hmac_key(DEMO_API_KEY, DEMO_SECRET);
-    if let Some(dir) = args.spec_dir {
-        builder = builder.spec_dir(dir);
-    }
+    builder = builder.spec_dir(args.spec_dir);
     let mock = match builder.start().await {
         Ok(mock) => mock,
         Err(e) => {

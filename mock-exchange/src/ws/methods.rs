@@ -8,10 +8,10 @@ use crate::endpoints::{Answer, EndpointRoute, Served};
 use crate::log::{Auth, RequestRecord};
 use crate::shared::Shared;
 use crate::weights::WeightKind;
+use binance_spec::protocol::{ws_signing_payload, LOGON_WEIGHT};
 use serde_json::{json, Map, Value};
 
 /// Weight of `session.logon` when the spec does not list the method.
-const LOGON_WEIGHT: u32 = 2;
 
 /// Per-connection state: the key `session.logon` authenticated.
 #[derive(Debug, Default)]
@@ -191,7 +191,7 @@ fn respond(
         return Err(Rejection::new(400, -1000, format!("Unknown method '{method}'.")));
     };
     let security = served.info.security;
-    if security.signed() {
+    if security.is_signed() {
         // A logged-on session may omit apiKey and signature; a signature sent is still checked.
         if session.logged_on.is_none() || params.contains_key("signature") {
             check_signed(shared, params)?;
@@ -200,7 +200,7 @@ fn respond(
             check_time(shared, params)?;
             record.auth = Auth::Session;
         }
-    } else if security.needs_key() {
+    } else if security.needs_api_key() {
         if session.logged_on.is_some() {
             record.auth = Auth::Session;
         } else {
@@ -239,12 +239,10 @@ fn check_time(shared: &Shared, params: &Map<String, Value>) -> Result<(), Reject
     checks::timestamp(timestamp.as_deref(), recv_window.as_deref(), shared.server_time_ms())
 }
 
-/// Every param except `signature`, sorted by name, `k=v` joined by `&`, strings unquoted.
+/// The signing payload of `params` by Binance's rule ([`ws_signing_payload`]), strings unquoted.
 pub(crate) fn payload(params: &Map<String, Value>) -> String {
-    let mut names: Vec<&String> = params.keys().filter(|k| k.as_str() != "signature").collect();
-    names.sort();
-    let parts: Vec<String> = names.into_iter().map(|name| format!("{name}={}", text(&params[name]))).collect();
-    parts.join("&")
+    let texts: Vec<(&str, String)> = params.iter().map(|(name, value)| (name.as_str(), text(value))).collect();
+    ws_signing_payload(texts.iter().map(|(name, value)| (*name, value.as_str())))
 }
 
 #[cfg(test)]
@@ -256,6 +254,40 @@ mod tests {
         let params = json!({ "timestamp": 5, "apiKey": "k/+=", "signature": "x", "flag": true });
         let Value::Object(params) = params else { unreachable!() };
         assert_eq!(payload(&params), "apiKey=k/+=&flag=true&timestamp=5");
+    }
+
+    /// The `order.place` request of Binance's WebSocket API docs ("Request format",
+    /// docs/binance/usds-margined-futures/websocket-api-general-info.md), signed as the docs'
+    /// Python example does (`'&'.join(f'{k}={v}' for k, v in sorted(params.items()))`). The
+    /// expected payload is written out by hand and the HMAC-SHA256 signature was computed with
+    /// Python's `hmac` over it, using the secret of the fapi docs' REST signing example, so the
+    /// mock is checked against Binance's rule, not against the runtime's signer.
+    #[test]
+    fn signing_follows_binances_documented_example() {
+        let request = json!({
+            "apiKey": "yeqKcXjtA9Eu4Tr3nJk61UJAGzXsEmFqqfVterxpMpR4peNfqE7Zl7oans8Qj089",
+            "price": "42088.0",
+            "quantity": "0.1",
+            "recvWindow": 5000,
+            "side": "BUY",
+            "signature": "6aac937ab8d3d6dbf5da3bac14068ae79fb68a66ae5ad16b64be81948763de3e",
+            "symbol": "BTCUSDT",
+            "timeInForce": "GTC",
+            "timestamp": 1705311512994_u64,
+            "type": "LIMIT"
+        });
+        let Value::Object(params) = request else { unreachable!() };
+        let expected = "apiKey=yeqKcXjtA9Eu4Tr3nJk61UJAGzXsEmFqqfVterxpMpR4peNfqE7Zl7oans8Qj089&price=42088.0\
+                        &quantity=0.1&recvWindow=5000&side=BUY&symbol=BTCUSDT&timeInForce=GTC\
+                        &timestamp=1705311512994&type=LIMIT";
+        assert_eq!(payload(&params), expected);
+        let key = crate::keys::KeyMaterial::hmac(b"2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9");
+        let signature = params["signature"].as_str().unwrap_or_default();
+        assert!(key.verify(payload(&params).as_bytes(), signature));
+        assert!(!key.verify(
+            b"price=42088.0&apiKey=yeqKcXjtA9Eu4Tr3nJk61UJAGzXsEmFqqfVterxpMpR4peNfqE7Zl7oans8Qj089",
+            signature
+        ));
     }
 
     #[test]

@@ -23,7 +23,8 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), binance_mock::MockError> {
 //! use binance_mock::MockExchange;
-//! let mock = MockExchange::builder().hmac_key("demo-key", "demo-secret").start().await?;
+//! // The spec binance-client was generated from: `binance_client::SPEC_DIR`.
+//! let mock = MockExchange::builder().spec_dir("generated-client/spec").hmac_key("demo-key", "demo-secret").start().await?;
 //! println!("{} {}", mock.base_url(), mock.ws_url()); // ws://127.0.0.1:<port>/ws-fapi/v1
 //! # Ok(()) }
 //! ```
@@ -40,7 +41,7 @@ use crate::running::RunningMock;
 use crate::shared::Shared;
 use crate::weights::WeightKind;
 use crate::MockExchange;
-use binance_codegen::ir::Product;
+use binance_spec::ir::Product;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,7 +56,7 @@ pub struct MockWsApi;
 
 impl MockWsApi {
     /// [`MockExchange::builder`] for a test that only uses the WebSocket side: the same
-    /// defaults (workspace spec, no keys, the spec's limits, one-minute windows).
+    /// defaults (no spec until one is given, no keys, the spec's limits, one-minute windows).
     pub fn builder() -> MockWsApiBuilder {
         MockWsApiBuilder { inner: MockExchange::builder() }
     }

@@ -65,6 +65,7 @@ pub fn ed25519_public_pem() -> String {
 /// A builder that accepts the three test keys, its clock at the start of a minute.
 pub fn builder_with_keys() -> MockExchangeBuilder {
     MockExchange::builder()
+        .spec_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated-client/spec"))
         .clock_at_window_start()
         .hmac_key(HMAC_KEY, HMAC_SECRET)
         .ed25519_key(ED25519_KEY, ed25519_public_pem())

@@ -8,8 +8,8 @@ use crate::{Credentials, Error, Product, RateLimit, Result};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Binance rejects `recvWindow` above this.
-pub const MAX_RECV_WINDOW_MS: u64 = 60_000;
+pub(super) use binance_spec::protocol::check_recv_window;
+pub use binance_spec::protocol::MAX_RECV_WINDOW_MS;
 
 /// Default timeout of one HTTP exchange. Shorter than the default retry budget
 /// ([`RetryPolicy::default`], 30 s), so that a timed-out GET is retried.
@@ -235,14 +235,6 @@ impl ClientBuilder {
             }),
         })
     }
-}
-
-/// Checks a `recvWindow` against Binance's bounds.
-pub(super) fn check_recv_window(ms: u64) -> std::result::Result<(), String> {
-    if ms == 0 || ms > MAX_RECV_WINDOW_MS {
-        return Err(format!("recvWindow {ms} ms is outside 1..={MAX_RECV_WINDOW_MS}"));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

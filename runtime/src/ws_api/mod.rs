@@ -62,7 +62,8 @@ use crate::endpoint::{Security, Weight, WeightKind};
 use crate::governor::{Governor, RatePolicy};
 use crate::params::JsonParams;
 use crate::product::ApiErrorCode;
-use crate::{Credentials, Error, KeyType, Product, RestClient, Result, WsEndpoint, MAX_RECV_WINDOW_MS};
+use crate::{Credentials, Error, KeyType, Product, RestClient, Result, WsEndpoint};
+use binance_spec::protocol::{check_recv_window, LOGON_WEIGHT};
 use connection::Connection;
 use signing::{Auth, Params};
 use std::fmt;
@@ -73,9 +74,6 @@ use tokio::time::Instant;
 
 /// Weight of opening a connection (the WebSocket handshake), per Binance's WebSocket API docs.
 pub const HANDSHAKE_WEIGHT: u32 = 5;
-/// Weight booked for `session.logon`: 2, as the spot WebSocket API docs list it (the USDⓈ-M
-/// docs state none).
-const LOGON_WEIGHT: u32 = 2;
 /// How often a call is resent after the server answered 429 under [`RatePolicy::Wait`] (each
 /// time after the governor's pause).
 const MAX_RATE_LIMITED_RESENDS: u32 = 2;
@@ -286,13 +284,6 @@ impl WsApiBuilder {
 fn backoff_delay((first, max): (Duration, Duration), failures: u32) -> Duration {
     let exponent = failures.saturating_sub(1).min(20);
     first.saturating_mul(1u32 << exponent).min(max)
-}
-
-fn check_recv_window(ms: u64) -> std::result::Result<(), String> {
-    if ms == 0 || ms > MAX_RECV_WINDOW_MS {
-        return Err(format!("recvWindow {ms} ms is outside 1..={MAX_RECV_WINDOW_MS}"));
-    }
-    Ok(())
 }
 
 /// A WebSocket API client for one product; cheap to clone, clones share the connection.

@@ -3,32 +3,27 @@
 //! `k=v` with `&`, values as written (strings without quotes), not percent-encoded.
 
 use crate::Credentials;
+use binance_spec::protocol::ws_signing_payload;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Params of one request, sorted by name (which is the signing order).
 pub(crate) type Params = BTreeMap<String, Value>;
 
 /// The text a value contributes to the payload: strings raw, numbers and booleans as JSON.
-fn payload_value(value: &Value) -> String {
+fn payload_value(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
-/// `k=v&k=v…` over every param except `signature`, in name order.
+/// The signing payload of `params` by Binance's rule ([`ws_signing_payload`]).
 pub(crate) fn payload(params: &Params) -> String {
-    let mut out = String::with_capacity(params.len() * 24);
-    for (name, value) in params.iter().filter(|(name, _)| name.as_str() != "signature") {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(&payload_value(value));
-    }
-    out
+    let texts: Vec<(&str, Cow<'_, str>)> =
+        params.iter().map(|(name, value)| (name.as_str(), payload_value(value))).collect();
+    ws_signing_payload(texts.iter().map(|(name, text)| (*name, text.as_ref())))
 }
 
 /// How a signed request proves who sent it.
