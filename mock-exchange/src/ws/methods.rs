@@ -8,10 +8,9 @@ use crate::endpoints::{Answer, EndpointRoute, Served};
 use crate::log::{Auth, RequestRecord};
 use crate::shared::Shared;
 use crate::weights::WeightKind;
+// `LOGON_WEIGHT`: the weight of `session.logon` when the spec does not list the method.
 use binance_spec::protocol::{ws_signing_payload, LOGON_WEIGHT};
 use serde_json::{json, Map, Value};
-
-/// Weight of `session.logon` when the spec does not list the method.
 
 /// Per-connection state: the key `session.logon` authenticated.
 #[derive(Debug, Default)]
