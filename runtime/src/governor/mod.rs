@@ -51,6 +51,8 @@ mod headers;
 pub mod redis_budget;
 pub mod store;
 #[cfg(test)]
+mod store_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::endpoint::{Weight, WeightKind};

@@ -36,6 +36,7 @@ use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{Client, Script};
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -203,6 +204,7 @@ impl RedisBudgetBuilder {
                 health: Mutex::new(Health { down_until: None, down: false }),
                 local: Mutex::new(HashMap::new()),
                 pending: Mutex::new(HashMap::new()),
+                flusher: AtomicBool::new(false),
             }),
         };
         let mut conn = budget.inner.conn.clone();
@@ -264,6 +266,8 @@ struct Inner {
     local: Mutex<HashMap<String, (u64, Instant)>>,
     /// Raises (bans, pauses, server counts) Redis has not taken yet: key → (value, TTL ms).
     pending: Mutex<HashMap<String, (u64, u64)>>,
+    /// A task writing `pending` back is running.
+    flusher: AtomicBool,
 }
 
 struct Health {
@@ -457,7 +461,7 @@ impl Inner {
         }
     }
 
-    async fn reserve(&self, request: SharedReservation<'_>) -> Result<Verdict> {
+    async fn reserve(self: &Arc<Self>, request: SharedReservation<'_>) -> Result<Verdict> {
         let plan = self.plan(&request);
         if self.usable() {
             match self.reserve_in_redis(&plan, request.server_now_ms).await {
@@ -535,16 +539,42 @@ impl Inner {
     }
 
     /// Keeps a raise for Redis (bans, pauses, server counts): the largest value per key wins.
-    fn keep_pending(&self, key: String, value: u64, ttl_ms: u64) {
-        let mut pending = lock(&self.pending);
-        let entry = pending.entry(key).or_insert((0, 0));
-        if value > entry.0 {
-            *entry = (value, ttl_ms);
+    /// A background task writes it once Redis answers, even if this process sends nothing more
+    /// (a banned process does not); it ends when nothing is pending or the store is dropped.
+    fn keep_pending(self: &Arc<Self>, key: String, value: u64, ttl_ms: u64) {
+        {
+            let mut pending = lock(&self.pending);
+            let entry = pending.entry(key).or_insert((0, 0));
+            if value > entry.0 {
+                *entry = (value, ttl_ms);
+            }
         }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else { return };
+        if self.flusher.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let weak = Arc::downgrade(self);
+        let interval = self.retry_interval.max(Duration::from_millis(10));
+        handle.spawn(async move {
+            loop {
+                tokio::time::sleep(interval).await;
+                let Some(inner) = weak.upgrade() else { return };
+                if inner.usable() {
+                    inner.flush_pending().await;
+                }
+                if lock(&inner.pending).is_empty() {
+                    inner.flusher.store(false, Ordering::Release);
+                    // A raise kept between the check and the flag starts no task: look again.
+                    if lock(&inner.pending).is_empty() || inner.flusher.swap(true, Ordering::AcqRel) {
+                        return;
+                    }
+                }
+            }
+        });
     }
 
     /// Writes the raises Redis missed while it was away.
-    async fn flush_pending(&self) {
+    async fn flush_pending(self: &Arc<Self>) {
         let waiting: Vec<(String, (u64, u64))> = {
             let mut pending = lock(&self.pending);
             if pending.is_empty() {
