@@ -137,7 +137,8 @@ impl RedisServer {
             let n = stream.read(&mut buf).expect("reading KEYS");
             text.push_str(&String::from_utf8_lossy(&buf[..n]));
             let lines: Vec<&str> = text.split("\r\n").collect();
-            let count: usize = lines.first().and_then(|l| l.strip_prefix('*')).and_then(|n| n.parse().ok()).unwrap_or(0);
+            let count: usize =
+                lines.first().and_then(|l| l.strip_prefix('*')).and_then(|n| n.parse().ok()).unwrap_or(0);
             if n == 0 || lines.len() > count * 2 + 1 {
                 return lines.iter().skip(2).step_by(2).take(count).map(|s| s.to_string()).collect();
             }

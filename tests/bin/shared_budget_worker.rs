@@ -10,8 +10,8 @@
 //! `ClientBuilder::rate_limits` and `rate_limit_window_override`); the mechanism is the real one.
 
 use binance_runtime::{
-    model, ClientBuilder, Credentials, Endpoint, Error, Interval, LimitKind, OnRedisFailure, RateLimit,
-    RateLimitType, RedisBudget,
+    model, ClientBuilder, Credentials, Endpoint, Error, Interval, LimitKind, OnRedisFailure, RateLimit, RateLimitType,
+    RedisBudget,
 };
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -97,7 +97,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), Error> {
-    let limit = |limit_type, kind, interval, interval_num, limit| RateLimit { limit_type, kind, interval, interval_num, limit };
+    let limit =
+        |limit_type, kind, interval, interval_num, limit| RateLimit { limit_type, kind, interval, interval_num, limit };
     let limits = vec![
         limit(RateLimitType::RequestWeight, LimitKind::Ip, Interval::Minute, 1, args.weight_limit),
         limit(RateLimitType::Orders, LimitKind::Account, Interval::Second, 10, args.orders_limit),
@@ -125,7 +126,12 @@ async fn run(args: Args) -> Result<(), Error> {
     let lane = || async {
         while next.fetch_add(1, Ordering::Relaxed) < args.count {
             let result = if args.orders {
-                let order = Order { symbol: "BTCUSDT".into(), side: "BUY".into(), type_: "MARKET".into(), quantity: "1".into() };
+                let order = Order {
+                    symbol: "BTCUSDT".into(),
+                    side: "BUY".into(),
+                    type_: "MARKET".into(),
+                    quantity: "1".into(),
+                };
                 client.execute(&order).await.map(drop)
             } else {
                 client.execute(&Time {}).await.map(drop)

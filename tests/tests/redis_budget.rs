@@ -15,11 +15,19 @@ use tokio::net::{TcpListener, TcpStream};
 
 const PATH: &str = "/fapi/v1/time";
 /// Long enough that no test straddles a window; short enough to keep keys small.
-const LIMITS: [RateLimit; 1] =
-    [RateLimit { limit_type: RateLimitType::RequestWeight, kind: LimitKind::Ip, interval: Interval::Hour, interval_num: 1, limit: 10 }];
+const LIMITS: [RateLimit; 1] = [RateLimit {
+    limit_type: RateLimitType::RequestWeight,
+    kind: LimitKind::Ip,
+    interval: Interval::Hour,
+    interval_num: 1,
+    limit: 10,
+}];
 
 fn budget(url: &str, prefix: &str) -> binance_runtime::RedisBudgetBuilder {
-    RedisBudget::builder(url).prefix(prefix).timeout(Duration::from_millis(200)).retry_interval(Duration::from_millis(100))
+    RedisBudget::builder(url)
+        .prefix(prefix)
+        .timeout(Duration::from_millis(200))
+        .retry_interval(Duration::from_millis(100))
 }
 
 async fn governor(store: RedisBudget) -> Governor {

@@ -42,7 +42,13 @@ async fn mock() -> RunningMock {
 }
 
 /// Starts `processes` workers at once, each sending `count` requests, and waits for them all.
-async fn run_workers(mock: &RunningMock, redis: Option<&RedisServer>, mode: &str, processes: usize, count: u32) -> Vec<Output> {
+async fn run_workers(
+    mock: &RunningMock,
+    redis: Option<&RedisServer>,
+    mode: &str,
+    processes: usize,
+    count: u32,
+) -> Vec<Output> {
     let redis_url = redis.map_or_else(|| "none".to_string(), RedisServer::url);
     let children: Vec<_> = (0..processes)
         .map(|_| {
@@ -60,7 +66,8 @@ async fn run_workers(mock: &RunningMock, redis: Option<&RedisServer>, mode: &str
     let waits = children.into_iter().map(|child| tokio::task::spawn_blocking(move || child.wait_with_output()));
     let mut outputs = Vec::new();
     for wait in waits {
-        let output = tokio::time::timeout(Duration::from_secs(120), wait).await.expect("a worker hung").unwrap().unwrap();
+        let output =
+            tokio::time::timeout(Duration::from_secs(120), wait).await.expect("a worker hung").unwrap().unwrap();
         outputs.push(output);
     }
     outputs
@@ -75,7 +82,9 @@ fn report(outputs: &[Output]) -> String {
 }
 
 fn all_ok(outputs: &[Output], count: u32) -> bool {
-    outputs.iter().all(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == format!("ok={count} failed=0"))
+    outputs
+        .iter()
+        .all(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == format!("ok={count} failed=0"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -59,14 +59,14 @@ use crate::endpoint::{Weight, WeightKind};
 use crate::{Error, Interval, LimitKind, RateLimit, RateLimitType, Result};
 use budget::{window_end, Budget};
 use headers::{ban_end_in_msg, error_code, family_of, parse_count, parse_usage_header, Counted};
+#[cfg(feature = "redis")]
+pub use redis_budget::{OnRedisFailure, RedisBudget, RedisBudgetBuilder};
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-#[cfg(feature = "redis")]
-pub use redis_budget::{OnRedisFailure, RedisBudget, RedisBudgetBuilder};
-pub use store::{Booking, BudgetSpec, BudgetStore, SharedReservation, Verdict};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+pub use store::{Booking, BudgetSpec, BudgetStore, SharedReservation, Verdict};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -259,7 +259,9 @@ impl Governor {
         match self.shared.store.set(store) {
             Ok(()) => Ok(()),
             Err(_) if self.shared.store.get().is_some_and(|s| Arc::as_ptr(s).cast::<()>() == wanted) => Ok(()),
-            Err(_) => Err(Error::Config(format!("the governor of {} already has another shared budget store", self.host()))),
+            Err(_) => {
+                Err(Error::Config(format!("the governor of {} already has another shared budget store", self.host())))
+            }
         }
     }
 

@@ -335,7 +335,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// A failed call, in words.
-fn describe(outcome: std::result::Result<::redis::RedisResult<()>, tokio::time::error::Elapsed>, timeout: Duration) -> String {
+fn describe(
+    outcome: std::result::Result<::redis::RedisResult<()>, tokio::time::error::Elapsed>,
+    timeout: Duration,
+) -> String {
     match outcome {
         Err(_) => format!("Redis did not answer within {timeout:?}"),
         Ok(Err(e)) => format!("Redis failed: {e}"),
@@ -445,7 +448,12 @@ impl Inner {
     }
 
     /// One Lua call within the timeout.
-    async fn eval<T: ::redis::FromRedisValue>(&self, script: &Script, keys: &[&str], args: &[u64]) -> std::result::Result<T, String> {
+    async fn eval<T: ::redis::FromRedisValue>(
+        &self,
+        script: &Script,
+        keys: &[&str],
+        args: &[u64],
+    ) -> std::result::Result<T, String> {
         let mut invocation = script.prepare_invoke();
         for key in keys {
             invocation.key(*key);
@@ -511,7 +519,8 @@ impl Inner {
             if let Some(&(until, _)) = pending.get(&plan.ban).filter(|(until, _)| *until > now_ms) {
                 return Verdict::BannedUntil(until);
             }
-            let paused = plan.pauses.iter().filter_map(|k| pending.get(k)).map(|(until, _)| until.saturating_sub(now_ms)).max();
+            let paused =
+                plan.pauses.iter().filter_map(|k| pending.get(k)).map(|(until, _)| until.saturating_sub(now_ms)).max();
             if let Some(left) = paused.filter(|l| *l > 0) {
                 return Verdict::RetryIn(Duration::from_millis(left));
             }

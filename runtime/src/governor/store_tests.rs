@@ -29,8 +29,20 @@ impl BudgetStore for Arc<Scripted> {
 
 fn governor(store: &Arc<Scripted>) -> Governor {
     let limits = [
-        RateLimit { limit_type: RateLimitType::RequestWeight, kind: LimitKind::Ip, interval: Interval::Minute, interval_num: 1, limit: 100 },
-        RateLimit { limit_type: RateLimitType::Orders, kind: LimitKind::Account, interval: Interval::Second, interval_num: 10, limit: 5 },
+        RateLimit {
+            limit_type: RateLimitType::RequestWeight,
+            kind: LimitKind::Ip,
+            interval: Interval::Minute,
+            interval_num: 1,
+            limit: 100,
+        },
+        RateLimit {
+            limit_type: RateLimitType::Orders,
+            kind: LimitKind::Account,
+            interval: Interval::Second,
+            interval_num: 10,
+            limit: 5,
+        },
     ];
     Governor::new("h", &limits, None).with_shared_budget(Arc::new(Arc::clone(store))).unwrap()
 }
@@ -45,7 +57,12 @@ async fn every_budget_a_request_counts_in_is_booked_in_the_store() {
         &[crate::endpoint::OrderCount { interval: Interval::Second, interval_num: 10, value: 1 }];
     let store = Arc::new(Scripted::default());
     let g = governor(&store);
-    let r = g.reserve_at("/fapi/v1/order", "e", Weight { kind: WeightKind::Ip, value: 3, orders: ORDERS }, RatePolicy::Wait);
+    let r = g.reserve_at(
+        "/fapi/v1/order",
+        "e",
+        Weight { kind: WeightKind::Ip, value: 3, orders: ORDERS },
+        RatePolicy::Wait,
+    );
     drop(r.await.unwrap());
     let reserved = store.reserved.lock().unwrap().clone();
     assert_eq!(reserved.len(), 1);
@@ -73,13 +90,17 @@ async fn a_full_shared_budget_gives_the_local_booking_back_and_waits_for_the_sto
 #[tokio::test(start_paused = true)]
 async fn fail_fast_and_waits_past_the_maximum_are_refused_without_holding_local_weight() {
     let store = Arc::new(Scripted::default());
-    store.verdicts.lock().unwrap().extend([
-        Ok(Verdict::RetryIn(Duration::from_secs(2))),
-        Ok(Verdict::RetryIn(Duration::from_secs(600))),
-    ]);
+    store
+        .verdicts
+        .lock()
+        .unwrap()
+        .extend([Ok(Verdict::RetryIn(Duration::from_secs(2))), Ok(Verdict::RetryIn(Duration::from_secs(600)))]);
     let g = governor(&store);
     let fast = g.reserve_at("/fapi/v1/time", "e", Weight::ip(10), RatePolicy::FailFast).await;
-    assert!(matches!(fast, Err(Error::RateLimited { retry_after, .. }) if retry_after == Duration::from_secs(2)), "{fast:?}");
+    assert!(
+        matches!(fast, Err(Error::RateLimited { retry_after, .. }) if retry_after == Duration::from_secs(2)),
+        "{fast:?}"
+    );
     let long = g.reserve_at("/fapi/v1/time", "e", Weight::ip(10), RatePolicy::Wait).await;
     assert!(matches!(long, Err(Error::RateLimited { .. })), "{long:?}");
     assert_eq!(ip_used(&g), 0);
