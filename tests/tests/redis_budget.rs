@@ -73,7 +73,7 @@ async fn two_governors_share_one_budget_and_its_keys_are_namespaced_and_hash_tag
         let start: u64 = fields[7].parse().unwrap();
         assert_eq!(start % 3_600_000, 0, "windows start on the hour: {key}");
     }
-    assert_eq!(redis.command(&["GET", &keys.iter().find(|k| k.contains("203.0.113.7")).unwrap()]).unwrap(), "10");
+    assert_eq!(redis.command(&["GET", keys.iter().find(|k| k.contains("203.0.113.7")).unwrap()]).unwrap(), "10");
 }
 
 #[tokio::test]

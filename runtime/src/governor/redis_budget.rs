@@ -349,7 +349,7 @@ fn describe(
 /// A TTL for a key holding a server time: until then by this machine's clock, plus a minute
 /// for clock differences (the value itself, not the TTL, is what stops requests).
 fn ttl_until(until_ms: u64) -> u64 {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| millis(d));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, millis);
     until_ms.saturating_sub(now).saturating_add(60_000)
 }
 
@@ -607,8 +607,10 @@ impl Inner {
         }
     }
 
-    /// Raises `key` in Redis in the background; kept for later when Redis is away.
-    fn raise_later(self: &Arc<Self>, key: String, value: u64, ttl_ms: u64) {
+    /// Raises `key` in Redis in the background. When Redis is away, a ban or pause (`keep`) is
+    /// kept for later; a server count is not, as it is stale once its window ends and keeping
+    /// every window's count through a long outage would grow without bound.
+    fn raise_later(self: &Arc<Self>, key: String, value: u64, ttl_ms: u64, keep: bool) {
         let handle = tokio::runtime::Handle::try_current();
         match handle {
             Ok(handle) if self.usable() => {
@@ -616,11 +618,14 @@ impl Inner {
                 handle.spawn(async move {
                     if let Err(reason) = inner.eval::<i64>(&inner.raise, &[&key], &[value, ttl_ms.max(1)]).await {
                         inner.failed(&reason);
-                        inner.keep_pending(key, value, ttl_ms);
+                        if keep {
+                            inner.keep_pending(key, value, ttl_ms);
+                        }
                     }
                 });
             }
-            _ => self.keep_pending(key, value, ttl_ms),
+            _ if keep => self.keep_pending(key, value, ttl_ms),
+            _ => {}
         }
     }
 }
@@ -643,19 +648,21 @@ impl BudgetStore for RedisBudget {
             // The fallback counts what the server reported too.
             let expiry = Instant::now() + Duration::from_millis(left);
             let mut local = lock(&self.inner.local);
+            let now = Instant::now();
+            local.retain(|_, (_, expiry)| *expiry > now);
             let entry = local.entry(key.clone()).or_insert((0, expiry));
             entry.0 = entry.0.max(count);
         }
-        self.inner.raise_later(key, count, left.saturating_add(self.inner.margin_ms).saturating_add(1_000));
+        self.inner.raise_later(key, count, left.saturating_add(self.inner.margin_ms).saturating_add(1_000), false);
     }
 
     fn pause(&self, host: &str, family: &str, orders_only: bool, until_ms: u64) {
         let key = self.inner.pause_key(host, family, orders_only);
-        self.inner.raise_later(key, until_ms, ttl_until(until_ms));
+        self.inner.raise_later(key, until_ms, ttl_until(until_ms), true);
     }
 
     fn ban(&self, host: &str, until_ms: u64) {
         let key = self.inner.ban_key(host);
-        self.inner.raise_later(key, until_ms, ttl_until(until_ms));
+        self.inner.raise_later(key, until_ms, ttl_until(until_ms), true);
     }
 }
