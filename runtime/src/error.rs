@@ -151,6 +151,15 @@ pub enum Error {
     /// The client is misconfigured (missing credentials, bad key, bad URL).
     #[error("client configuration error: {0}")]
     Config(String),
+    /// The shared rate-limit budget (see [`BudgetStore`](crate::BudgetStore)) could not be
+    /// reached and its failure policy is to refuse requests rather than guess; nothing was sent.
+    #[error("shared rate-limit budget {store} unavailable, request not sent: {reason}")]
+    SharedBudget {
+        /// The store, without credentials (`redis 127.0.0.1:6379`).
+        store: String,
+        /// What failed and what to do about it.
+        reason: String,
+    },
 }
 
 impl Error {

@@ -76,7 +76,9 @@ pub use credentials::{Credentials, KeyType};
 pub use endpoint::{Endpoint, HttpMethod, OrderCount, RestEndpoint, Security, Weight, WeightKind, WsEndpoint};
 pub use enums::WireEnum;
 pub use error::{Error, ErrorBody, Result};
-pub use governor::{Governor, RatePolicy, UsageSnapshot};
+pub use governor::{BudgetStore, Governor, RatePolicy, UsageSnapshot};
+#[cfg(feature = "redis")]
+pub use governor::{OnRedisFailure, RedisBudget, RedisBudgetBuilder};
 pub use one_or_many::OneOrMany;
 pub use params::{ParamWriter, ToParam};
 pub use product::{ApiCode, ApiErrorCode, Interval, LimitKind, Product, RateLimit, RateLimitType};

@@ -313,3 +313,32 @@ async fn a_timestamp_rejection_resyncs_the_shared_rest_clock() {
     // Measured from the server-time endpoint: about 10 000 ms (minus half a loopback round trip).
     assert!(rest.time_offset_ms() > 5_000, "offset {}", rest.time_offset_ms());
 }
+
+#[tokio::test]
+async fn websocket_bookings_go_through_a_shared_redis_budget() {
+    use binance_client::runtime::governor::Governor;
+    use binance_client::runtime::RedisBudget;
+    let redis = binance_tests::redis_server::RedisServer::start();
+    let mock = mock().await;
+    let limit = RateLimit {
+        limit_type: RateLimitType::RequestWeight,
+        kind: LimitKind::Ip,
+        interval: Interval::Hour,
+        interval_num: 1,
+        limit: 12,
+    };
+    // Two clients with nothing in common but Redis, as two processes would be.
+    let mut clients = Vec::new();
+    for _ in 0..2 {
+        let shared = RedisBudget::builder(redis.url()).prefix("ws").connect().await.unwrap();
+        let governor = Governor::new("ws-fapi.binance.com", &[limit], None);
+        let builder = builder(&mock, hmac()).governor(governor).rate_policy(RatePolicy::FailFast);
+        clients.push(WsClient::new(builder.shared_budget(shared).build().unwrap()));
+    }
+    // Handshake 5 + account.status 5: 10 of the shared 12.
+    clients[0].account_status(&AccountStatusRequest::default()).await.unwrap();
+    // The other client's handshake (5) no longer fits, although its own governor is empty.
+    let refused = clients[1].account_status(&AccountStatusRequest::default()).await;
+    assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
+    assert_eq!(mock.stats().requests_to("account.status"), 1);
+}

@@ -2,7 +2,7 @@
 
 use super::{time_sync, Inner, RestClient};
 use crate::clock::Clock;
-use crate::governor::{Governor, RatePolicy};
+use crate::governor::{BudgetStore, Governor, RatePolicy};
 use crate::retry::{Jitter, RetryPolicy};
 use crate::{Credentials, Error, Product, RateLimit, Result};
 use std::sync::Arc;
@@ -45,6 +45,7 @@ pub struct ClientBuilder {
     rate_limits: Option<Vec<RateLimit>>,
     window_override: Option<Duration>,
     governor: Option<Governor>,
+    shared_budget: Option<Arc<dyn BudgetStore>>,
     retry: RetryPolicy,
 }
 
@@ -62,6 +63,7 @@ impl ClientBuilder {
             rate_limits: None,
             window_override: None,
             governor: None,
+            shared_budget: None,
             retry: RetryPolicy::default(),
         }
     }
@@ -134,6 +136,14 @@ impl ClientBuilder {
     /// on the same IP budget. Its limits win over `rate_limits` and the product's.
     pub fn governor(mut self, governor: Governor) -> Self {
         self.governor = Some(governor);
+        self
+    }
+
+    /// Shares the rate-limit budgets with every other process that uses `store` (for example a
+    /// `RedisBudget`, cargo feature `redis`): Binance counts weight per
+    /// IP and orders per account, not per process. See [`Governor::set_shared_budget`].
+    pub fn shared_budget(mut self, store: impl BudgetStore + 'static) -> Self {
+        self.shared_budget = Some(Arc::new(store));
         self
     }
 
@@ -214,6 +224,9 @@ impl ClientBuilder {
             let limits = self.rate_limits.as_deref().unwrap_or(self.product.rate_limits);
             Governor::new(host, limits, self.window_override)
         });
+        if let Some(store) = self.shared_budget {
+            governor.set_shared_budget(store)?;
+        }
         Ok(RestClient {
             inner: Arc::new(Inner {
                 http,

@@ -78,6 +78,23 @@ impl Budget {
         self.in_flight += u64::from(amount);
     }
 
+    /// Takes back a booking whose request was never sent.
+    pub(super) fn unbook(&mut self, amount: u32) {
+        self.in_flight = self.in_flight.saturating_sub(u64::from(amount));
+    }
+
+    /// This budget as a shared store sees it.
+    pub(super) fn spec(&self) -> super::BudgetSpec {
+        super::BudgetSpec {
+            limit_type: self.limit_type,
+            kind: self.kind,
+            interval: self.interval,
+            interval_num: self.interval_num,
+            window_ms: u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX).max(1),
+            limit: self.limit,
+        }
+    }
+
     /// The request answered (or was abandoned): its amount counts one more window from `now`.
     pub(super) fn settle(&mut self, now: Instant, amount: u32) {
         self.in_flight = self.in_flight.saturating_sub(u64::from(amount));

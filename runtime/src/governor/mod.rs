@@ -36,10 +36,22 @@
 //!   `Retry-After` when the server sent a non-zero one, else the time in the message ("banned
 //!   until 1700000000000", server epoch milliseconds), else [`DEFAULT_BAN`]; at least [`MIN_BAN`].
 //!
+//! # Sharing budgets with other processes
+//! Binance counts per IP and per account, not per process. A governor given a [`BudgetStore`]
+//! ([`Governor::set_shared_budget`], or `shared_budget` on the client builders) books every
+//! reservation that passes its own budgets in the store too, and writes what it learns from
+//! the server (usage headers, 429 pauses, 418 bans) there, so that every process sharing the
+//! store stays under one budget. See the [`store`] module, and `RedisBudget` (feature `redis`).
+//!
 //! Time comes from `tokio::time`, so tests run it with a paused clock.
 
 mod budget;
 mod headers;
+#[cfg(feature = "redis")]
+pub mod redis_budget;
+pub mod store;
+#[cfg(test)]
+mod store_tests;
 #[cfg(test)]
 mod tests;
 
@@ -47,11 +59,14 @@ use crate::endpoint::{Weight, WeightKind};
 use crate::{Error, Interval, LimitKind, RateLimit, RateLimitType, Result};
 use budget::{window_end, Budget};
 use headers::{ban_end_in_msg, error_code, family_of, parse_count, parse_usage_header, Counted};
+#[cfg(feature = "redis")]
+pub use redis_budget::{OnRedisFailure, RedisBudget, RedisBudgetBuilder};
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+pub use store::{Booking, BudgetSpec, BudgetStore, SharedReservation, Verdict};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -127,6 +142,8 @@ struct Shared {
     /// Server clock: epoch ms at `anchor`, plus `offset_ms` (server minus local).
     anchor: (Instant, u64),
     offset_ms: AtomicI64,
+    /// Budgets shared with other processes, when set; read on every reservation, set once.
+    store: OnceLock<Arc<dyn BudgetStore>>,
 }
 
 struct State {
@@ -228,8 +245,35 @@ impl Governor {
                 max_wait_ms: AtomicU64::new(millis(DEFAULT_MAX_WAIT)),
                 anchor: (Instant::now(), local_epoch_ms()),
                 offset_ms: AtomicI64::new(0),
+                store: OnceLock::new(),
             }),
         }
+    }
+
+    /// Shares this governor's budgets with other processes through `store`: every reservation
+    /// is booked there too (after the local budgets), and pauses, bans and server counts are
+    /// written there. Set once, before traffic; a second call fails with [`Error::Config`].
+    /// Setting the store it already has again is allowed (clients built on one governor).
+    pub fn set_shared_budget(&self, store: Arc<dyn BudgetStore>) -> Result<()> {
+        let wanted = Arc::as_ptr(&store).cast::<()>();
+        match self.shared.store.set(store) {
+            Ok(()) => Ok(()),
+            Err(_) if self.shared.store.get().is_some_and(|s| Arc::as_ptr(s).cast::<()>() == wanted) => Ok(()),
+            Err(_) => {
+                Err(Error::Config(format!("the governor of {} already has another shared budget store", self.host())))
+            }
+        }
+    }
+
+    /// Builder form of [`set_shared_budget`](Self::set_shared_budget).
+    pub fn with_shared_budget(self, store: Arc<dyn BudgetStore>) -> Result<Self> {
+        self.set_shared_budget(store)?;
+        Ok(self)
+    }
+
+    /// The shared budget store, if one is set.
+    pub fn shared_budget(&self) -> Option<&Arc<dyn BudgetStore>> {
+        self.shared.store.get()
     }
 
     /// The host this governor guards.
@@ -357,7 +401,35 @@ impl Governor {
                         // Whoever is next in line may fit too.
                         self.shared.changed.notify_waiters();
                     }
-                    return Ok(reservation);
+                    let Some(store) = self.shared.store.get() else { return Ok(reservation) };
+                    let retry_in = match self.reserve_shared(store.as_ref(), &reservation).await {
+                        Ok(Verdict::Granted) => return Ok(reservation),
+                        Ok(Verdict::RetryIn(wait)) => wait,
+                        Ok(Verdict::BannedUntil(until_ms)) => {
+                            reservation.withdraw();
+                            let ban = Duration::from_millis(until_ms.saturating_sub(self.server_now_ms()));
+                            let until = self.ban_locally(ban);
+                            return Err(Error::Banned { host: self.host().to_string(), until });
+                        }
+                        Err(e) => {
+                            reservation.withdraw();
+                            return Err(e);
+                        }
+                    };
+                    // Other processes hold the budget (or paused the family): give the local
+                    // booking back, wait, and queue again like any newcomer.
+                    reservation.withdraw();
+                    let waited = Instant::now().saturating_duration_since(started);
+                    let retry_in = retry_in.clamp(Duration::from_millis(1), MAX_WAIT);
+                    if policy == RatePolicy::FailFast || waited.saturating_add(retry_in) > self.max_wait() {
+                        tracing::debug!(host = %self.host(), path, endpoint, ?retry_in, "shared rate budget exhausted; not waiting");
+                        return Err(Error::RateLimited { host: self.host().to_string(), retry_after: retry_in });
+                    }
+                    tracing::debug!(host = %self.host(), path, endpoint, wait = ?retry_in, "waiting for shared rate budget");
+                    // Served from the local queue already: come back as a newcomer.
+                    ticket = None;
+                    tokio::time::sleep(retry_in).await;
+                    continue;
                 }
                 Step::Wait { timer, estimate } => (timer, estimate),
             };
@@ -385,6 +457,32 @@ impl Governor {
     /// not know the request's path (every such call shares one family).
     pub async fn reserve(&self, endpoint: &'static str, weight: Weight, policy: RatePolicy) -> Result<Reservation> {
         self.reserve_at("", endpoint, weight, policy).await
+    }
+
+    /// Books a locally booked reservation in the shared store too.
+    async fn reserve_shared(&self, store: &dyn BudgetStore, reservation: &Reservation) -> Result<Verdict> {
+        let (family, bookings) = {
+            let state = self.lock();
+            let Some(fam) = state.families.get(reservation.family) else { return Ok(Verdict::Granted) };
+            let bookings: Vec<Booking> = fam
+                .budgets
+                .iter()
+                .filter_map(|b| amount_in(b, &reservation.weight).map(|amount| Booking { budget: b.spec(), amount }))
+                .filter(|b| b.amount > 0)
+                .collect();
+            (fam.name.clone(), bookings)
+        };
+        if bookings.is_empty() {
+            return Ok(Verdict::Granted);
+        }
+        let request = SharedReservation {
+            host: self.host(),
+            family: &family,
+            places_orders: !reservation.weight.orders.is_empty(),
+            bookings: &bookings,
+            server_now_ms: self.server_now_ms(),
+        };
+        store.reserve(request).await
     }
 
     fn enqueue(&self, path: &str, class: Class) -> Ticket {
@@ -459,7 +557,7 @@ impl Governor {
                         budget.book(amount);
                     }
                 }
-                let reservation = Reservation { governor: self.clone(), family, weight };
+                let reservation = Reservation { governor: self.clone(), family, weight, withdrawn: false };
                 Ok(Step::Booked { reservation, others_waiting: state.queued > 0 })
             }
             (Some(at), true) => Ok(Step::Wait { timer: at, estimate: at }),
@@ -487,7 +585,8 @@ impl Governor {
         let mut state = self.lock();
         let family = self.family_index(&mut state, path);
         let now = Instant::now();
-        for budget in state.families[family].budgets.iter_mut().filter(|b| {
+        let fam = &mut state.families[family];
+        for budget in fam.budgets.iter_mut().filter(|b| {
             b.limit_type == limit_type && b.kind == kind && b.interval == interval && b.interval_num == interval_num
         }) {
             budget.prune(now);
@@ -495,6 +594,9 @@ impl Governor {
                 tracing::debug!(host = %self.host(), path, ?kind, server = count, local = budget.used(), "server counts more than this client");
             }
             budget.report(count, window_end(now, server_now, budget.window));
+            if let Some(store) = self.shared.store.get() {
+                store.observe(self.host(), &fam.name, budget.spec(), count, server_now);
+            }
         }
     }
 
@@ -564,6 +666,9 @@ impl Governor {
             .unwrap_or(DEFAULT_PAUSE)
             .min(MAX_WAIT);
         let until = now + pause;
+        if let Some(store) = self.shared.store.get() {
+            store.pause(self.host(), &fam.name, orders_only, self.server_now_ms().saturating_add(millis(pause)));
+        }
         if orders_only {
             fam.orders_paused_until = Some(later(fam.orders_paused_until, until));
             tracing::warn!(host = %self.host(), family = %fam.name, ?pause, "HTTP 429 on an order: pausing order placement (other requests go on)");
@@ -583,8 +688,13 @@ impl Governor {
         let longest = self.shared.limits.iter().map(RateLimit::window).max();
         let pause = retry_after.or(longest).unwrap_or(DEFAULT_PAUSE).min(MAX_WAIT);
         let until = Instant::now() + pause;
+        let store = self.shared.store.get();
+        let server_until = self.server_now_ms().saturating_add(millis(pause));
         for fam in state.families.iter_mut() {
             fam.paused_until = Some(later(fam.paused_until, until));
+            if let Some(store) = store {
+                store.pause(self.host(), &fam.name, false, server_until);
+            }
         }
         tracing::warn!(host = %self.host(), ?pause, "HTTP 429: pausing all requests to this host");
         pause
@@ -613,6 +723,16 @@ impl Governor {
     }
 
     fn ban_for(&self, ban: Duration) -> SystemTime {
+        let until = self.ban_locally(ban);
+        if let Some(store) = self.shared.store.get() {
+            let left = until.duration_since(SystemTime::now()).unwrap_or_default();
+            store.ban(self.host(), self.server_now_ms().saturating_add(millis(left)));
+        }
+        until
+    }
+
+    /// Bans the host in this process only (at least [`MIN_BAN`], at most [`MAX_WAIT`]).
+    fn ban_locally(&self, ban: Duration) -> SystemTime {
         let ban = ban.clamp(MIN_BAN, MAX_WAIT);
         let mut state = self.lock();
         let until = later(state.banned_until, Instant::now() + ban);
@@ -667,6 +787,23 @@ impl Governor {
             }
         }
         out
+    }
+
+    /// Takes back a reservation that was never used, and wakes the waiters.
+    fn unbook(&self, family: usize, weight: Weight) {
+        let mut state = self.lock();
+        if let Some(fam) = state.families.get_mut(family) {
+            for budget in fam.budgets.iter_mut() {
+                if let Some(amount) = amount_in(budget, &weight) {
+                    budget.unbook(amount);
+                }
+            }
+        }
+        let waiters = state.queued > 0;
+        drop(state);
+        if waiters {
+            self.shared.changed.notify_waiters();
+        }
     }
 
     /// Starts the expiry clock of a finished request's reservation, and wakes the waiters.
@@ -734,6 +871,16 @@ pub struct Reservation {
     family: usize,
     /// What was booked in every matching budget of the family.
     weight: Weight,
+    /// Given back unused ([`withdraw`](Reservation::withdraw)): nothing to settle on drop.
+    withdrawn: bool,
+}
+
+impl Reservation {
+    /// Gives the booking back as if it had never been taken (the request was not sent).
+    fn withdraw(mut self) {
+        self.withdrawn = true;
+        self.governor.unbook(self.family, self.weight);
+    }
 }
 
 impl fmt::Debug for Reservation {
@@ -744,6 +891,8 @@ impl fmt::Debug for Reservation {
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        self.governor.settle(self.family, self.weight);
+        if !self.withdrawn {
+            self.governor.settle(self.family, self.weight);
+        }
     }
 }

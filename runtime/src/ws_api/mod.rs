@@ -59,7 +59,7 @@ pub use reply::WsReply;
 
 use crate::clock::Clock;
 use crate::endpoint::{Security, Weight, WeightKind};
-use crate::governor::{Governor, RatePolicy};
+use crate::governor::{BudgetStore, Governor, RatePolicy};
 use crate::params::JsonParams;
 use crate::product::ApiErrorCode;
 use crate::{Credentials, Error, KeyType, Product, RestClient, Result, WsEndpoint};
@@ -96,6 +96,7 @@ pub struct WsApiBuilder {
     backoff: (Duration, Duration),
     session_logon: bool,
     governor: Option<Governor>,
+    shared_budget: Option<Arc<dyn BudgetStore>>,
     rate_policy: RatePolicy,
     rest: Option<RestClient>,
 }
@@ -116,6 +117,7 @@ impl WsApiBuilder {
             backoff: (Duration::from_millis(100), Duration::from_secs(30)),
             session_logon: true,
             governor: None,
+            shared_budget: None,
             rate_policy: RatePolicy::default(),
             rest: None,
         }
@@ -196,6 +198,14 @@ impl WsApiBuilder {
         self
     }
 
+    /// Shares the rate-limit budgets with every other process that uses `store` (see
+    /// [`ClientBuilder::shared_budget`](crate::ClientBuilder::shared_budget)). A client made
+    /// with [`share_with`](Self::share_with) already uses its REST client's store.
+    pub fn shared_budget(mut self, store: impl BudgetStore + 'static) -> Self {
+        self.shared_budget = Some(Arc::new(store));
+        self
+    }
+
     /// Wait for rate budget (default) or fail fast.
     pub fn rate_policy(mut self, policy: RatePolicy) -> Self {
         self.rate_policy = policy;
@@ -253,6 +263,9 @@ impl WsApiBuilder {
             }
         }
         let governor = self.governor.unwrap_or_else(|| Governor::new(host, self.product.rate_limits, None));
+        if let Some(store) = self.shared_budget {
+            governor.set_shared_budget(store)?;
+        }
         let logon = self.session_logon && self.credentials.as_ref().is_some_and(|c| c.key_kind() == KeyType::Ed25519);
         Ok(WsApiClient {
             inner: Arc::new(Inner {
