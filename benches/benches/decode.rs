@@ -4,6 +4,9 @@
 //! the large account). Each timed iteration decodes with both, alternating which goes first; the
 //! bench prints the ratio of their totals over every pair.
 //!
+//! The floor: the same body parsed into `serde::de::IgnoredAny` (JSON syntax checked, nothing
+//! kept), timed in the same loop; the bench also prints generated / floor.
+//!
 //! Run: `cargo bench -p binance-benches --bench decode -- --warm-up-time 1 --measurement-time 3`
 
 mod support;
@@ -79,35 +82,58 @@ mod baseline {
 struct Totals {
     generated: Cell<Duration>,
     baseline: Cell<Duration>,
+    floor: Cell<Duration>,
 }
 
-/// Times `iters` pairs of decodes, alternating which side goes first, and returns each side's
-/// total. Both sides run in the same loop, so the machine's noise (a shared 2-core VM whose speed
-/// drifts by tens of percent between runs seconds apart) hits both alike.
-fn pairs(body: &str, iters: u64, totals: &Totals) -> (Duration, Duration) {
-    let (mut generated, mut baseline) = (Duration::ZERO, Duration::ZERO);
-    let generated_once = || {
+/// Each side's time over one batch of interleaved iterations.
+struct Batch {
+    generated: Duration,
+    baseline: Duration,
+    floor: Duration,
+}
+
+/// Times `iters` rounds of one decode per side, rotating which side goes first, and returns
+/// each side's total. All sides run in the same loop, so the machine's noise (a shared 2-core VM
+/// whose speed drifts by tens of percent between runs seconds apart) hits them alike.
+fn rounds(body: &str, iters: u64, totals: &Totals) -> Batch {
+    let mut batch = Batch { generated: Duration::ZERO, baseline: Duration::ZERO, floor: Duration::ZERO };
+    let time = |decode: &dyn Fn()| {
         let start = Instant::now();
-        black_box(serde_json::from_str::<AccountInformationV3>(black_box(body)).expect("decodes"));
+        decode();
         start.elapsed()
     };
-    let baseline_once = || {
-        let start = Instant::now();
+    let generated = || {
+        black_box(serde_json::from_str::<AccountInformationV3>(black_box(body)).expect("decodes"));
+    };
+    let baseline = || {
         black_box(serde_json::from_str::<baseline::Account>(black_box(body)).expect("decodes"));
-        start.elapsed()
+    };
+    let floor = || {
+        black_box(serde_json::from_str::<serde::de::IgnoredAny>(black_box(body)).expect("parses"));
     };
     for i in 0..iters {
-        if i % 2 == 0 {
-            generated += generated_once();
-            baseline += baseline_once();
-        } else {
-            baseline += baseline_once();
-            generated += generated_once();
+        match i % 3 {
+            0 => {
+                batch.generated += time(&generated);
+                batch.baseline += time(&baseline);
+                batch.floor += time(&floor);
+            }
+            1 => {
+                batch.baseline += time(&baseline);
+                batch.floor += time(&floor);
+                batch.generated += time(&generated);
+            }
+            _ => {
+                batch.floor += time(&floor);
+                batch.generated += time(&generated);
+                batch.baseline += time(&baseline);
+            }
         }
     }
-    totals.generated.set(totals.generated.get() + generated);
-    totals.baseline.set(totals.baseline.get() + baseline);
-    (generated, baseline)
+    totals.generated.set(totals.generated.get() + batch.generated);
+    totals.baseline.set(totals.baseline.get() + batch.baseline);
+    totals.floor.set(totals.floor.get() + batch.floor);
+    batch
 }
 
 fn benches(c: &mut Criterion) {
@@ -124,17 +150,21 @@ fn benches(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(body.len() as u64));
         let totals = Totals::default();
         group.bench_function(BenchmarkId::new("generated_models", name), |b| {
-            b.iter_custom(|iters| pairs(body, iters, &totals).0)
+            b.iter_custom(|iters| rounds(body, iters, &totals).generated)
         });
         group.bench_function(BenchmarkId::new("baseline_string_fields", name), |b| {
-            b.iter_custom(|iters| pairs(body, iters, &totals).1)
+            b.iter_custom(|iters| rounds(body, iters, &totals).baseline)
         });
-        let (generated, baseline) = (totals.generated.get(), totals.baseline.get());
+        group.bench_function(BenchmarkId::new("floor_ignored_any", name), |b| {
+            b.iter_custom(|iters| rounds(body, iters, &totals).floor)
+        });
+        let (generated, baseline, floor) = (totals.generated.get(), totals.baseline.get(), totals.floor.get());
         println!(
-            "{name}: generated / baseline over every interleaved pair = {:.3}x ({:?} / {:?})",
+            "{name}: over every interleaved round, generated / baseline = {:.3}x, generated / floor = {:.3}x, \
+             baseline / floor = {:.3}x ({generated:?} / {baseline:?} / {floor:?})",
             generated.as_secs_f64() / baseline.as_secs_f64(),
-            generated,
-            baseline
+            generated.as_secs_f64() / floor.as_secs_f64(),
+            baseline.as_secs_f64() / floor.as_secs_f64(),
         );
     }
     group.finish();

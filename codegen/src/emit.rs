@@ -313,8 +313,9 @@ fn response_type(e: &Endpoint) -> TokenStream {
 
 fn client(p: &Product) -> TokenStream {
     let doc = doc_lines(&format!(
-        "Client for {}: one method per REST endpoint of the spec.\n\nEvery method signs, \
-         rate-limits and decodes through the runtime's one generic executor.",
+        "Client for {}: one method per REST endpoint of the spec.\n\nEvery method returns a \
+         future to await; it signs, rate-limits and decodes through the runtime's one executor, \
+         compiled in the library rather than in the calling crate.",
         p.title
     ));
     let methods = p.endpoints.iter().filter(|e| matches!(e.transport, Transport::Http { .. })).map(|e| {
@@ -325,8 +326,8 @@ fn client(p: &Product) -> TokenStream {
             doc_lines(&format!("{}\n\nSee [`{}`] for weight, security and docs.", page_text(&e.title), e.request_type));
         quote! {
             #doc
-            pub async fn #name(&self, request: &#request) -> ::binance_runtime::Result<#response> {
-                self.rest.execute(request).await
+            pub fn #name(&self, request: &#request) -> ::binance_runtime::ResponseFuture<#response> {
+                self.rest.execute(request)
             }
         }
     });

@@ -1,6 +1,6 @@
 //! Signing a request's query with each key type, and the rate-limit governor's bookkeeping for
 //! one request (issue #7). The whole request path (query + sign + governor) is measured with a
-//! generated endpoint in `generated-client/benches/request_path.rs`.
+//! generated endpoint in `benches/benches/request_path.rs`.
 //!
 //! Run: `cargo bench -p binance-runtime --bench signing -- --warm-up-time 1 --measurement-time 3`
 

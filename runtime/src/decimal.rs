@@ -63,9 +63,57 @@ impl NotDecimal {
 }
 
 /// Plain decimal text (`-12.340`, or a JSON number with an exponent), decoded exactly:
-/// every digit and the scale are kept, or it is an error. One pass over the bytes builds the
-/// mantissa (this is the decoding hot spot: most fields of a response are decimals).
+/// every digit and the scale are kept, or it is an error. This is the decoding hot spot (most
+/// fields of a response are decimals): the usual short text takes [`short`], the rest
+/// [`exact_wide`].
+#[inline]
 fn exact(t: &str) -> Result<Decimal, NotDecimal> {
+    match short(t.as_bytes()) {
+        Some(d) => Ok(d),
+        None => exact_wide(t),
+    }
+}
+
+/// Most decimals on the wire: an optional sign, then at most 19 bytes of digits with at most
+/// one point between digits (`0.00100000`, `-12.5`). At most 19 digits fit a `u64` (10^19 - 1
+/// < 2^64), so the mantissa builds without overflow checks or 128-bit arithmetic; the scale
+/// is at most 18, within `Decimal`'s 28. `None` for anything else, which [`exact_wide`] reads
+/// (and rejects, if it must) the same way.
+#[inline]
+fn short(bytes: &[u8]) -> Option<Decimal> {
+    let (negative, unsigned) = match bytes {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, bytes),
+    };
+    if unsigned.is_empty() || unsigned.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut point = None;
+    for (i, &b) in unsigned.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() && i > 0 => point = Some(i),
+            _ => return None,
+        }
+    }
+    let scale = match point {
+        Some(p) if p + 1 == unsigned.len() => return None, // `1.`: no fraction digit
+        Some(p) => unsigned.len() - p - 1,
+        None => 0,
+    };
+    // Both parts of the mantissa fit (it is below 2^64); `scale` ≤ 18 (checked above), so
+    // `from_parts` cannot refuse it.
+    let mut d = Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, negative, scale as u32);
+    if negative {
+        d.set_sign_negative(true); // keeps `-0.0` as sent
+    }
+    Some(d)
+}
+
+/// [`exact`] for any text: a `u128` mantissa, exponents, and the errors.
+fn exact_wide(t: &str) -> Result<Decimal, NotDecimal> {
     let bytes = t.as_bytes();
     let (negative, unsigned) = match bytes.first() {
         Some(b'-') => (true, &bytes[1..]),
@@ -452,6 +500,60 @@ mod tests {
         let r = row(r#"{"req":0.1,"opt":"0.00000000"}"#).unwrap();
         assert_eq!(r.req.to_string(), "0.1");
         assert_eq!(r.opt.unwrap().to_string(), "0.00000000");
+    }
+
+    /// The short path must give bit-for-bit what the general one gives (digits, scale, the
+    /// sign of zero), and leave to it everything it does not handle.
+    #[test]
+    fn the_short_path_agrees_with_the_general_one() {
+        let texts = [
+            "0",
+            "-0",
+            "+0",
+            "0.0",
+            "-0.0",
+            "1",
+            "1.10",
+            "0.00100000",
+            "-12.5",
+            "+7.25",
+            "123456789012345678",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "999999999.999999999",
+            "0.000000000000000001",
+            "18446744073709551615",
+            "99999999999999999999",
+            "1.",
+            ".5",
+            "-",
+            "+",
+            "",
+            "1..2",
+            "1.2.3",
+            "1e5",
+            "1,000",
+            " 1",
+            "1 ",
+            "--1",
+            "-.5",
+            "0x10",
+            "12a",
+            "00012.3400",
+        ];
+        for text in texts {
+            let general = exact_wide(text).map(|d| d.serialize());
+            match short(text.as_bytes()) {
+                Some(d) => assert_eq!(Ok(d.serialize()), general, "{text}"),
+                None => assert!(
+                    text.trim_start_matches(['-', '+']).len() > 19 || general.is_err() || text.contains('e'),
+                    "the short path refused `{text}`, which is short plain decimal text"
+                ),
+            }
+            assert_eq!(exact(text).map(|d| d.serialize()), general, "{text}");
+        }
+        assert!(short(b"9999999999999999999").is_some(), "19 digits take the short path");
+        assert!(short(b"-0.0").is_some_and(|d| d.is_sign_negative() && d.scale() == 1));
     }
 
     #[test]

@@ -70,7 +70,8 @@ pub mod ws;
 pub mod ws_api;
 
 pub use client::{
-    ClientBuilder, PreparedRequest, RestClient, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_RECV_WINDOW_MS,
+    ClientBuilder, PreparedRequest, ResponseFuture, RestClient, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    MAX_RECV_WINDOW_MS,
 };
 pub use credentials::{Credentials, KeyType};
 pub use endpoint::{Endpoint, HttpMethod, OrderCount, RestEndpoint, Security, Weight, WeightKind, WsEndpoint};

@@ -79,6 +79,31 @@ async fn every_rest_seed_endpoint_with_every_key_type() {
     assert_eq!(mock.stats().too_many_requests, 0);
 }
 
+/// A generated method's future owns what it needs: it outlives the client handle and the
+/// request it was made from, runs on another task, and reports a request the client cannot
+/// send (no API key) when awaited.
+#[tokio::test]
+async fn a_call_future_borrows_nothing_and_can_be_spawned() {
+    let mock = mock().await;
+    let credentials = Credentials::hmac(HMAC_KEY, HMAC_SECRET).unwrap();
+    let future = {
+        let client = usds_futures::Client::new(builder(&usds_futures::PRODUCT, &mock, credentials).build().unwrap());
+        let request = usds_futures::AccountInformationV3Request::new();
+        client.account_information_v3(&request)
+    };
+    let account = tokio::spawn(future).await.unwrap().unwrap();
+    assert_eq!(account.assets.len(), 2);
+
+    let anonymous = usds_futures::Client::new(
+        runtime::ClientBuilder::new(&usds_futures::PRODUCT).base_url(mock.base_url()).build().unwrap(),
+    );
+    let pending = anonymous.account_information_v3(&Default::default());
+    match pending.await {
+        Err(runtime::Error::Config(message)) => assert!(message.contains("needs an API key"), "{message}"),
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_wrong_secret_surfaces_invalid_signature() {
     let mock = mock().await;

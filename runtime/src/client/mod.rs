@@ -17,10 +17,12 @@ mod builder;
 mod executor;
 mod outcome;
 mod prepared;
+mod response_future;
 mod time_sync;
 
 pub use builder::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_RECV_WINDOW_MS};
 pub use prepared::PreparedRequest;
+pub use response_future::ResponseFuture;
 
 use crate::clock::Clock;
 use crate::endpoint::{HttpMethod, RestEndpoint, Weight};
@@ -162,10 +164,12 @@ impl RestClient {
 
     /// Sends the request and decodes the response: rate-limited, time-stamped, signed, retried
     /// when safe. See the module docs for the whole path.
-    pub async fn execute<E: RestEndpoint>(&self, request: &E) -> Result<E::Response> {
-        let call = self.call(request)?;
-        let ok = self.run(&call).await?;
-        decode::<E>(ok.status, ok.body)
+    ///
+    /// The request is encoded (and validated) here; the returned future owns everything it
+    /// needs and sends nothing until awaited. Non-generic code does the rest, so a crate that
+    /// calls this compiles little per endpoint (see [`ResponseFuture`]).
+    pub fn execute<E: RestEndpoint>(&self, request: &E) -> ResponseFuture<E::Response> {
+        ResponseFuture::new(self.start(self.call(request)), decode::<E>)
     }
 
     /// Validates and encodes the request's own parameters.
