@@ -9,8 +9,8 @@
 //! 10-second order window lasts 500 ms. Windows, counts and the Redis scripts are the real ones.
 
 use binance_mock::{MockExchange, RunningMock, WeightKind};
+use binance_spec::protocol::{Interval, RateLimitType};
 use binance_tests::redis_server::RedisServer;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -24,11 +24,11 @@ const WEIGHT_LIMIT: u32 = 40;
 const ORDERS_LIMIT: u32 = 10;
 
 async fn mock() -> RunningMock {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let mut products = binance_codegen::Config::new().spec_dir(dir).validate().expect("the spec validates");
+    let mut products =
+        binance_spec::Specs::new().dir(binance_client::SPEC_DIR).validate().expect("the spec validates");
     for limit in products.iter_mut().flat_map(|p| p.rate_limits.iter_mut()) {
-        if limit.limit_type == "Orders" {
-            limit.limit = if limit.interval == "Second" { ORDERS_LIMIT } else { 100_000 };
+        if limit.limit_type == RateLimitType::Orders {
+            limit.limit = if limit.interval == Interval::Second { ORDERS_LIMIT } else { 100_000 };
         }
     }
     MockExchange::builder()
