@@ -9,6 +9,8 @@ use crate::locate::{line_of, parse_path};
 use crate::names;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+mod streams;
+
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
 const SECURITY: &[&str] = &["NONE", "MARKET_DATA", "USER_STREAM", "USER_DATA", "TRADE"];
 const WEIGHT_KINDS: &[&str] = &["IP", "UID"];
@@ -105,6 +107,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
     let enums: Vec<ir::Enum> = ast.enums.iter().map(|(name, e)| check_enum(&mut c, name, e)).collect();
     let models: Vec<ir::Model> = ast.models.iter().map(|(name, m)| check_model(&mut c, name, m, &declared)).collect();
 
+    let stream_part = streams::check_streams(&mut c, &ast.streams, &declared);
     let mut endpoints = Vec::new();
     // Route → the first endpoint that declared it.
     let mut seen_routes: HashMap<String, &str> = HashMap::new();
@@ -189,6 +192,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
         models,
         enums,
         errors: check_errors(&mut c, &ast.errors),
+        streams: stream_part,
     })
 }
 
@@ -353,7 +357,8 @@ fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, declared: &Decla
     if RESERVED_TYPES.contains(&name) {
         reserved_type(c, &at, name);
     }
-    let mut rust_names: Vec<String> = m.fields.iter().map(|f| c.names.field_name(&f.name)).collect();
+    let mut rust_names: Vec<String> =
+        m.fields.iter().map(|f| c.names.field_name(f.rust_name.as_deref().unwrap_or(&f.name))).collect();
     names::dedupe(&mut rust_names);
     let mut fields = Vec::new();
     for (i, (f, rust_name)) in m.fields.iter().zip(rust_names).enumerate() {
