@@ -80,7 +80,7 @@ fn read(page_path: &Path, page: &Page, is_market: bool) -> Result<ImportedStream
         let payload = format!("{}Event", name.to_upper_camel_case());
         (name, payload)
     } else {
-        let event_type = event_type(page, &bodies).ok_or_else(|| {
+        let event_type = event_type(page, &bodies, &mut warnings).ok_or_else(|| {
             format!("{at}: no Event Name section and no `\"e\"` in the example; cannot name the event")
         })?;
         let payload = format!("{}Event", naming::type_name(&event_type));
@@ -129,19 +129,27 @@ fn read(page_path: &Path, page: &Page, is_market: bool) -> Result<ImportedStream
     Ok(ImportedStream { defined, models: inferred.models, enums: inferred.enums, warnings })
 }
 
-/// The event type: the Event Name section's code span, else the first example's `"e"`.
-fn event_type(page: &Page, bodies: &[Json]) -> Option<String> {
+/// The event type as sent: the first example's `"e"` (the wire value the decoder matches),
+/// else the Event Name section's code span. A section naming another value is reported: the
+/// pages sometimes give the constant's name (`RISK_LEVEL_CHANGE`) for `"e": "riskLevelChange"`.
+fn event_type(page: &Page, bodies: &[Json], warnings: &mut Vec<String>) -> Option<String> {
     let from_section = page
         .sections
         .iter()
         .find(|s| s.heading.to_ascii_lowercase().contains("event name"))
         .and_then(|s| code_spans(s).into_iter().next());
-    from_section.or_else(|| {
-        bodies.iter().find_map(|b| match b.get("e") {
-            Some(Json::String(s)) => Some(s.clone()),
-            _ => None,
-        })
-    })
+    let sent = bodies.iter().find_map(|b| match b.get("e") {
+        Some(Json::String(s)) => Some(s.clone()),
+        _ => None,
+    });
+    if let (Some(named), Some(sent)) = (&from_section, &sent) {
+        if named != sent {
+            warnings.push(format!(
+                "the Event Name section says `{named}` but the example sends `\"e\": \"{sent}\"`; using `{sent}`"
+            ));
+        }
+    }
+    sent.or(from_section)
 }
 
 /// The `…` spans of a section's prose, in order.

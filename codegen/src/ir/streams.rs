@@ -28,6 +28,8 @@ pub struct MarketStream {
     pub payload: String,
     /// The payload is a JSON array of the model.
     pub payload_list: bool,
+    /// The page's payload examples, as JSON text.
+    pub examples: Vec<String>,
 }
 
 /// One name pattern, e.g. `<symbol>@depth@500ms`, and the descriptor type generated for it.
@@ -56,4 +58,6 @@ pub struct UserDataEvent {
     pub docs: String,
     /// Payload model name.
     pub payload: String,
+    /// The page's payload examples, as JSON text.
+    pub examples: Vec<String>,
 }

@@ -50,6 +50,7 @@ pub(super) fn check_streams(c: &mut Checker<'_>, s: &ast::Streams, declared: &De
             update_speed: stream.update_speed.clone(),
             payload: stream.payload.clone(),
             payload_list: stream.payload_list,
+            examples: stream.examples.iter().map(|e| e.json.clone()).collect(),
         });
     }
     let mut variants: HashSet<String> = HashSet::new();
@@ -72,6 +73,7 @@ pub(super) fn check_streams(c: &mut Checker<'_>, s: &ast::Streams, declared: &De
             description: event.description.clone(),
             docs: event.docs.clone(),
             payload: event.payload.clone(),
+            examples: event.examples.iter().map(|e| e.json.clone()).collect(),
         });
     }
     ir::Streams { market, events }
