@@ -74,6 +74,9 @@ fn descriptor(m: &MarketStream, p: &StreamPattern) -> TokenStream {
             fn name(&self) -> ::std::string::String {
                 ::binance_runtime::stream::stream_name(Self::PATTERN, &[ #( (#wires, self.#fields.as_str()) ),* ])
             }
+            fn decode(json: &str) -> ::core::result::Result<Self::Event, ::binance_runtime::stream::DecodeError> {
+                ::binance_runtime::stream::decode_json(json)
+            }
         }
     }
 }

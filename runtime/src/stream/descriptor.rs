@@ -7,11 +7,47 @@ use serde::de::DeserializeOwned;
 /// the generated `streams::*` types.
 pub trait StreamDescriptor {
     /// The decoded payload of one message.
-    type Event: DeserializeOwned + Send + 'static;
+    type Event: Send + 'static;
     /// The documented name pattern, e.g. `<symbol>@aggTrade`.
     const PATTERN: &'static str;
     /// The stream name to subscribe to, placeholders filled in.
     fn name(&self) -> String;
+    /// Decodes one message's payload (a combined message's `data`).
+    fn decode(json: &str) -> Result<Self::Event, DecodeError>;
+}
+
+/// The user data stream of a listen key: its name is the key, its events the product's
+/// generated `streams::UserDataEvent`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserDataStream<E> {
+    listen_key: String,
+    events: std::marker::PhantomData<fn() -> E>,
+}
+
+impl<E> UserDataStream<E> {
+    /// The stream of `listen_key` (from the product's start-user-data-stream endpoint).
+    pub fn new(listen_key: impl Into<String>) -> Self {
+        UserDataStream { listen_key: listen_key.into(), events: std::marker::PhantomData }
+    }
+}
+
+impl<E> std::fmt::Debug for UserDataStream<E> {
+    // The listen key grants reading the account's events: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UserDataStream { listen_key: <redacted> }")
+    }
+}
+
+impl<E: super::EventSet> StreamDescriptor for UserDataStream<E> {
+    type Event = E;
+    const PATTERN: &'static str = "<listenKey>";
+    fn name(&self) -> String {
+        // Listen keys are case-sensitive: not lower-cased like symbols.
+        self.listen_key.clone()
+    }
+    fn decode(json: &str) -> Result<E, DecodeError> {
+        E::decode_json(json)
+    }
 }
 
 /// Fills a stream name pattern: each `<placeholder>` is replaced by its value, lower-cased

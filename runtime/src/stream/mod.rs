@@ -7,10 +7,18 @@
 //! - [`EventSet`] and [`RawEvent`]: the generated `UserDataEvent` enum decodes by `"e"`, an
 //!   unknown event type is kept raw.
 //! - [`order_book::LocalOrderBook`]: the documented snapshot + diff-depth algorithm.
+//! - `StreamClient` (feature `ws`): typed subscriptions, many streams on one connection,
+//!   reconnects with [`Backoff`] and re-subscription.
 
+mod backoff;
+#[cfg(feature = "ws")]
+mod client;
 mod descriptor;
 pub mod order_book;
 mod raw;
 
-pub use descriptor::{decode_json, stream_name, StreamDescriptor};
+pub use descriptor::{decode_json, stream_name, StreamDescriptor, UserDataStream};
+pub use backoff::Backoff;
+#[cfg(feature = "ws")]
+pub use client::{StreamClient, StreamConfig, StreamError, Subscription};
 pub use raw::{DecodeError, EventSet, RawEvent};
