@@ -72,6 +72,7 @@ mod reply;
 mod running;
 mod shared;
 mod stats;
+pub mod streams;
 mod weights;
 pub mod ws;
 

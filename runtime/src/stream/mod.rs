@@ -17,8 +17,8 @@ mod descriptor;
 pub mod order_book;
 mod raw;
 
-pub use descriptor::{decode_json, stream_name, StreamDescriptor, UserDataStream};
 pub use backoff::Backoff;
 #[cfg(feature = "ws")]
 pub use client::{StreamClient, StreamConfig, StreamError, Subscription};
+pub use descriptor::{decode_json, stream_name, StreamDescriptor, UserDataStream};
 pub use raw::{DecodeError, EventSet, RawEvent};
