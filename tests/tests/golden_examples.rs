@@ -27,8 +27,11 @@ include!(concat!(env!("OUT_DIR"), "/stream_cases.rs"));
 /// A market stream: the example is one message's payload.
 fn stream_case<D: StreamDescriptor>(label: &str, json: &str)
 where
-    D::Event: Serialize,
+    D::Event: Serialize + DeserializeOwned,
 {
+    if let Err(e) = D::decode(json) {
+        panic!("{label}: the descriptor does not decode it: {e}");
+    }
     round_trip::<D::Event>(label, json);
 }
 

@@ -35,6 +35,8 @@ fn route(path_and_query: &str) -> (bool, BTreeSet<String>) {
 
 async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
     let mut target = String::new();
+    // The callback's signature is tungstenite's (its error is a whole HTTP response).
+    #[allow(clippy::result_large_err)]
     let handshake = |request: &Request, response: Response| -> Result<Response, ErrorResponse> {
         target = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
         Ok(response)

@@ -265,13 +265,16 @@ struct Incoming<'a> {
     error: Option<&'a RawValue>,
 }
 
+/// One stream's subscribers, by subscription id.
+type Subscribers = Vec<(u64, Box<dyn Sink>)>;
+
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Task {
     config: StreamConfig,
     commands: mpsc::Receiver<Command>,
     /// Subscribers by stream name.
-    sinks: HashMap<String, Vec<(u64, Box<dyn Sink>)>>,
+    sinks: HashMap<String, Subscribers>,
     /// Confirmations owed, by stream name.
     waiting: HashMap<String, Vec<oneshot::Sender<Result<(), StreamError>>>>,
     /// SUBSCRIBE/UNSUBSCRIBE messages not sent yet.
