@@ -14,10 +14,16 @@ pub(super) fn streams_module(title: &str, s: &Streams) -> TokenStream {
     }
     let descriptors = s.market.iter().flat_map(|m| m.patterns.iter().map(move |p| descriptor(m, p)));
     let events = user_data_event(s);
+    // The module's doc is read in the parent module: links name `streams::…`.
+    let events_line = if s.events.is_empty() {
+        String::new()
+    } else {
+        " User-data events decode as [`streams::UserDataEvent`].".to_string()
+    };
     let doc = doc_lines(&format!(
         "{title} market streams and user-data events.\n\nEach market stream name pattern is a descriptor \
          type: subscribe to it with `binance_runtime::stream::StreamClient` (feature `ws`) and get its \
-         typed payload. User-data events decode as [`UserDataEvent`]."
+         typed payload.{events_line}"
     ));
     quote! {
         #doc

@@ -335,8 +335,10 @@ impl Task {
         }
     }
 
+    /// Every `StreamClient` and `Subscription` holds the command channel: once it is closed
+    /// nobody can read a stream any more.
     fn finished(&self) -> bool {
-        self.handles_gone && self.sinks.is_empty() && self.waiting.is_empty()
+        self.handles_gone
     }
 
     /// Waits `delay` while still taking commands (subscriptions made while disconnected are
