@@ -86,6 +86,7 @@ fn spec_around(imported: &ImportedEndpoint) -> SpecFile {
         models: imported.models.clone(),
         enums: imported.enums.clone(),
         errors: Vec::new(),
+        streams: Default::default(),
     }
 }
 

@@ -68,6 +68,7 @@ fn empty_like(spec: &SpecFile) -> SpecFile {
         models: Vec::new(),
         enums: Vec::new(),
         errors: Vec::new(),
+        streams: Default::default(),
     }
 }
 

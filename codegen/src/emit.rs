@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::collections::HashSet;
 
 mod pretty;
+mod streams;
 
 /// What to emit besides the data types and the REST `Client`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,6 +193,7 @@ enum Part<'a> {
     Request(&'a Endpoint),
     Model(&'a Model, bool),
     Enum(&'a Enum),
+    Streams,
 }
 
 /// The parts of a product module in output order.
@@ -216,6 +218,9 @@ fn parts<'a>(p: &'a Product, options: &Options) -> Vec<Part<'a>> {
     let as_params = with_nested_models(p, as_params);
     parts.extend(p.models.iter().map(|m| Part::Model(m, as_params.contains(m.name.as_str()))));
     parts.extend(p.enums.iter().map(Part::Enum));
+    if !p.streams.market.is_empty() || !p.streams.events.is_empty() {
+        parts.push(Part::Streams);
+    }
     parts
 }
 
@@ -259,6 +264,7 @@ fn part_tokens(p: &Product, hooks: &Hooks, part: &Part<'_>) -> TokenStream {
             hooks.for_type(module, &m.name),
         ),
         Part::Enum(e) => enumeration(e, hooks.for_type(module, &e.name)),
+        Part::Streams => streams::streams_module(&p.title, &p.streams),
     }
 }
 

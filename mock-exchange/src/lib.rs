@@ -73,6 +73,7 @@ mod reply;
 mod running;
 mod shared;
 mod stats;
+pub mod streams;
 mod weights;
 pub mod ws;
 

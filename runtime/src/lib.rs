@@ -64,6 +64,7 @@ mod one_or_many;
 pub mod params;
 mod product;
 mod retry;
+pub mod stream;
 mod unknown_fields;
 pub mod ws;
 #[cfg(feature = "ws")]

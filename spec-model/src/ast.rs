@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod streams;
+pub use streams::{MarketStream, Streams, UserDataEvent};
+
 /// One spec file: a product with its endpoints, models and enums.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +27,9 @@ pub struct SpecFile {
     /// The product's documented API error codes, from its error-code page.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorCode>,
+    /// Market streams and user-data events (see [`Streams`]).
+    #[serde(default, skip_serializing_if = "Streams::is_empty")]
+    pub streams: Streams,
 }
 
 /// One documented API error code, e.g. `-1121 BAD_SYMBOL`.
@@ -267,6 +273,10 @@ pub struct Field {
     /// Field doc, from the example's comments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// The Rust field name when the wire name says too little (a stream payload's `E` is
+    /// `event_time`, named from the example's comment); default: the wire name in snake_case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
 }
 
 /// An enum with its documented wire values.

@@ -4,6 +4,8 @@
 use crate::protocol::{Interval, LimitKind, RateLimitType, Security, WeightKind};
 use std::path::PathBuf;
 
+pub mod streams;
+
 /// One validated spec file: a product and everything it declares.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Product {
@@ -35,6 +37,8 @@ pub struct Product {
     pub enums: Vec<Enum>,
     /// Documented API error codes.
     pub errors: Vec<ErrorCode>,
+    /// Market streams and user-data events.
+    pub streams: streams::Streams,
 }
 
 /// A documented API error code.

@@ -10,6 +10,8 @@ use crate::names;
 use crate::protocol::{Interval, LimitKind, RateLimitType, Security, WeightKind, RUNTIME_PARAMS};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+mod streams;
+
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
 const PARAM_TYPES: &[&str] = &["LONG", "INT", "STRING", "DECIMAL", "BOOLEAN", "ENUM"];
 const FIELD_SCALARS: &[&str] = &["DECIMAL", "STRING", "INT", "LONG", "TIMESTAMP", "BOOLEAN"];
@@ -102,6 +104,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
     let enums: Vec<ir::Enum> = ast.enums.iter().map(|(name, e)| check_enum(&mut c, name, e)).collect();
     let models: Vec<ir::Model> = ast.models.iter().map(|(name, m)| check_model(&mut c, name, m, &declared)).collect();
 
+    let stream_part = streams::check_streams(&mut c, &ast.streams, &declared);
     let mut endpoints = Vec::new();
     // Route → the first endpoint that declared it.
     let mut seen_routes: HashMap<String, &str> = HashMap::new();
@@ -186,6 +189,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<ir::Product, Diagnostics> {
         models,
         enums,
         errors: check_errors(&mut c, &ast.errors),
+        streams: stream_part,
     })
 }
 
@@ -340,7 +344,8 @@ fn check_model(c: &mut Checker<'_>, name: &str, m: &ast::Model, declared: &Decla
     if RESERVED_TYPES.contains(&name) {
         reserved_type(c, &at, name);
     }
-    let mut rust_names: Vec<String> = m.fields.iter().map(|f| c.names.field_name(&f.name)).collect();
+    let mut rust_names: Vec<String> =
+        m.fields.iter().map(|f| c.names.field_name(f.rust_name.as_deref().unwrap_or(&f.name))).collect();
     names::dedupe(&mut rust_names);
     let mut fields = Vec::new();
     for (i, (f, rust_name)) in m.fields.iter().zip(rust_names).enumerate() {

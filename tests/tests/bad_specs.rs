@@ -52,4 +52,5 @@ bad_spec!(
     at_most_on_non_integer,
     bad_list_and_model_params,
     ws_method_slash,
+    bad_streams,
 );

@@ -5,6 +5,7 @@
 //! The endpoints come from the spec itself (`build.rs` lists each one with its request type),
 //! so a new endpoint in the spec is covered without editing this file.
 
+use binance_client::runtime::stream::{EventSet, StreamDescriptor};
 use binance_client::runtime::ws::WsResponse;
 use binance_client::runtime::Endpoint;
 use binance_client::{portfolio_margin, portfolio_margin_pro, usds_futures};
@@ -21,6 +22,24 @@ use std::str::FromStr;
 type Case = fn(&str, &str);
 
 include!(concat!(env!("OUT_DIR"), "/golden_cases.rs"));
+include!(concat!(env!("OUT_DIR"), "/stream_cases.rs"));
+
+/// A market stream: the example is one message's payload.
+fn stream_case<D: StreamDescriptor>(label: &str, json: &str)
+where
+    D::Event: Serialize + DeserializeOwned,
+{
+    if let Err(e) = D::decode(json) {
+        panic!("{label}: the descriptor does not decode it: {e}");
+    }
+    round_trip::<D::Event>(label, json);
+}
+
+/// A user-data event: the enum picks the event's own variant, not `Unknown`.
+fn user_data_case<E: EventSet>(label: &str, json: &str, event_type: &str, type_of: fn(&E) -> String) {
+    let event = E::decode_json(json).unwrap_or_else(|e| panic!("{label}: does not decode as a user-data event: {e}"));
+    assert_eq!(type_of(&event), event_type, "{label}: decoded as another event");
+}
 
 /// A REST endpoint: the example is the response body.
 fn rest_case<R: Endpoint>(label: &str, json: &str)
@@ -151,6 +170,38 @@ fn every_example_decodes_and_reencodes_without_loss() {
     }
     assert_eq!(GOLDEN_CASES.len(), products.iter().map(|p| p.endpoints.len()).sum::<usize>());
     assert!(checked >= 7, "only {checked} examples checked");
+}
+
+#[test]
+fn every_stream_and_event_example_decodes_and_reencodes_without_loss() {
+    let spec = Path::new(binance_client::SPEC_DIR);
+    let products = Config::new().spec_dir(spec).validate().unwrap();
+    let mut checked = 0;
+    for product in &products {
+        let streams = product
+            .streams
+            .market
+            .iter()
+            .map(|s| (s.patterns.iter().map(|p| p.pattern.as_str()).collect(), &s.examples));
+        let events = product.streams.events.iter().map(|e| (vec![e.event_type.as_str()], &e.examples));
+        for (names, examples) in streams.chain(events) {
+            let names: Vec<&str> = names;
+            assert!(!examples.is_empty(), "{}.{names:?}: no examples in the spec", product.module);
+            for name in names {
+                let case = STREAM_CASES
+                    .iter()
+                    .find(|(module, n, _)| *module == product.module && *n == name)
+                    .map(|(_, _, case)| *case)
+                    .unwrap_or_else(|| panic!("{}.{name}: not listed by build.rs", product.module));
+                for (i, json) in examples.iter().enumerate() {
+                    case(&format!("{}.{name} example {i}", product.module), json);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // 42 stream and event pages; streams with several name patterns are checked once per pattern.
+    assert!(checked >= 42, "only {checked} stream examples checked");
 }
 
 #[test]

@@ -121,7 +121,7 @@ fn model(name: &str, sightings: &[&[Member]], out: &mut Inferred) -> String {
     for f in &facts {
         let (ty, doc) = field_type(&name, f, order_like, out);
         let optional = f.seen < sightings.len() || f.empty_or_null || doc.as_deref().is_some_and(is_conditional);
-        fields.push(Field { name: f.name.clone(), ty, list: f.list, optional, doc });
+        fields.push(Field { name: f.name.clone(), ty, list: f.list, optional, doc, rust_name: None });
     }
     if let Some((_, m)) = out.models.get_mut(slot) {
         m.fields = fields;
@@ -159,7 +159,7 @@ fn tuple_model(name: &str, sightings: &[(Vec<Json>, Vec<Vec<String>>)], out: &mu
         let (ty, doc) = field_type(&name, &f, false, out);
         // A tuple is read by position: only trailing positions may be missing.
         let optional = f.seen < sightings.len() || f.empty_or_null;
-        fields.push(Field { name: field_name, ty, list: f.list, optional, doc });
+        fields.push(Field { name: field_name, ty, list: f.list, optional, doc, rust_name: None });
     }
     // Order-book bids and asks are the same level: one model when positions and types agree
     // (the names of a documented sibling win over `field0`, `field1`, …).

@@ -26,6 +26,7 @@ mod naming;
 mod page;
 mod params;
 mod sections;
+pub mod streams;
 pub mod sync;
 mod weight;
 

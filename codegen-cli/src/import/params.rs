@@ -103,7 +103,7 @@ pub fn read(lines: &[String], prefix: &str, notes: &mut Vec<String>, warnings: &
                 ("ENUM", None) | (JSON, _) => "STRING".to_string(),
                 (t, _) => t.to_string(),
             };
-            fields.push(Field { name: p.name, ty, list: p.list, optional: !p.required, doc: p.doc });
+            fields.push(Field { name: p.name, ty, list: p.list, optional: !p.required, doc: p.doc, rust_name: None });
         }
         out.params[at].ty = model_name.clone();
         out.models.push((model_name, Model { doc: None, tuple: false, fields }));

@@ -304,7 +304,7 @@ fn request_example(s: &Section, ws: &Option<Ws>, warnings: &mut Vec<String>) -> 
 }
 
 /// A section's prose as one line; its blockquotes go to `notes`.
-fn prose(s: &Section, notes: &mut Vec<String>) -> Option<String> {
+pub(super) fn prose(s: &Section, notes: &mut Vec<String>) -> Option<String> {
     let mut text = Vec::new();
     for b in blocks(&s.lines) {
         match b {
@@ -320,7 +320,7 @@ fn prose(s: &Section, notes: &mut Vec<String>) -> Option<String> {
 /// it, and the response bodies: for WebSocket methods the envelope's `result` (a bare
 /// response without the envelope is accepted too). An example that cannot be read is
 /// skipped with a warning while another one can be read.
-fn examples(
+pub(super) fn examples(
     path: &Path,
     s: &Section,
     ws: bool,

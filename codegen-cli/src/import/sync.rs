@@ -206,6 +206,7 @@ fn sync_product(
     let ov = &product.overrides;
     let failures_before = report.failures.len();
     let mut imported: Vec<(String, ImportedEndpoint)> = Vec::new();
+    let mut stream_pages = Vec::new();
     let mut errors = Vec::new();
     for page in pages {
         report.pages_read += 1;
@@ -243,6 +244,20 @@ fn sync_product(
             report.skipped.push(Skipped { page: rel, reason });
             continue;
         }
+        match crate::import::streams::import(Path::new(&rel), &text) {
+            Some(Ok(mut s)) => {
+                for w in std::mem::take(&mut s.warnings) {
+                    report.warnings.push(Warning { kind: "page", message: format!("{rel}: {w}") });
+                }
+                stream_pages.push((rel, s));
+                continue;
+            }
+            Some(Err(error)) => {
+                report.failures.push(Failure { page: rel, error });
+                continue;
+            }
+            None => {}
+        }
         match import_text(Path::new(&rel), &text) {
             Ok(mut i) => {
                 for w in std::mem::take(&mut i.warnings) {
@@ -260,7 +275,7 @@ fn sync_product(
             }
         }
     }
-    let assembled = assemble::assemble(ov, &imported, errors);
+    let assembled = assemble::assemble(ov, &imported, &stream_pages, errors);
     report.warnings.extend(assembled.warnings);
     let failed = report.failures.len() - failures_before;
     let mut p = finish_product(&product.spec_path, &ov.header, assembled.spec, options, failed, report);

@@ -13,6 +13,8 @@ use crate::import::ImportedEndpoint;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod streams;
+
 /// `GET /fapi/v3/account` or `WS account.status`: how overrides and reports name an endpoint.
 pub fn route_of(e: &Endpoint) -> String {
     match (&e.http, &e.ws) {
@@ -52,6 +54,7 @@ struct Builder<'a> {
 pub fn assemble(
     overrides: &ProductOverrides,
     pages: &[(String, ImportedEndpoint)],
+    stream_pages: &[(String, crate::import::streams::ImportedStream)],
     errors: Vec<ErrorCode>,
 ) -> Assembled {
     let spec = SpecFile {
@@ -60,6 +63,7 @@ pub fn assemble(
         models: Vec::new(),
         enums: Vec::new(),
         errors: Vec::new(),
+        streams: Default::default(),
     };
     let mut b = Builder { spec, warnings: Vec::new(), overrides, used_endpoint_overrides: BTreeSet::new() };
     let mut routes: BTreeMap<String, String> = BTreeMap::new();
@@ -72,6 +76,7 @@ pub fn assemble(
         routes.insert(route.clone(), page.clone());
         b.add(page, &route, imported);
     }
+    b.add_streams(stream_pages);
     b.apply_model_and_enum_overrides();
     b.spec.errors = merge_errors(errors, &overrides.errors);
     let unused: Vec<&String> = overrides.endpoints.keys().filter(|r| !b.used_endpoint_overrides.contains(*r)).collect();
@@ -340,6 +345,9 @@ impl Builder<'_> {
                 if let Some(d) = &fo.doc {
                     f.doc = Some(d.clone());
                 }
+                if let Some(r) = &fo.rust_name {
+                    f.rust_name = Some(r.clone());
+                }
             }
             for field in unmatched {
                 self.warn("unused-override", format!("models.{name}.fields.{field}: the model has no such field"));
@@ -393,6 +401,7 @@ impl Builder<'_> {
                 swap(&mut f.ty);
             }
         }
+        streams::rename_payloads(&mut self.spec.streams, swap);
     }
 }
 
@@ -439,7 +448,7 @@ mod tests {
     }
 
     fn field(name: &str, ty: &str) -> Field {
-        Field { name: name.into(), ty: ty.into(), list: false, optional: false, doc: None }
+        Field { name: name.into(), ty: ty.into(), list: false, optional: false, doc: None, rust_name: None }
     }
 
     /// A page `name` at `path` whose response model has `fields`, with nested `Item` model
@@ -489,7 +498,7 @@ mod tests {
     fn equal_models_are_one_and_enums_are_unioned() {
         let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
         let b = page("beta", "/b", vec![field("x", "DECIMAL")], &["SELL", "BUY"]);
-        let spec = assemble(&product(), &[("a.md".into(), a), ("b.md".into(), b)], Vec::new()).spec;
+        let spec = assemble(&product(), &[("a.md".into(), a), ("b.md".into(), b)], &[], Vec::new()).spec;
         assert_eq!(names(&spec.models), ["AlphaItem", "Alpha"], "beta's models equal alpha's: reused");
         assert_eq!(spec.endpoints[1].1.response, "Alpha");
         let side: Vec<&str> = spec.enums[0].1.values.iter().map(EnumValue::value).collect();
@@ -501,7 +510,7 @@ mod tests {
         let a = page("same", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
         let b = page("same", "/b", vec![field("y", "STRING")], &["BUY"]);
         let c = page("24hr_ticker", "/c", vec![field("z", "INT")], &["BUY"]);
-        let out = assemble(&product(), &[("a.md".into(), a), ("b.md".into(), b), ("c.md".into(), c)], Vec::new());
+        let out = assemble(&product(), &[("a.md".into(), a), ("b.md".into(), b), ("c.md".into(), c)], &[], Vec::new());
         assert_eq!(names(&out.spec.endpoints), ["same", "same_2", "get_24hr_ticker"]);
         assert_eq!(out.spec.endpoints[1].1.response, "Same2");
         assert!(out.warnings.iter().any(|w| w.kind == "name" && w.message.contains("same_2")));
@@ -513,7 +522,7 @@ mod tests {
         ov.endpoints.insert("GET /a".into(), EndpointOverride { rename: Some("gamma".into()), ..Default::default() });
         let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
         let again = page("alpha_again", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
-        let out = assemble(&ov, &[("a.md".into(), a), ("z.md".into(), again)], Vec::new());
+        let out = assemble(&ov, &[("a.md".into(), a), ("z.md".into(), again)], &[], Vec::new());
         assert_eq!(names(&out.spec.endpoints), ["gamma"]);
         assert_eq!(names(&out.spec.models), ["GammaItem", "Gamma"]);
         assert!(out.warnings.iter().any(|w| w.kind == "duplicate-route" && w.message.starts_with("z.md")));
@@ -530,7 +539,7 @@ mod tests {
         ov.models.insert("Nothing".into(), by_fields(&["nope"]));
         let a = page("alpha", "/a", vec![field("x", "DECIMAL")], &["BUY"]);
         let b = page("beta", "/b", vec![field("y", "DECIMAL")], &["BUY"]);
-        let out = assemble(&ov, &[("a.md".into(), a), ("b.md".into(), b)], Vec::new());
+        let out = assemble(&ov, &[("a.md".into(), a), ("b.md".into(), b)], &[], Vec::new());
         assert_eq!(
             names(&out.spec.models),
             ["Ident", "Alpha", "Beta"],

@@ -108,6 +108,8 @@ pub struct FieldOverride {
     pub optional: Option<bool>,
     /// Replaces the doc.
     pub doc: Option<String>,
+    /// Sets the Rust field name (a stream payload key whose comment names nothing usable).
+    pub rust_name: Option<String>,
 }
 
 /// Hand edits of one enum.

@@ -1,0 +1,114 @@
+//! A scripted order book for diff-depth tests: it changes levels, numbers the updates like
+//! Binance (`U`, `u`, `pu`), can lose updates on purpose (a gap), and gives the REST snapshot
+//! of its current state, so a test can compare a client's local book with the true one.
+
+use std::collections::BTreeMap;
+
+/// The true book of one symbol and the update ids Binance would send.
+#[derive(Debug, Clone)]
+pub struct DepthScript {
+    symbol: String,
+    /// Price text → quantity text, per side (prices as integers of ticks keep the order).
+    bids: BTreeMap<u64, String>,
+    asks: BTreeMap<u64, String>,
+    last_update_id: i64,
+    time: i64,
+}
+
+impl DepthScript {
+    /// A book for `symbol` whose last update id is `last_update_id`, with no levels.
+    pub fn new(symbol: impl Into<String>, last_update_id: i64) -> Self {
+        DepthScript {
+            symbol: symbol.into(),
+            bids: BTreeMap::new(),
+            asks: BTreeMap::new(),
+            last_update_id,
+            time: 1_700_000_000_000,
+        }
+    }
+
+    /// The stream to publish on, e.g. `btcusdt@depth`.
+    pub fn stream(&self) -> String {
+        format!("{}@depth", self.symbol.to_lowercase())
+    }
+
+    /// Applies level changes (`(price in cents, quantity)`; quantity `"0"` removes) as `ids`
+    /// update ids and returns the `depthUpdate` payload announcing them.
+    pub fn update(&mut self, ids: i64, bids: &[(u64, &str)], asks: &[(u64, &str)]) -> String {
+        let previous = self.last_update_id;
+        let first = previous + 1;
+        self.last_update_id = previous + ids.max(1);
+        self.time += 100;
+        for (side, levels) in [(&mut self.bids, bids), (&mut self.asks, asks)] {
+            for (price, qty) in levels {
+                if qty.trim_start_matches(['0', '.']).is_empty() {
+                    side.remove(price);
+                } else {
+                    side.insert(*price, qty.to_string());
+                }
+            }
+        }
+        serde_json::json!({
+            "e": "depthUpdate", "E": self.time, "T": self.time - 1, "s": self.symbol,
+            "U": first, "u": self.last_update_id, "pu": previous,
+            "b": levels(bids), "a": levels(asks),
+        })
+        .to_string()
+    }
+
+    /// Applies level changes without announcing them: the updates a client then misses.
+    pub fn lose_update(&mut self, ids: i64, bids: &[(u64, &str)], asks: &[(u64, &str)]) {
+        let _ = self.update(ids, bids, asks);
+    }
+
+    /// The REST depth snapshot (`GET /fapi/v1/depth`) of the book as it is now.
+    pub fn snapshot(&self) -> String {
+        let side = |m: &BTreeMap<u64, String>, rev: bool| {
+            let mut v: Vec<serde_json::Value> = m.iter().map(|(p, q)| serde_json::json!([price_text(*p), q])).collect();
+            if rev {
+                v.reverse();
+            }
+            v
+        };
+        serde_json::json!({
+            "lastUpdateId": self.last_update_id, "E": self.time, "T": self.time - 1,
+            "bids": side(&self.bids, true), "asks": side(&self.asks, false),
+        })
+        .to_string()
+    }
+
+    /// Bids best first, as (price, quantity) texts.
+    pub fn bids(&self) -> Vec<(String, String)> {
+        self.bids.iter().rev().map(|(p, q)| (price_text(*p), q.clone())).collect()
+    }
+
+    /// Asks best first, as (price, quantity) texts.
+    pub fn asks(&self) -> Vec<(String, String)> {
+        self.asks.iter().map(|(p, q)| (price_text(*p), q.clone())).collect()
+    }
+}
+
+fn price_text(cents: u64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+fn levels(levels: &[(u64, &str)]) -> Vec<serde_json::Value> {
+    levels.iter().map(|(p, q)| serde_json::json!([price_text(*p), q])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updates_chain_and_a_lost_update_shows_as_a_gap() {
+        let mut book = DepthScript::new("BTCUSDT", 100);
+        let a: serde_json::Value = serde_json::from_str(&book.update(3, &[(10000, "1")], &[])).unwrap();
+        assert_eq!((a["U"].as_i64(), a["u"].as_i64(), a["pu"].as_i64()), (Some(101), Some(103), Some(100)));
+        book.lose_update(2, &[(10000, "0")], &[]);
+        let b: serde_json::Value = serde_json::from_str(&book.update(1, &[], &[(10100, "2")])).unwrap();
+        assert_eq!(b["pu"].as_i64(), Some(105));
+        assert!(book.bids().is_empty());
+        assert_eq!(book.asks(), [("101.00".to_string(), "2".to_string())]);
+    }
+}

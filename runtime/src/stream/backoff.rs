@@ -1,0 +1,52 @@
+//! Reconnect delays: doubling from a first delay up to a cap, reset after a good connection.
+
+use std::time::Duration;
+
+/// Bounded exponential backoff: `first`, `2 × first`, … never above `max`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backoff {
+    first: Duration,
+    max: Duration,
+    next: Duration,
+}
+
+impl Backoff {
+    /// Delays from `first` doubling up to `max` (`max` is raised to `first` when below it).
+    pub fn new(first: Duration, max: Duration) -> Self {
+        let max = max.max(first);
+        Backoff { first, max, next: first }
+    }
+
+    /// The delay before the next attempt; the one after is twice as long, up to the cap.
+    pub fn next_delay(&mut self) -> Duration {
+        let now = self.next;
+        self.next = self.next.saturating_mul(2).min(self.max);
+        now
+    }
+
+    /// Back to the first delay (after a connection that worked).
+    pub fn reset(&mut self) {
+        self.next = self.first;
+    }
+}
+
+impl Default for Backoff {
+    /// 250 ms doubling up to 30 s.
+    fn default() -> Self {
+        Backoff::new(Duration::from_millis(250), Duration::from_secs(30))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_up_to_the_cap_and_reset() {
+        let mut b = Backoff::new(Duration::from_millis(100), Duration::from_millis(500));
+        let delays: Vec<u128> = (0..5).map(|_| b.next_delay().as_millis()).collect();
+        assert_eq!(delays, [100, 200, 400, 500, 500]);
+        b.reset();
+        assert_eq!(b.next_delay(), Duration::from_millis(100));
+    }
+}

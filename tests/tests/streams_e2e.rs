@@ -1,0 +1,166 @@
+//! Streams end to end against the mock's stream server on loopback: a typed market stream, a
+//! user-data event (and an unknown one), a dropped connection that the client survives, and
+//! the issue's bar: a diff-depth stream with a lost update ends in a resynchronised, correct
+//! local order book.
+
+use binance_client::runtime::stream::order_book::{BookStatus, DepthSnapshot, DepthUpdate, Desync, LocalOrderBook};
+use binance_client::runtime::stream::{StreamClient, StreamConfig, StreamError, Subscription, UserDataStream};
+use binance_client::runtime::Decimal;
+use binance_client::usds_futures::{self, streams};
+use binance_mock::streams::{DepthScript, MockStreams};
+use futures_util::StreamExt;
+use std::path::Path;
+use std::time::Duration;
+
+fn spec_dir() -> &'static Path {
+    Path::new(binance_client::SPEC_DIR)
+}
+
+async fn setup() -> (MockStreams, StreamClient) {
+    let mock = MockStreams::start(spec_dir()).await.unwrap();
+    let client =
+        StreamClient::connect(StreamConfig::new(mock.url()).backoff(binance_client::runtime::stream::Backoff::new(
+            Duration::from_millis(20),
+            Duration::from_millis(200),
+        )));
+    (mock, client)
+}
+
+/// The next item, failing the test instead of hanging when none comes.
+async fn next<T>(sub: &mut Subscription<T>) -> Result<T, StreamError> {
+    tokio::time::timeout(Duration::from_secs(10), sub.next()).await.expect("no stream item within 10 s").expect("ended")
+}
+
+#[tokio::test]
+async fn a_market_stream_delivers_typed_events() {
+    let (mock, client) = setup().await;
+    let mut trades = client.subscribe(&streams::AggregateTrade::new("BTCUSDT")).await.unwrap();
+    assert_eq!(mock.subscriptions(), ["btcusdt@aggTrade"]);
+    let example = mock.example("usds_futures", "<symbol>@aggTrade").unwrap().to_string();
+    assert_eq!(mock.publish("btcusdt@aggTrade", &example), 1);
+    let trade = next(&mut trades).await.unwrap();
+    assert_eq!(trade.price, "0.001".parse::<Decimal>().unwrap());
+    assert_eq!(trade.aggregate_trade_id, 5933014);
+    assert!(trade.is_buyer_market_maker);
+
+    // A payload that does not decode is an item, and the stream goes on.
+    mock.publish("btcusdt@aggTrade", r#"{"e":"aggTrade","p":"not a price"}"#);
+    assert!(matches!(next(&mut trades).await, Err(StreamError::Decode(_))));
+    mock.publish("btcusdt@aggTrade", &example);
+    assert!(next(&mut trades).await.is_ok());
+
+    // Dropping the subscription unsubscribes.
+    drop(trades);
+    for _ in 0..100 {
+        if mock.subscriptions().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(mock.subscriptions().is_empty(), "{:?}", mock.control_messages());
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_reconnected_and_resubscribed() {
+    let (mock, client) = setup().await;
+    let mut trades = client.subscribe(&streams::AggregateTrade::new("ETHUSDT")).await.unwrap();
+    mock.disconnect_all();
+    assert_eq!(next(&mut trades).await, Err(StreamError::Reconnected));
+    for _ in 0..100 {
+        if mock.subscriptions() == ["ethusdt@aggTrade"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(mock.connections(), 2);
+    let example = mock.example("usds_futures", "<symbol>@aggTrade").unwrap().to_string();
+    assert_eq!(mock.publish("ethusdt@aggTrade", &example), 1);
+    assert!(next(&mut trades).await.is_ok());
+}
+
+#[tokio::test]
+async fn user_data_events_are_typed_and_unknown_ones_kept() {
+    let (mock, client) = setup().await;
+    let stream = UserDataStream::<streams::UserDataEvent>::new(
+        "pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1",
+    );
+    let mut events = client.subscribe(&stream).await.unwrap();
+    let key = events.name().to_string();
+    let example = mock.example("usds_futures", "ORDER_TRADE_UPDATE").unwrap().to_string();
+    mock.publish(&key, &example);
+    match next(&mut events).await.unwrap() {
+        streams::UserDataEvent::OrderTradeUpdate(e) => assert_eq!(e.event_type, "ORDER_TRADE_UPDATE"),
+        other => panic!("decoded as {other:?}"),
+    }
+    mock.publish(&key, r#"{"e":"SOMETHING_NEW","E":1,"x":{"y":"1.10"}}"#);
+    match next(&mut events).await.unwrap() {
+        streams::UserDataEvent::Unknown(raw) => {
+            assert_eq!(raw.event_type(), "SOMETHING_NEW");
+            assert!(raw.json().contains(r#""y":"1.10""#));
+        }
+        other => panic!("decoded as {other:?}"),
+    }
+    // The expired-listen-key event: the signal to start a new key.
+    mock.publish(&key, mock.example("usds_futures", "listenKeyExpired").unwrap());
+    assert!(matches!(next(&mut events).await.unwrap(), streams::UserDataEvent::ListenKeyExpired(_)));
+    assert!(!format!("{stream:?}").contains("pqia91"), "the listen key is never printed");
+}
+
+fn update(e: &usds_futures::DiffBookDepthEvent) -> DepthUpdate {
+    let levels = |v: &[usds_futures::DepthLevel]| v.iter().map(|l| (l.price, l.quantity)).collect();
+    DepthUpdate {
+        first_update_id: e.first_update_id_in_event,
+        final_update_id: e.final_update_id_in_event,
+        previous_final_update_id: e.previous_final_update_id,
+        bids: levels(&e.bids),
+        asks: levels(&e.asks),
+    }
+}
+
+/// The REST depth response (`usds_futures::OrderBook`, the generated type of
+/// `GET /fapi/v1/depth`) as the book's snapshot.
+fn snapshot(json: &str) -> DepthSnapshot {
+    let book: usds_futures::OrderBook = serde_json::from_str(json).unwrap();
+    let levels = |v: &[usds_futures::OrderBookRpiBid]| v.iter().map(|l| (l.price, l.qty)).collect();
+    DepthSnapshot { last_update_id: book.last_update_id, bids: levels(&book.bids), asks: levels(&book.asks) }
+}
+
+fn texts<'a>(it: impl Iterator<Item = (&'a Decimal, &'a Decimal)>) -> Vec<(String, String)> {
+    it.map(|(p, q)| (format!("{p:.2}"), q.to_string())).collect()
+}
+
+#[tokio::test]
+async fn a_depth_gap_ends_in_a_resynchronised_correct_book() {
+    let (mock, client) = setup().await;
+    let mut script = DepthScript::new("BTCUSDT", 1000);
+    script.lose_update(5, &[(10000, "1"), (9990, "2")], &[(10010, "1"), (10020, "3")]);
+    let mut depth = client.subscribe(&streams::DiffBookDepth::new("BTCUSDT")).await.unwrap();
+    let mut book = LocalOrderBook::new(1000);
+
+    // Events flow before the snapshot is fetched: buffered.
+    mock.publish(&script.stream(), &script.update(2, &[(10000, "1.5")], &[]));
+    assert_eq!(book.apply_update(update(&next(&mut depth).await.unwrap())), BookStatus::NeedsSnapshot);
+    let first_snapshot = script.snapshot();
+    mock.publish(&script.stream(), &script.update(1, &[], &[(10010, "0")]));
+    book.apply_update(update(&next(&mut depth).await.unwrap()));
+    assert!(matches!(book.apply_snapshot(snapshot(&first_snapshot)), BookStatus::Synced { .. }));
+    assert_eq!(texts(book.bids()), script.bids());
+    assert_eq!(texts(book.asks()), script.asks());
+
+    // Updates are lost on the way: the next event's `pu` shows the gap.
+    script.lose_update(3, &[(9990, "0")], &[(10030, "4")]);
+    mock.publish(&script.stream(), &script.update(1, &[(9980, "7")], &[]));
+    assert_eq!(book.apply_update(update(&next(&mut depth).await.unwrap())), BookStatus::NeedsSnapshot);
+    assert!(matches!(book.desyncs(), [Desync::Gap { .. }]));
+
+    // Resync: a new snapshot, events after it, and the book equals the true one.
+    let second_snapshot = script.snapshot();
+    mock.publish(&script.stream(), &script.update(2, &[(10000, "0")], &[(10020, "1")]));
+    book.apply_update(update(&next(&mut depth).await.unwrap()));
+    assert!(matches!(book.apply_snapshot(snapshot(&second_snapshot)), BookStatus::Synced { .. }));
+    mock.publish(&script.stream(), &script.update(1, &[(9970, "1")], &[]));
+    let last = book.apply_update(update(&next(&mut depth).await.unwrap()));
+    assert!(matches!(last, BookStatus::Synced { .. }), "{last:?}");
+    assert_eq!(texts(book.bids()), script.bids());
+    assert_eq!(texts(book.asks()), script.asks());
+}
