@@ -24,8 +24,7 @@ const WEIGHT_LIMIT: u32 = 40;
 const ORDERS_LIMIT: u32 = 10;
 
 async fn mock() -> RunningMock {
-    let mut products =
-        binance_spec::Specs::new().dir(binance_client::SPEC_DIR).validate().expect("the spec validates");
+    let mut products = binance_spec::Specs::new().dir(binance_client::SPEC_DIR).validate().expect("the spec validates");
     for limit in products.iter_mut().flat_map(|p| p.rate_limits.iter_mut()) {
         if limit.limit_type == RateLimitType::Orders {
             limit.limit = if limit.interval == Interval::Second { ORDERS_LIMIT } else { 100_000 };
