@@ -3,20 +3,30 @@
 //! `cargo run --example quickstart` starts the mock exchange in-process (REST and WebSocket API,
 //! answering from the same spec) and calls it: account, market data, an order placed and
 //! cancelled, a listen key, Portfolio Margin and Portfolio Margin Pro; then it prints the weight
-//! and orders counted per rate budget.
+//! and orders counted per rate budget. Last, two seconds of the `btcusdt@aggTrade` market stream
+//! and one user-data event of the listen key, from the mock's stream server.
 //!
 //! `cargo run --example quickstart -- --live`, with `BINANCE_API_KEY` and `BINANCE_API_SECRET`
-//! (HMAC) set, calls the real API instead and stays read-only: no order, no listen key.
+//! (HMAC) set, calls the real API instead and stays read-only: no order, no listen key, and the
+//! market stream only (from `wss://fstream.binance.com`).
 
+use binance_client::runtime::stream::{StreamClient, StreamConfig, UserDataStream};
 use binance_client::runtime::{self, ClientBuilder, Credentials, Decimal, Product, WsApiBuilder};
+use binance_client::usds_futures::streams;
 use binance_client::usds_futures::{
     CancelOrderRequest, NewOrderRequest, OrderBookRequest, OrderSide, OrderType, TimeInForce,
 };
 use binance_client::{portfolio_margin, portfolio_margin_pro, usds_futures};
+use binance_mock::streams::MockStreams;
+use futures_util::StreamExt;
+use serde_json::Value;
 use std::process::ExitCode;
+use std::time::Duration;
 
 const MOCK_KEY: &str = "quickstart-key";
 const MOCK_SECRET: &str = "quickstart-secret";
+/// Binance's market-stream server of USDⓈ-M Futures, for `--live`.
+const LIVE_STREAM_URL: &str = "wss://fstream.binance.com";
 
 /// Where requests go: the embedded mock (its URLs), or Binance itself (`None`: the spec's URLs).
 struct Target {
@@ -58,6 +68,7 @@ async fn main() -> ExitCode {
 async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
     // Kept until the end of `run`: dropping it stops the mock.
     let mut _mock = None;
+    let mut mock_streams = None;
     let target = if live {
         let (Ok(key), Ok(secret)) = (std::env::var("BINANCE_API_KEY"), std::env::var("BINANCE_API_SECRET")) else {
             return Err("--live needs BINANCE_API_KEY and BINANCE_API_SECRET (an HMAC key pair)".into());
@@ -77,6 +88,9 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
             credentials: Credentials::hmac(MOCK_KEY, MOCK_SECRET)?,
         };
         _mock = Some(mock);
+        let streams = MockStreams::start(binance_client::SPEC_DIR).await?;
+        println!("mock stream server: {}", streams.url());
+        mock_streams = Some(streams);
         target
     };
 
@@ -106,6 +120,7 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
+    let mut listen_key = None;
     if !live {
         section("Trading: POST /fapi/v1/order (counts against the ORDERS budgets), then DELETE");
         let order = NewOrderRequest::new("BTCUSDT", OrderSide::Buy, OrderType::Limit)
@@ -123,7 +138,10 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         }
 
         section("Listen key: POST then PUT /fapi/v1/listenKey (USER_STREAM: API key, no signature)");
-        report(fapi.start_user_data_stream(&Default::default()).await, |k| println!("started {}", k.listen_key));
+        listen_key = report(fapi.start_user_data_stream(&Default::default()).await, |k| {
+            println!("started {}", k.listen_key);
+        })
+        .map(|k| k.listen_key);
         report(fapi.keepalive_user_data_stream(&Default::default()).await, |k| {
             println!("kept alive {}", k.listen_key);
         });
@@ -149,6 +167,103 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
                 u.family, u.limit_type, u.kind, u.interval_num, u.interval, u.used, u.limit
             );
         }
+    }
+
+    let stream_url = mock_streams.as_ref().map_or_else(|| LIVE_STREAM_URL.to_string(), MockStreams::url);
+    let stream_client = StreamClient::connect(StreamConfig::new(stream_url));
+    // Like the calls above, a stream that fails (no network, say) is reported and the run goes on.
+    if let Err(e) = market_stream(&stream_client, mock_streams.as_ref()).await {
+        println!("failed: {e}");
+    }
+    if let (Some(mock), Some(key)) = (&mock_streams, listen_key) {
+        if let Err(e) = user_data_event(&stream_client, mock, key).await {
+            println!("failed: {e}");
+        }
+    }
+    Ok(())
+}
+
+/// Two seconds of `btcusdt@aggTrade`, typed. The mock publishes a trade every 300 ms (the spec's
+/// example with a new id, price and time each time); the real server sends what trades.
+async fn market_stream(client: &StreamClient, mock: Option<&MockStreams>) -> Result<(), Box<dyn std::error::Error>> {
+    section("Market stream: btcusdt@aggTrade for 2 seconds (typed AggregateTradeEvent)");
+    let mut trades = client.subscribe(&streams::AggregateTrade::new("BTCUSDT")).await?;
+    let example: Option<Value> =
+        mock.and_then(|m| m.example("usds_futures", "<symbol>@aggTrade")).map(serde_json::from_str).transpose()?;
+    let end = tokio::time::sleep(Duration::from_secs(2));
+    tokio::pin!(end);
+    let mut tick = tokio::time::interval(Duration::from_millis(300));
+    let mut published: u32 = 0;
+    loop {
+        tokio::select! {
+            () = &mut end => break,
+            _ = tick.tick(), if mock.is_some() => {
+                if let (Some(mock), Some(example)) = (mock, &example) {
+                    mock.publish(trades.name(), &varied_trade(example, published));
+                    published += 1;
+                }
+            }
+            item = trades.next() => match item {
+                Some(Ok(t)) => println!(
+                    "  trade {}: {} {} @ {} ({})",
+                    t.aggregate_trade_id,
+                    t.symbol,
+                    t.quantity,
+                    t.price,
+                    if t.is_buyer_market_maker { "sell, buyer is maker" } else { "buy" },
+                ),
+                // A decode error or a reconnection is an item: shown, and the stream goes on.
+                Some(Err(e)) => println!("  stream: {e}"),
+                None => break,
+            },
+        }
+    }
+    Ok(())
+}
+
+/// The spec's aggTrade example with the `n`th trade's id, price and times.
+fn varied_trade(example: &Value, n: u32) -> String {
+    let mut trade = example.clone();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    trade["a"] = Value::from(5_933_014 + i64::from(n));
+    trade["p"] = Value::from(format!("{}.{}", 64_250 + (n * 7) % 20, n % 10));
+    trade["q"] = Value::from(format!("0.{:03}", 1 + (n * 37) % 500));
+    trade["m"] = Value::from(n % 3 == 0);
+    trade["E"] = Value::from(now);
+    trade["T"] = Value::from(now);
+    trade.to_string()
+}
+
+/// One `ORDER_TRADE_UPDATE` (the spec's example) on the listen key's user data stream.
+async fn user_data_event(
+    client: &StreamClient,
+    mock: &MockStreams,
+    listen_key: String,
+) -> Result<(), Box<dyn std::error::Error>> {
+    section("User data stream: one event of the listen key (typed UserDataEvent)");
+    let mut events = client.subscribe(&UserDataStream::<streams::UserDataEvent>::new(listen_key)).await?;
+    let example =
+        mock.example("usds_futures", "ORDER_TRADE_UPDATE").ok_or("the spec has an ORDER_TRADE_UPDATE example")?;
+    mock.publish(events.name(), example);
+    match tokio::time::timeout(Duration::from_secs(5), events.next()).await {
+        Ok(Some(Ok(streams::UserDataEvent::OrderTradeUpdate(e)))) => {
+            let o = &e.order;
+            println!(
+                "  ORDER_TRADE_UPDATE: order {} {} {:?} {:?} {} @ {}, execution {}, status {}",
+                o.order_id,
+                o.symbol,
+                o.side,
+                o.order_type,
+                o.original_quantity,
+                o.original_price,
+                o.execution_type,
+                o.order_status
+            );
+        }
+        Ok(Some(Ok(other))) => println!("  another event: {other:?}"),
+        Ok(Some(Err(e))) => println!("  stream: {e}"),
+        Ok(None) => println!("  the stream ended"),
+        Err(_) => println!("  no event within 5 s"),
     }
     Ok(())
 }
