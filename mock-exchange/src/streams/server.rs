@@ -11,9 +11,7 @@ use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, 
 use tokio_tungstenite::tungstenite::Message;
 
 pub(super) async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>) {
-    while let Ok((stream, _)) = listener.accept().await {
-        tokio::spawn(serve(stream, state.clone()));
-    }
+    crate::ws::server::accept_each(listener, |stream| serve(stream, state.clone())).await
 }
 
 /// `/ws/<name>` → raw, that stream; `/ws` → raw, none yet; `/stream?streams=a/b` → combined.

@@ -18,10 +18,20 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// Accepts connections until the task is aborted.
 pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    accept_each(listener, |stream| serve(stream, Arc::clone(&shared))).await
+}
+
+/// Spawns `serve` for every accepted connection until the task is aborted; shared by the mock's
+/// WebSocket servers (the WebSocket API and the market/user-data streams).
+pub(crate) async fn accept_each<F, Fut>(listener: TcpListener, mut serve: F)
+where
+    F: FnMut(TcpStream) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     loop {
         match listener.accept().await {
             Ok((stream, _peer)) => {
-                tokio::spawn(serve(stream, Arc::clone(&shared)));
+                tokio::spawn(serve(stream));
             }
             // A failed accept (e.g. out of file descriptors) must not end the mock; nor spin.
             Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
