@@ -28,6 +28,15 @@ impl Backoff {
     pub fn reset(&mut self) {
         self.next = self.first;
     }
+
+    /// A connection ended after `lived`: one that lasted at least the cap worked, and the next
+    /// delay is the first again; a shorter one (a server that accepts and drops at once) keeps
+    /// the delays growing, so a flapping server is not hammered at the first delay.
+    pub fn connection_ended(&mut self, lived: Duration) {
+        if lived >= self.max {
+            self.reset();
+        }
+    }
 }
 
 impl Default for Backoff {
@@ -47,6 +56,16 @@ mod tests {
         let delays: Vec<u128> = (0..5).map(|_| b.next_delay().as_millis()).collect();
         assert_eq!(delays, [100, 200, 400, 500, 500]);
         b.reset();
+        assert_eq!(b.next_delay(), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn only_a_connection_that_lasted_resets_the_delays() {
+        let mut b = Backoff::new(Duration::from_millis(100), Duration::from_millis(500));
+        b.next_delay();
+        b.connection_ended(Duration::from_millis(499));
+        assert_eq!(b.next_delay(), Duration::from_millis(200), "a short connection keeps growing");
+        b.connection_ended(Duration::from_millis(500));
         assert_eq!(b.next_delay(), Duration::from_millis(100));
     }
 }

@@ -13,23 +13,38 @@
 //! receives once there is room is `Err(StreamError::Lagged { missed })`. A decode failure is an
 //! `Err(StreamError::Decode(_))` item; the stream goes on.
 //!
-//! **Reconnects.** When the connection fails or closes, the task reconnects after a
+//! **Reconnects.** When the connection fails, closes or goes silent (no frame at all, not even
+//! the server's ping, for [`StreamConfig::read_timeout`]), the task reconnects after a
 //! [`Backoff`] delay, subscribes every stream again, and gives each subscription an
 //! `Err(StreamError::Reconnected)` item: events may have been missed in between (an order book
-//! must resynchronise). The connection is also renewed before Binance's 24-hour limit. Server
-//! pings are answered by tungstenite as the task always polls the connection.
+//! must resynchronise). The delays grow while connections keep failing and start again from the
+//! first one after a connection that lasted (see [`Backoff::connection_ended`]). The connection
+//! is also renewed before Binance's 24-hour limit ([`StreamConfig::renew_after`]): closed and
+//! opened again at once, with the same `Reconnected` item. Server pings are answered (a pong
+//! with the same payload) by tungstenite as the task always polls the connection.
+//!
+//! **Testing time.** The connection task is generic over how it opens connections
+//! ([`Connector`]): the client dials TCP, the unit tests hand it in-memory connections so that
+//! renewal, backoff, pacing and timeouts run under Tokio's paused clock without waiting (real
+//! sockets and paused time mix badly: the clock auto-advances while socket I/O is pending).
 
 use super::{Backoff, StreamDescriptor};
 use futures_util::{SinkExt, Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{sleep_until, timeout, Instant};
+use tokio::time::{sleep, sleep_until, timeout, Instant};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+/// How long one connection attempt (TCP, TLS and the WebSocket handshake) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why a stream item is not an event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,6 +85,7 @@ pub struct StreamConfig {
     backoff: Backoff,
     renew_after: Duration,
     confirm_timeout: Duration,
+    read_timeout: Duration,
 }
 
 impl StreamConfig {
@@ -84,6 +100,7 @@ impl StreamConfig {
             backoff: Backoff::default(),
             renew_after: Duration::from_secs(23 * 3600 + 30 * 60),
             confirm_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(5 * 60),
         }
     }
     /// Messages each subscription buffers before it lags (default 1024, at least 1).
@@ -115,6 +132,14 @@ impl StreamConfig {
     /// How long `subscribe` waits for the server's confirmation (default 10 s).
     pub fn confirm_timeout(mut self, timeout: Duration) -> Self {
         self.confirm_timeout = timeout;
+        self
+    }
+    /// How long a connection may stay silent (no frame at all) before it is taken for dead and
+    /// replaced (default 5 min: Binance pings every 3 minutes, so a quiet stream still hears
+    /// from the server; 5 minutes of silence means a ping is 2 minutes overdue, as on a
+    /// half-open TCP connection whose peer is gone).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
         self
     }
 }
@@ -223,7 +248,17 @@ impl StreamClient {
     pub fn connect(config: StreamConfig) -> StreamClient {
         let (commands, rx) = mpsc::channel(256);
         let (confirm_timeout, buffer) = (config.confirm_timeout, config.buffer);
-        tokio::spawn(Task::new(config, rx).run());
+        let dial = Dial { url: format!("{}/stream", config.url) };
+        tokio::spawn(Task::new(config, rx, dial).run());
+        StreamClient { commands, confirm_timeout, buffer }
+    }
+
+    /// A client whose connections come from `connector` (the unit tests' in-memory server).
+    #[cfg(test)]
+    fn with_connector(config: StreamConfig, connector: impl Connector) -> StreamClient {
+        let (commands, rx) = mpsc::channel(256);
+        let (confirm_timeout, buffer) = (config.confirm_timeout, config.buffer);
+        tokio::spawn(Task::new(config, rx, connector).run());
         StreamClient { commands, confirm_timeout, buffer }
     }
 
@@ -268,9 +303,44 @@ struct Incoming<'a> {
 /// One stream's subscribers, by subscription id.
 type Subscribers = Vec<(u64, Box<dyn Sink>)>;
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+/// Opens the task's connections: [`Dial`] in the client, an in-memory server in the tests.
+trait Connector: Send + 'static {
+    /// The byte stream under the WebSocket.
+    type Io: AsyncRead + AsyncWrite + Unpin + Send + 'static;
+    /// One attempt; `None` when it failed (the task backs off and tries again).
+    fn connect(&mut self) -> impl Future<Output = Option<WebSocketStream<Self::Io>>> + Send;
+}
 
-struct Task {
+/// Dials the combined-stream URL over TCP (TLS for `wss://`).
+struct Dial {
+    url: String,
+}
+
+impl Connector for Dial {
+    type Io = tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>;
+    async fn connect(&mut self) -> Option<WebSocketStream<Self::Io>> {
+        match timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(self.url.as_str())).await {
+            Ok(Ok((ws, _))) => Some(ws),
+            _ => None,
+        }
+    }
+}
+
+/// Why [`Task::serve`] stopped using a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    /// It failed or the server closed it: reconnect after a backoff delay.
+    Lost,
+    /// No frame for `read_timeout`: taken for dead, closed, reconnect after a backoff delay.
+    Silent,
+    /// Due for renewal before Binance's 24 h limit: closed, reconnect at once.
+    Renewed,
+    /// Every handle is gone: the task ends.
+    Finished,
+}
+
+struct Task<C> {
+    connector: C,
     config: StreamConfig,
     commands: mpsc::Receiver<Command>,
     /// Subscribers by stream name.
@@ -286,9 +356,10 @@ struct Task {
     handles_gone: bool,
 }
 
-impl Task {
-    fn new(config: StreamConfig, commands: mpsc::Receiver<Command>) -> Self {
+impl<C: Connector> Task<C> {
+    fn new(config: StreamConfig, commands: mpsc::Receiver<Command>, connector: C) -> Self {
         Task {
+            connector,
             config,
             commands,
             sinks: HashMap::new(),
@@ -302,19 +373,17 @@ impl Task {
     }
 
     async fn run(mut self) {
-        let url = format!("{}/stream", self.config.url);
         let mut connected_before = false;
         loop {
             if self.finished() {
                 return;
             }
-            let attempt = timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(url.as_str())).await;
-            let Ok(Ok((ws, _))) = attempt else {
+            let Some(ws) = self.connector.connect().await else {
                 let delay = self.config.backoff.next_delay();
                 self.idle(delay).await;
                 continue;
             };
-            self.config.backoff.reset();
+            let opened = Instant::now();
             // Every stream again, in as few messages as the pacing allows.
             self.in_flight.clear();
             self.control.clear();
@@ -326,12 +395,16 @@ impl Task {
                 self.notify_all(StreamError::Reconnected);
             }
             connected_before = true;
-            self.serve(ws).await;
-            if self.finished() {
-                return;
+            let ended = self.serve(ws).await;
+            self.config.backoff.connection_ended(opened.elapsed());
+            match ended {
+                Ended::Finished => return,
+                Ended::Renewed => continue,
+                Ended::Lost | Ended::Silent => {
+                    let delay = self.config.backoff.next_delay();
+                    self.idle(delay).await;
+                }
             }
-            let delay = self.config.backoff.next_delay();
-            self.idle(delay).await;
         }
     }
 
@@ -356,36 +429,56 @@ impl Task {
         }
     }
 
-    /// Runs one connection until it fails, closes or is due for renewal.
-    async fn serve(&mut self, mut ws: Ws) {
-        let renew_at = Instant::now() + self.config.renew_after;
-        loop {
+    /// Runs one connection until it fails, closes, goes silent or is due for renewal.
+    ///
+    /// The three timers live across loop turns and are moved, not re-created, so a message
+    /// costs no timer registration; the silence timer is pushed back lazily, when it fires,
+    /// from the time of the last frame.
+    async fn serve(&mut self, mut ws: WebSocketStream<C::Io>) -> Ended {
+        let read_timeout = self.config.read_timeout;
+        let renew = sleep(self.config.renew_after);
+        let silence = sleep(read_timeout);
+        let pace = sleep_until(self.next_send);
+        tokio::pin!(renew, silence, pace);
+        let mut last_frame = Instant::now();
+        let ended = loop {
             let may_send = !self.control.is_empty();
             tokio::select! {
-                msg = ws.next() => match msg {
-                    Some(Ok(Message::Text(text))) => self.incoming(text.as_str()),
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
-                    Some(Ok(_)) => {} // pings are answered by tungstenite while we poll
+                msg = ws.next() => {
+                    last_frame = Instant::now();
+                    match msg {
+                        Some(Ok(Message::Text(text))) => self.incoming(text.as_str()),
+                        Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return Ended::Lost,
+                        Some(Ok(_)) => {} // pings are answered by tungstenite while we poll
+                    }
                 },
                 cmd = self.commands.recv(), if !self.handles_gone => self.command(cmd),
-                _ = sleep_until(self.next_send), if may_send => {
+                _ = &mut pace, if may_send => {
                     if self.send_control(&mut ws).await.is_err() {
-                        return;
+                        return Ended::Lost;
                     }
+                    pace.as_mut().reset(self.next_send);
                 }
-                _ = sleep_until(renew_at) => {
-                    let _ = ws.close(None).await;
-                    return;
+                _ = &mut renew => break Ended::Renewed,
+                _ = &mut silence => {
+                    let deadline = last_frame + read_timeout;
+                    if deadline > Instant::now() {
+                        silence.as_mut().reset(deadline);
+                    } else {
+                        break Ended::Silent;
+                    }
                 }
             }
             if self.finished() {
-                let _ = ws.close(None).await;
-                return;
+                break Ended::Finished;
             }
-        }
+        };
+        // Bounded: a dead peer must not hold the task in the closing handshake.
+        let _ = timeout(CONNECT_TIMEOUT, ws.close(None)).await;
+        ended
     }
 
-    async fn send_control(&mut self, ws: &mut Ws) -> Result<(), ()> {
+    async fn send_control(&mut self, ws: &mut WebSocketStream<C::Io>) -> Result<(), ()> {
         let Some((method, names)) = self.control.pop_front() else { return Ok(()) };
         let id = self.next_request;
         self.next_request += 1;
@@ -476,6 +569,11 @@ impl Task {
     }
 }
 
+/// Renewal, backoff, pacing, timeouts and pings under paused time, against in-memory servers.
+#[cfg(test)]
+#[path = "client_timing_tests.rs"]
+mod timing_tests;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,7 +581,7 @@ mod tests {
     #[test]
     fn control_messages_are_batched_per_method() {
         let (_tx, rx) = mpsc::channel(1);
-        let mut task = Task::new(StreamConfig::new("ws://x"), rx);
+        let mut task = Task::new(StreamConfig::new("ws://x"), rx, Dial { url: "ws://x/stream".into() });
         task.queue("SUBSCRIBE", "a".into());
         task.queue("SUBSCRIBE", "b".into());
         task.queue("UNSUBSCRIBE", "a".into());

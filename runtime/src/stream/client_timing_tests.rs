@@ -1,0 +1,268 @@
+//! The stream client's time-driven behaviour under Tokio's paused clock: renewal before the
+//! 24 h limit, reconnect backoff, SUBSCRIBE pacing, the confirmation timeout, the read timeout,
+//! and pongs. Connections are in-memory ([`Memory`]), so the clock only moves when every task
+//! waits on a timer and a test of 24 hours runs in milliseconds.
+
+use super::*;
+use std::sync::{Arc, Mutex};
+use tokio::io::DuplexStream;
+use tokio_tungstenite::tungstenite::protocol::Role;
+
+type ServerWs = WebSocketStream<DuplexStream>;
+
+/// A stream named by the test whose events are plain numbers.
+struct Numbers(&'static str);
+
+impl StreamDescriptor for Numbers {
+    type Event = u32;
+    const PATTERN: &'static str = "<name>";
+    fn name(&self) -> String {
+        self.0.to_string()
+    }
+    fn decode(json: &str) -> Result<u32, super::super::DecodeError> {
+        super::super::decode_json(json)
+    }
+}
+
+/// The in-memory server's side of [`Connector`]: records when each attempt came, refuses as
+/// many as the test asks, and hands the server end of every accepted connection to the test.
+struct Memory {
+    attempts: Arc<Mutex<Vec<Instant>>>,
+    refuse: Arc<Mutex<usize>>,
+    accepted: mpsc::UnboundedSender<ServerWs>,
+}
+
+impl Connector for Memory {
+    type Io = DuplexStream;
+    async fn connect(&mut self) -> Option<WebSocketStream<DuplexStream>> {
+        self.attempts.lock().unwrap().push(Instant::now());
+        {
+            let mut refuse = self.refuse.lock().unwrap();
+            if *refuse > 0 {
+                *refuse -= 1;
+                return None;
+            }
+        }
+        let (client, server) = tokio::io::duplex(1 << 16);
+        self.accepted.send(WebSocketStream::from_raw_socket(server, Role::Server, None).await).ok()?;
+        Some(WebSocketStream::from_raw_socket(client, Role::Client, None).await)
+    }
+}
+
+/// The test's view of the in-memory server.
+struct Server {
+    attempts: Arc<Mutex<Vec<Instant>>>,
+    refuse: Arc<Mutex<usize>>,
+    accepted: mpsc::UnboundedReceiver<ServerWs>,
+}
+
+impl Server {
+    /// The next connection the client opens.
+    async fn accept(&mut self) -> ServerWs {
+        self.accepted.recv().await.expect("the client task is running")
+    }
+
+    /// When each connection attempt came.
+    fn attempts(&self) -> Vec<Instant> {
+        self.attempts.lock().unwrap().clone()
+    }
+}
+
+fn start(config: StreamConfig, refuse: usize) -> (StreamClient, Server) {
+    let attempts = Arc::new(Mutex::new(Vec::new()));
+    let refuse = Arc::new(Mutex::new(refuse));
+    let (tx, accepted) = mpsc::unbounded_channel();
+    let memory = Memory { attempts: attempts.clone(), refuse: refuse.clone(), accepted: tx };
+    let client = StreamClient::with_connector(config, memory);
+    (client, Server { attempts, refuse, accepted })
+}
+
+fn config() -> StreamConfig {
+    StreamConfig::new("ws://in-memory")
+}
+
+/// A control message as the server reads it.
+#[derive(Debug)]
+struct Control {
+    method: String,
+    params: Vec<String>,
+    id: u64,
+    at: Instant,
+}
+
+/// The next control message (pongs skipped); `None` once the client closed the connection.
+async fn read_control(ws: &mut ServerWs) -> Option<Control> {
+    loop {
+        match ws.next().await? {
+            Ok(Message::Text(text)) => {
+                let v: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+                let params = v["params"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+                let method = v["method"].as_str().unwrap().to_string();
+                return Some(Control { method, params, id: v["id"].as_u64().unwrap(), at: Instant::now() });
+            }
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Reads the next control message and confirms it as Binance does.
+async fn confirm(ws: &mut ServerWs) -> Control {
+    let control = read_control(ws).await.expect("a control message");
+    ws.send(Message::Text(format!(r#"{{"result":null,"id":{}}}"#, control.id).into())).await.unwrap();
+    control
+}
+
+/// Subscribes to `name` while the server confirms it.
+async fn subscribe(client: &StreamClient, ws: &mut ServerWs, name: &'static str) -> Subscription<u32> {
+    let stream = Numbers(name);
+    let (subscription, control) = tokio::join!(client.subscribe(&stream), confirm(ws));
+    assert_eq!((control.method.as_str(), control.params.as_slice()), ("SUBSCRIBE", [name.to_string()].as_slice()));
+    subscription.unwrap()
+}
+
+async fn publish(ws: &mut ServerWs, name: &str, n: u32) {
+    ws.send(Message::Text(format!(r#"{{"stream":"{name}","data":{n}}}"#).into())).await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_connection_is_renewed_at_renew_after_and_resubscribed_at_once() {
+    let renew = Duration::from_secs(23 * 3600 + 30 * 60);
+    let (client, mut server) = start(config().renew_after(renew).read_timeout(Duration::from_secs(48 * 3600)), 0);
+    let mut first = server.accept().await;
+    let mut trades = subscribe(&client, &mut first, "a").await;
+    publish(&mut first, "a", 1).await;
+    assert_eq!(trades.next().await, Some(Ok(1)));
+
+    let mut second = server.accept().await;
+    let [opened, renewed] = server.attempts()[..] else { panic!("{:?}", server.attempts()) };
+    // Renewed after exactly `renew_after` (the timer's millisecond granularity aside), with no
+    // backoff delay: renewal is not a failure.
+    assert!(renewed - opened >= renew && renewed - opened < renew + Duration::from_millis(2), "{:?}", renewed - opened);
+    assert!(read_control(&mut first).await.is_none(), "the old connection is closed");
+    let again = confirm(&mut second).await;
+    assert_eq!((again.method.as_str(), again.params.as_slice()), ("SUBSCRIBE", ["a".to_string()].as_slice()));
+    // The consumer is told events may be missing, then the stream goes on.
+    assert_eq!(trades.next().await, Some(Err(StreamError::Reconnected)));
+    publish(&mut second, "a", 2).await;
+    assert_eq!(trades.next().await, Some(Ok(2)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn reconnect_delays_grow_to_the_cap_and_restart_only_after_a_lasting_connection() {
+    let backoff = Backoff::new(Duration::from_millis(100), Duration::from_millis(400));
+    let (_client, mut server) = start(config().backoff(backoff), 4);
+    let ms = |d: Duration| d.as_millis();
+    let gaps = |t: &[Instant]| t.windows(2).map(|w| ms(w[1] - w[0])).collect::<Vec<_>>();
+
+    // Four refused attempts: the delays double and stop at the cap.
+    let lasting = server.accept().await;
+    assert_eq!(gaps(&server.attempts()), [100, 200, 400, 400]);
+
+    // A connection that lasted at least the cap worked: the next delay is the first again.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    drop(lasting);
+    let dropped = Instant::now();
+    let mut flapping = server.accept().await;
+    assert_eq!(ms(server.attempts()[5] - dropped), 100);
+
+    // A server that accepts and drops at once is retried at growing delays, never faster.
+    for expected in [200, 400, 400] {
+        drop(flapping);
+        let dropped = Instant::now();
+        flapping = server.accept().await;
+        assert_eq!(ms(*server.attempts().last().unwrap() - dropped), expected);
+    }
+    assert_eq!(*server.refuse.lock().unwrap(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn control_messages_are_paced_under_binance_s_limit() {
+    // Binance: at most 10 incoming messages per second per connection.
+    let (client, mut server) = start(config().messages_per_second(10), 0);
+    let mut ws = server.accept().await;
+    let names: Vec<&'static str> = (0..25).map(|i| &*format!("s{i}").leak()).collect();
+    let mut controls = Vec::new();
+    let mut subscriptions = Vec::new();
+    // One at a time, each confirmed before the next: every SUBSCRIBE is its own message.
+    for name in &names {
+        let stream = Numbers(name);
+        let (subscription, control) = tokio::join!(client.subscribe(&stream), confirm(&mut ws));
+        subscriptions.push(subscription.unwrap());
+        controls.push(control);
+    }
+    assert_eq!(controls.len(), 25);
+    for window in controls.windows(11) {
+        let span = window[10].at - window[0].at;
+        assert!(span >= Duration::from_secs(1), "11 messages within {span:?}");
+    }
+    // A burst queued at once goes out in one message.
+    let burst = async {
+        let (x, y, z) = (Numbers("x"), Numbers("y"), Numbers("z"));
+        let (a, b, c) = tokio::join!(client.subscribe(&x), client.subscribe(&y), client.subscribe(&z));
+        [a, b, c].map(|s| s.unwrap())
+    };
+    let (_subs, control) = tokio::join!(burst, confirm(&mut ws));
+    assert_eq!(control.params, ["x", "y", "z"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unconfirmed_subscription_times_out_after_confirm_timeout() {
+    let (client, mut server) = start(config().confirm_timeout(Duration::from_secs(3)), 0);
+    let mut ws = server.accept().await;
+    let started = Instant::now();
+    let stream = Numbers("a");
+    let (outcome, control) = tokio::join!(client.subscribe(&stream), read_control(&mut ws));
+    assert_eq!(outcome.unwrap_err(), StreamError::Timeout(Duration::from_secs(3)));
+    assert_eq!(started.elapsed(), Duration::from_secs(3));
+    assert_eq!(control.unwrap().method, "SUBSCRIBE");
+    // The abandoned stream is unsubscribed, and a new subscription works.
+    assert_eq!(read_control(&mut ws).await.unwrap().method, "UNSUBSCRIBE");
+    let mut again = subscribe(&client, &mut ws, "a").await;
+    publish(&mut ws, "a", 7).await;
+    assert_eq!(again.next().await, Some(Ok(7)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn server_pings_are_answered_with_their_payload_while_events_flow() {
+    let (client, mut server) = start(config(), 0);
+    let mut ws = server.accept().await;
+    let mut numbers = subscribe(&client, &mut ws, "a").await;
+    for n in 0..3u32 {
+        let payload = format!("ping-{n}").into_bytes();
+        ws.send(Message::Ping(payload.clone().into())).await.unwrap();
+        publish(&mut ws, "a", n).await;
+        assert_eq!(numbers.next().await, Some(Ok(n)));
+        match ws.next().await {
+            Some(Ok(Message::Pong(pong))) => assert_eq!(pong.as_ref(), payload.as_slice()),
+            other => panic!("expected a pong, got {other:?}"),
+        }
+        tokio::time::sleep(Duration::from_secs(180)).await;
+    }
+    assert_eq!(server.attempts().len(), 1, "pings keep the connection");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_connection_is_replaced_after_read_timeout() {
+    let read_timeout = Duration::from_secs(5 * 60);
+    let (client, mut server) = start(config().backoff(Backoff::default()), 0);
+    let mut first = server.accept().await;
+    let mut numbers = subscribe(&client, &mut first, "a").await;
+    let last_frame = Instant::now();
+    let mut second = server.accept().await;
+    // Nothing came after the confirmation: dead after `read_timeout`, then the first delay.
+    let replaced = server.attempts()[1] - last_frame;
+    assert!(replaced >= read_timeout + Duration::from_millis(250), "{replaced:?}");
+    assert!(replaced < read_timeout + Duration::from_millis(260), "{replaced:?}");
+    confirm(&mut second).await;
+    assert_eq!(numbers.next().await, Some(Err(StreamError::Reconnected)));
+
+    // A quiet stream whose server pings every 3 minutes (Binance's interval) stays connected.
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_secs(180)).await;
+        second.send(Message::Ping(b"keepalive".to_vec().into())).await.unwrap();
+    }
+    assert_eq!(server.attempts().len(), 2, "a pinged connection is alive");
+    publish(&mut second, "a", 5).await;
+    assert_eq!(numbers.next().await, Some(Ok(5)));
+}
