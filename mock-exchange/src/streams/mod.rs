@@ -26,6 +26,8 @@ enum Out {
     Text(String),
     /// Close the connection (a scripted disconnect).
     Drop,
+    /// A ping frame with this payload, as Binance's server sends every 3 minutes.
+    Ping(Vec<u8>),
 }
 
 /// One open connection as the publisher sees it.
@@ -43,6 +45,8 @@ struct State {
     /// Every control message received, as sent.
     control: Vec<String>,
     connections: u64,
+    /// The payload of every pong received, in order.
+    pongs: Vec<Vec<u8>>,
 }
 
 /// A running stream server; it stops when dropped.
@@ -130,6 +134,19 @@ impl MockStreams {
         for conn in std::mem::take(&mut state.conns).into_values() {
             let _ = conn.out.send(Out::Drop);
         }
+    }
+
+    /// Sends a ping frame carrying `payload` on every open connection, as Binance's server
+    /// does every 3 minutes; returns how many connections it went to. The pongs that come back
+    /// are in [`Self::pongs`].
+    pub fn ping_all(&self, payload: &[u8]) -> usize {
+        let state = self.lock();
+        state.conns.values().filter(|c| c.out.send(Out::Ping(payload.to_vec())).is_ok()).count()
+    }
+
+    /// The payload of every pong received so far, in order of arrival.
+    pub fn pongs(&self) -> Vec<Vec<u8>> {
+        self.lock().pongs.clone()
     }
 
     /// The streams subscribed on any open connection, sorted.

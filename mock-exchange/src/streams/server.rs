@@ -61,12 +61,20 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
                         }
                     }
                 }
+                Some(Ok(Message::Pong(payload))) => {
+                    state.lock().unwrap_or_else(|e| e.into_inner()).pongs.push(payload.to_vec());
+                }
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                 Some(Ok(_)) => {}
             },
             next = outgoing.recv() => match next {
                 Some(Out::Text(text)) => {
                     if socket.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Some(Out::Ping(payload)) => {
+                    if socket.send(Message::Ping(payload.into())).await.is_err() {
                         break;
                     }
                 }
