@@ -306,11 +306,8 @@ fn budgets(products: &[Product]) -> (WeightBudgets, OrderBudgets) {
         families.sort();
         families.dedup();
         for limit in &product.rate_limits {
-            let budget = Budget {
-                limit: Some(limit.limit),
-                label: format!("{}{}", limit.interval_num, limit.interval.letter()),
-                secs: limit.interval.seconds().saturating_mul(u64::from(limit.interval_num)),
-            };
+            let budget =
+                Budget { limit: Some(limit.limit), label: limit.window_label(), secs: limit.window().as_secs() };
             for family in &families {
                 match (limit.limit_type, limit.kind) {
                     (RateLimitType::RequestWeight, LimitKind::Ip) => {

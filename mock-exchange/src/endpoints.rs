@@ -220,8 +220,8 @@ fn served(product: &Product, endpoint: &Endpoint, product_family: &str) -> Resul
     let mut orders = Vec::new();
     for count in &endpoint.orders {
         orders.push(OrderCountInfo {
-            window: format!("{}{}", count.interval_num, count.interval.letter()),
-            window_secs: count.interval.seconds().saturating_mul(u64::from(count.interval_num)),
+            window: count.interval.window_label(count.interval_num),
+            window_secs: count.interval.window(count.interval_num).as_secs(),
             value: count.value,
         });
     }

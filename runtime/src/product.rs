@@ -72,26 +72,4 @@ impl ApiCode {
     }
 }
 
-/// One declared rate limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    /// What is counted.
-    pub limit_type: RateLimitType,
-    /// Per what it is counted.
-    pub kind: LimitKind,
-    /// Window unit.
-    pub interval: Interval,
-    /// Window length in units.
-    pub interval_num: u32,
-    /// Budget per window.
-    pub limit: u32,
-}
-
-impl RateLimit {
-    /// The window length.
-    pub fn window(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.interval.seconds() * u64::from(self.interval_num))
-    }
-}
-
-pub use binance_spec::protocol::{Interval, LimitKind, RateLimitType};
+pub use binance_spec::protocol::{Interval, LimitKind, RateLimit, RateLimitType};

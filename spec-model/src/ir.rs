@@ -1,7 +1,8 @@
 //! The validated intermediate representation the emitter works from: names resolved to Rust
 //! identifiers, types resolved, nothing left to check.
 
-use crate::protocol::{Interval, LimitKind, RateLimitType, Security, WeightKind};
+pub use crate::protocol::RateLimit;
+use crate::protocol::{Interval, Security, WeightKind};
 use std::path::PathBuf;
 
 pub mod streams;
@@ -52,21 +53,6 @@ pub struct ErrorCode {
     pub variant: String,
     /// Documented message.
     pub msg: Option<String>,
-}
-
-/// A declared rate limit, with its words already checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateLimit {
-    /// What the limit counts.
-    pub limit_type: RateLimitType,
-    /// Per what it is counted.
-    pub kind: LimitKind,
-    /// The window's unit.
-    pub interval: Interval,
-    /// Intervals per window.
-    pub interval_num: u32,
-    /// Budget per window.
-    pub limit: u32,
 }
 
 /// How an endpoint is reached.

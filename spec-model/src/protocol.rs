@@ -247,6 +247,46 @@ impl Interval {
             Interval::Day => 86_400,
         }
     }
+
+    /// A window of `n` units (saturating: a window past `u64::MAX` seconds is that long).
+    pub fn window(self, n: u32) -> std::time::Duration {
+        std::time::Duration::from_secs(self.seconds().saturating_mul(u64::from(n)))
+    }
+
+    /// A window of `n` units as Binance's headers name it: `1M` in `X-MBX-USED-WEIGHT-1M`,
+    /// `10S` in `X-MBX-ORDER-COUNT-10S`.
+    pub fn window_label(self, n: u32) -> String {
+        format!("{n}{}", self.letter())
+    }
+}
+
+/// One declared rate limit: `limit` of what `limit_type` counts, per `kind`, in every window
+/// of `interval_num` × `interval`. The spec declares them, the generated `PRODUCT` statics carry
+/// them, the runtime's governor and the mock enforce them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// What is counted.
+    pub limit_type: RateLimitType,
+    /// Per what it is counted.
+    pub kind: LimitKind,
+    /// The window's unit.
+    pub interval: Interval,
+    /// Units per window.
+    pub interval_num: u32,
+    /// Budget per window.
+    pub limit: u32,
+}
+
+impl RateLimit {
+    /// The window length.
+    pub fn window(&self) -> std::time::Duration {
+        self.interval.window(self.interval_num)
+    }
+
+    /// The window as Binance's headers name it (`1M`).
+    pub fn window_label(&self) -> String {
+        self.interval.window_label(self.interval_num)
+    }
 }
 
 /// serde's `rename_all = "camelCase"` for a Rust field: `max_withdraw_amount` →
