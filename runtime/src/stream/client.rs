@@ -40,11 +40,19 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep, sleep_until, timeout, Instant};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 /// How long one connection attempt (TCP, TLS and the WebSocket handshake) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Bytes tungstenite reads from the socket at a time. Its default, 128 KiB, is zeroed before
+/// every read attempt, including each one that finds nothing to read: a stream of small events
+/// spent about 14% of its CPU in that `memset` (perf, `stream_loopback` bench). 16 KiB holds
+/// about a hundred `aggTrade` messages; a larger message still arrives whole (the buffer grows
+/// to the frame, up to tungstenite's `max_message_size`).
+const READ_BUFFER: usize = 16 * 1024;
 
 /// Why a stream item is not an event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -319,7 +327,9 @@ struct Dial {
 impl Connector for Dial {
     type Io = tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>;
     async fn connect(&mut self) -> Option<WebSocketStream<Self::Io>> {
-        match timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(self.url.as_str())).await {
+        let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER);
+        let connect = tokio_tungstenite::connect_async_with_config(self.url.as_str(), Some(config), false);
+        match timeout(CONNECT_TIMEOUT, connect).await {
             Ok(Ok((ws, _))) => Some(ws),
             _ => None,
         }
