@@ -6,7 +6,7 @@ use crate::checks::Rejection;
 use sha2::{Digest, Sha256};
 
 /// How long a key lives after its creation or last keep-alive (the doc pages: 60 minutes).
-pub(crate) const VALIDITY_MS: i64 = 60 * 60 * 1000;
+pub(crate) const VALIDITY_MS: i64 = binance_spec::protocol::LISTEN_KEY_VALIDITY_SECS as i64 * 1000;
 
 /// Whether a stream name is a listen key rather than a market stream: market stream names
 /// always hold an `@` (`btcusdt@aggTrade`) or start with `!` (`!bookTicker`).
@@ -16,7 +16,7 @@ pub(crate) fn is_listen_key(name: &str) -> bool {
 
 /// `-1125`, Binance's answer to a keep-alive of a key that does not exist (or no longer does).
 pub(crate) fn unknown_key() -> Rejection {
-    Rejection::new(400, -1125, "This listenKey does not exist.")
+    Rejection::new(400, binance_spec::protocol::LISTEN_KEY_DOES_NOT_EXIST, "This listenKey does not exist.")
 }
 
 /// One listen key as a test sees it.

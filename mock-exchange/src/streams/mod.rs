@@ -209,7 +209,8 @@ impl MockStreams {
     /// event, or `None` when the key was not live.
     pub fn expire_listen_key(&self, key: &str) -> Option<usize> {
         let now = self.shared.server_time_ms();
-        let event = serde_json::json!({ "e": "listenKeyExpired", "E": now, "listenKey": key }).to_string();
+        let event = serde_json::json!({ "e": binance_spec::protocol::LISTEN_KEY_EXPIRED_EVENT, "E": now, "listenKey": key });
+        let event = event.to_string();
         let sent = self.publish(key, &event);
         let mut state = self.hub().lock();
         if !state.listen_keys.expire(key, now) {

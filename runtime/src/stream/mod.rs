@@ -27,4 +27,4 @@ pub use client::{StreamClient, StreamConfig, StreamError, Subscription};
 pub use descriptor::{decode_json, stream_name, ListenKeyStream, StreamDescriptor};
 pub use raw::{DecodeError, EventSet, RawEvent};
 #[cfg(feature = "ws")]
-pub use user_data::{ListenKeyApi, UserDataConfig, UserDataStream};
+pub use user_data::{ListenKeyApi, ListenKeyFuture, UserDataConfig, UserDataStream};
