@@ -9,8 +9,8 @@
 //! would take more code than these few lines; `tests/tests/user_data_stream.rs` checks that
 //! every product whose spec has them is listed here.
 
-use crate::runtime::stream::{ListenKeyApi, StreamError, UserDataConfig, UserDataStream};
 use crate::runtime::stream::ListenKeyFuture;
+use crate::runtime::stream::{ListenKeyApi, StreamError, UserDataConfig, UserDataStream};
 
 /// `impl ListenKeyApi` and `user_data_stream()` for one product's generated `Client`.
 macro_rules! user_data_stream {

@@ -95,7 +95,8 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         None => match check(&shared, served, &parts.headers, &params, &mut record) {
             Ok(orders) => {
                 let now = shared.server_time_ms();
-                let body = match shared.streams.rest_answer(&method, &path, served.info.security, &params, account, now) {
+                let body = match shared.streams.rest_answer(&method, &path, served.info.security, &params, account, now)
+                {
                     Some(Ok(body)) => body,
                     Some(Err(rejection)) => {
                         let response = reply::with_header(reply::rejection(&rejection), &header, used.into());

@@ -18,13 +18,16 @@ const SECRET: &str = "streams-secret";
 
 /// The mock exchange, its stream controls, and a stream client on its stream URL.
 async fn setup() -> (RunningMock, MockStreams, StreamClient) {
-    let mock =
-        binance_mock::MockExchange::builder().spec_dir(binance_client::SPEC_DIR).hmac_key(KEY, SECRET).start().await.unwrap();
+    let mock = binance_mock::MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
+        .hmac_key(KEY, SECRET)
+        .start()
+        .await
+        .unwrap();
     let client =
-        StreamClient::connect(StreamConfig::new(mock.stream_url()).backoff(binance_client::runtime::stream::Backoff::new(
-            Duration::from_millis(20),
-            Duration::from_millis(200),
-        )));
+        StreamClient::connect(StreamConfig::new(mock.stream_url()).backoff(
+            binance_client::runtime::stream::Backoff::new(Duration::from_millis(20), Duration::from_millis(200)),
+        ));
     let streams = mock.streams();
     (mock, streams, client)
 }
@@ -32,7 +35,9 @@ async fn setup() -> (RunningMock, MockStreams, StreamClient) {
 /// The generated USDⓈ-M REST client, pointed at the mock.
 fn rest(mock: &RunningMock) -> usds_futures::Client {
     let credentials = Credentials::hmac(KEY, SECRET).unwrap();
-    usds_futures::Client::new(usds_futures::Client::builder().base_url(mock.base_url()).credentials(credentials).build().unwrap())
+    usds_futures::Client::new(
+        usds_futures::Client::builder().base_url(mock.base_url()).credentials(credentials).build().unwrap(),
+    )
 }
 
 /// The next item, failing the test instead of hanging when none comes.
@@ -91,7 +96,9 @@ async fn a_dropped_connection_is_reconnected_and_resubscribed() {
 async fn user_data_events_are_typed_and_unknown_ones_kept() {
     let (exchange, mock, client) = setup().await;
     // A key the mock does not know is refused.
-    let unknown = ListenKeyStream::<streams::UserDataEvent>::new("pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1");
+    let unknown = ListenKeyStream::<streams::UserDataEvent>::new(
+        "pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1",
+    );
     assert!(matches!(client.subscribe(&unknown).await, Err(StreamError::Rejected(_))));
 
     let key = rest(&exchange).start_user_data_stream(&Default::default()).await.unwrap().listen_key;

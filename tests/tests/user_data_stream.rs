@@ -16,12 +16,19 @@ const KEY: &str = "user-data-key";
 const SECRET: &str = "user-data-secret";
 
 async fn mock() -> RunningMock {
-    binance_mock::MockExchange::builder().spec_dir(binance_client::SPEC_DIR).hmac_key(KEY, SECRET).start().await.unwrap()
+    binance_mock::MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
+        .hmac_key(KEY, SECRET)
+        .start()
+        .await
+        .unwrap()
 }
 
 fn fapi(mock: &RunningMock) -> usds_futures::Client {
     let credentials = Credentials::hmac(KEY, SECRET).unwrap();
-    usds_futures::Client::new(usds_futures::Client::builder().base_url(mock.base_url()).credentials(credentials).build().unwrap())
+    usds_futures::Client::new(
+        usds_futures::Client::builder().base_url(mock.base_url()).credentials(credentials).build().unwrap(),
+    )
 }
 
 /// Keep-alives every `every`, quick retries: what a test can wait for.

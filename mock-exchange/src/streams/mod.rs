@@ -92,7 +92,10 @@ impl Hub {
                 }
             }
             for e in &p.streams.events {
-                examples.entry(format!("{}/{}", p.module, e.event_type)).or_default().extend(e.examples.iter().cloned());
+                examples
+                    .entry(format!("{}/{}", p.module, e.event_type))
+                    .or_default()
+                    .extend(e.examples.iter().cloned());
             }
         }
         Hub { state: Mutex::default(), examples }
@@ -209,7 +212,8 @@ impl MockStreams {
     /// event, or `None` when the key was not live.
     pub fn expire_listen_key(&self, key: &str) -> Option<usize> {
         let now = self.shared.server_time_ms();
-        let event = serde_json::json!({ "e": binance_spec::protocol::LISTEN_KEY_EXPIRED_EVENT, "E": now, "listenKey": key });
+        let event =
+            serde_json::json!({ "e": binance_spec::protocol::LISTEN_KEY_EXPIRED_EVENT, "E": now, "listenKey": key });
         let event = event.to_string();
         let sent = self.publish(key, &event);
         let mut state = self.hub().lock();

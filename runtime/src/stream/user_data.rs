@@ -426,7 +426,10 @@ mod tests {
 
     /// Key streams as channels: the test sends on the key's sender.
     #[derive(Clone, Default)]
-    struct FakeSource(Arc<Mutex<Vec<(String, Sent<Ev>)>>>);
+    struct FakeSource(Arc<Mutex<Vec<KeyStream>>>);
+
+    /// A key and the sender of its stream.
+    type KeyStream = (String, Sent<Ev>);
 
     impl FakeSource {
         fn send(&self, key: &str, json: &str) {
