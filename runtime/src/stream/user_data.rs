@@ -260,13 +260,16 @@ impl<E: EventSet> Lifecycle<E> {
             let step = tokio::select! {
                 // `None`: the handle was dropped. Either way the key is closed.
                 request = self.close.recv() => Step::Close(request),
-                permit = self.items.reserve(), if has_pending => {
-                    // An error: the consumer is gone, and `close.recv()` sees that too.
-                    if let (Ok(permit), Some(item)) = (permit, self.pending.pop_front()) {
-                        permit.send(item);
+                permit = self.items.reserve(), if has_pending => match permit {
+                    Ok(permit) => {
+                        if let Some(item) = self.pending.pop_front() {
+                            permit.send(item);
+                        }
+                        Step::Delivered
                     }
-                    Step::Delivered
-                }
+                    // The consumer dropped the stream: close the key.
+                    Err(_) => Step::Close(None),
+                },
                 event = self.events.next(), if !has_pending && !self.ended => Step::Event(event),
                 _ = sleep_until(timer), if !self.ended => Step::Timer,
             };
