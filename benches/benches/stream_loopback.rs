@@ -21,13 +21,13 @@
 use binance_client::runtime::stream::{StreamClient, StreamConfig, Subscription};
 use binance_client::usds_futures::{streams, AggregateTradeEvent};
 use binance_mock::streams::MockStreams;
+use binance_mock::RunningMock;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::cell::{Cell, RefCell};
 use std::hint::black_box;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -45,6 +45,8 @@ struct Envelope<'a> {
 }
 
 struct Sides {
+    /// Kept so the mock serves as long as the bench runs.
+    _exchange: RunningMock,
     mock: MockStreams,
     example: String,
     /// Kept so the connection lives as long as the subscription.
@@ -112,7 +114,12 @@ async fn round(sides: &mut Sides, client_first: bool) -> (Duration, Duration) {
 }
 
 async fn setup() -> Sides {
-    let mock = MockStreams::start(Path::new(binance_client::SPEC_DIR)).await.expect("the mock starts");
+    let exchange = binance_mock::MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
+        .start()
+        .await
+        .expect("the mock starts");
+    let mock = exchange.streams();
     let example = mock.example("usds_futures", "<symbol>@aggTrade").expect("the spec has an aggTrade example");
     let value: serde_json::Value = serde_json::from_str(example).expect("the example is JSON");
     let example = value.to_string();
@@ -125,7 +132,7 @@ async fn setup() -> Sides {
     while mock.publish(STREAM, &example) < 2 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let mut sides = Sides { mock, example, _client: client, subscription, bare };
+    let mut sides = Sides { _exchange: exchange, mock, example, _client: client, subscription, bare };
     // Drain whatever the wait above published to either side.
     drain(&mut sides).await;
     sides

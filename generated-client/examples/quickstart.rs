@@ -4,20 +4,20 @@
 //! answering from the same spec) and calls it: account, market data, an order placed and
 //! cancelled, a listen key, Portfolio Margin and Portfolio Margin Pro; then it prints the weight
 //! and orders counted per rate budget. Last, two seconds of the `btcusdt@aggTrade` market stream
-//! and one user-data event of the listen key, from the mock's stream server.
+//! and one event of a user data stream that manages its own listen key, from the mock's stream
+//! server (the same mock: its listen keys are the ones REST made).
 //!
 //! `cargo run --example quickstart -- --live`, with `BINANCE_API_KEY` and `BINANCE_API_SECRET`
 //! (HMAC) set, calls the real API instead and stays read-only: no order, no listen key, and the
 //! market stream only (from `wss://fstream.binance.com`).
 
-use binance_client::runtime::stream::{StreamClient, StreamConfig, UserDataStream};
+use binance_client::runtime::stream::{StreamClient, StreamConfig, UserDataConfig};
 use binance_client::runtime::{self, ClientBuilder, Credentials, Decimal, Product, WsApiBuilder};
 use binance_client::usds_futures::streams;
 use binance_client::usds_futures::{
     CancelOrderRequest, NewOrderRequest, OrderBookRequest, OrderSide, OrderType, TimeInForce,
 };
 use binance_client::{portfolio_margin, portfolio_margin_pro, usds_futures};
-use binance_mock::streams::MockStreams;
 use futures_util::StreamExt;
 use serde_json::Value;
 use std::process::ExitCode;
@@ -67,8 +67,7 @@ async fn main() -> ExitCode {
 
 async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
     // Kept until the end of `run`: dropping it stops the mock.
-    let mut _mock = None;
-    let mut mock_streams = None;
+    let mut mock = None;
     let target = if live {
         let (Ok(key), Ok(secret)) = (std::env::var("BINANCE_API_KEY"), std::env::var("BINANCE_API_SECRET")) else {
             return Err("--live needs BINANCE_API_KEY and BINANCE_API_SECRET (an HMAC key pair)".into());
@@ -76,21 +75,23 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         println!("calling the real Binance API (read-only: no order, no listen key)");
         Target { rest_url: None, ws_url: None, credentials: Credentials::hmac(key, secret)? }
     } else {
-        let mock = binance_mock::MockExchange::builder()
+        let running = binance_mock::MockExchange::builder()
             .spec_dir(binance_client::SPEC_DIR)
             .hmac_key(MOCK_KEY, MOCK_SECRET)
             .start()
             .await?;
-        println!("mock exchange: REST {}  WebSocket API {}", mock.base_url(), mock.ws_url());
+        println!(
+            "mock exchange: REST {}  WebSocket API {}  streams {}",
+            running.base_url(),
+            running.ws_url(),
+            running.stream_url()
+        );
         let target = Target {
-            rest_url: Some(mock.base_url()),
-            ws_url: Some(mock.ws_url()),
+            rest_url: Some(running.base_url()),
+            ws_url: Some(running.ws_url()),
             credentials: Credentials::hmac(MOCK_KEY, MOCK_SECRET)?,
         };
-        _mock = Some(mock);
-        let streams = MockStreams::start(binance_client::SPEC_DIR).await?;
-        println!("mock stream server: {}", streams.url());
-        mock_streams = Some(streams);
+        mock = Some(running);
         target
     };
 
@@ -120,7 +121,6 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
-    let mut listen_key = None;
     if !live {
         section("Trading: POST /fapi/v1/order (counts against the ORDERS budgets), then DELETE");
         let order = NewOrderRequest::new("BTCUSDT", OrderSide::Buy, OrderType::Limit)
@@ -138,10 +138,9 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         }
 
         section("Listen key: POST then PUT /fapi/v1/listenKey (USER_STREAM: API key, no signature)");
-        listen_key = report(fapi.start_user_data_stream(&Default::default()).await, |k| {
+        report(fapi.start_user_data_stream(&Default::default()).await, |k| {
             println!("started {}", k.listen_key);
-        })
-        .map(|k| k.listen_key);
+        });
         report(fapi.keepalive_user_data_stream(&Default::default()).await, |k| {
             println!("kept alive {}", k.listen_key);
         });
@@ -169,14 +168,15 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    let stream_url = mock_streams.as_ref().map_or_else(|| LIVE_STREAM_URL.to_string(), MockStreams::url);
-    let stream_client = StreamClient::connect(StreamConfig::new(stream_url));
+    let streams = mock.as_ref().map(binance_mock::RunningMock::streams);
+    let stream_url = streams.as_ref().map_or_else(|| LIVE_STREAM_URL.to_string(), |s| s.url());
+    let stream_client = StreamClient::connect(StreamConfig::new(stream_url.clone()));
     // Like the calls above, a stream that fails (no network, say) is reported and the run goes on.
-    if let Err(e) = market_stream(&stream_client, mock_streams.as_ref()).await {
+    if let Err(e) = market_stream(&stream_client, streams.as_ref()).await {
         println!("failed: {e}");
     }
-    if let (Some(mock), Some(key)) = (&mock_streams, listen_key) {
-        if let Err(e) = user_data_event(&stream_client, mock, key).await {
+    if let Some(streams) = &streams {
+        if let Err(e) = user_data_event(&fapi, streams, stream_url).await {
             println!("failed: {e}");
         }
     }
@@ -185,7 +185,10 @@ async fn run(live: bool) -> Result<(), Box<dyn std::error::Error>> {
 
 /// Two seconds of `btcusdt@aggTrade`, typed. The mock publishes a trade every 300 ms (the spec's
 /// example with a new id, price and time each time); the real server sends what trades.
-async fn market_stream(client: &StreamClient, mock: Option<&MockStreams>) -> Result<(), Box<dyn std::error::Error>> {
+async fn market_stream(
+    client: &StreamClient,
+    mock: Option<&binance_mock::streams::MockStreams>,
+) -> Result<(), Box<dyn std::error::Error>> {
     section("Market stream: btcusdt@aggTrade for 2 seconds (typed AggregateTradeEvent)");
     let mut trades = client.subscribe(&streams::AggregateTrade::new("BTCUSDT")).await?;
     let example: Option<Value> =
@@ -234,17 +237,19 @@ fn varied_trade(example: &Value, n: u32) -> String {
     trade.to_string()
 }
 
-/// One `ORDER_TRADE_UPDATE` (the spec's example) on the listen key's user data stream.
+/// A user data stream that manages its listen key (start, keep-alive, renewal, close), and one
+/// `ORDER_TRADE_UPDATE` (the spec's example) the mock publishes on that key.
 async fn user_data_event(
-    client: &StreamClient,
-    mock: &MockStreams,
-    listen_key: String,
+    fapi: &usds_futures::Client,
+    mock: &binance_mock::streams::MockStreams,
+    stream_url: String,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    section("User data stream: one event of the listen key (typed UserDataEvent)");
-    let mut events = client.subscribe(&UserDataStream::<streams::UserDataEvent>::new(listen_key)).await?;
+    section("User data stream: fapi.user_data_stream_with(mock URL), one event (typed UserDataEvent), close()");
+    let mut events = fapi.user_data_stream_with(UserDataConfig::new(stream_url)).await?;
+    let key = mock.listen_keys().into_iter().find(|k| k.live).ok_or("the mock has a live listen key")?;
     let example =
         mock.example("usds_futures", "ORDER_TRADE_UPDATE").ok_or("the spec has an ORDER_TRADE_UPDATE example")?;
-    mock.publish(events.name(), example);
+    mock.publish(&key.key, example);
     match tokio::time::timeout(Duration::from_secs(5), events.next()).await {
         Ok(Some(Ok(streams::UserDataEvent::OrderTradeUpdate(e)))) => {
             let o = &e.order;
@@ -261,10 +266,14 @@ async fn user_data_event(
             );
         }
         Ok(Some(Ok(other))) => println!("  another event: {other:?}"),
+        // Keep-alive failures and key renewals are items too.
         Ok(Some(Err(e))) => println!("  stream: {e}"),
         Ok(None) => println!("  the stream ended"),
         Err(_) => println!("  no event within 5 s"),
     }
+    events.close().await?;
+    let closed = mock.listen_keys().iter().filter(|k| k.closed).count();
+    println!("  closed the listen key (DELETE /fapi/v1/listenKey); keys closed on the mock: {closed}");
     Ok(())
 }
 

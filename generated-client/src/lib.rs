@@ -11,7 +11,9 @@
 //!
 //! Off by default, to keep the dependency tree small:
 //! * `ws`: a `WsClient` per product with one method per WebSocket API endpoint (the request
-//!   types and models of those endpoints exist either way);
+//!   types and models of those endpoints exist either way), and `Client::user_data_stream()`
+//!   for each product with listen-key endpoints (USDⓈ-M, Portfolio Margin): a user data stream
+//!   that manages its listen key;
 //! * `rsa`: RSA signing keys (`Credentials::rsa_pem`); HMAC and Ed25519 need no feature.
 //!
 //! ```no_run
@@ -38,3 +40,6 @@ pub use binance_runtime as runtime;
 pub const SPEC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec");
 
 include!(concat!(env!("OUT_DIR"), "/mod.rs"));
+
+#[cfg(feature = "ws")]
+mod user_data;

@@ -6,7 +6,7 @@ use crate::error::MockError;
 use crate::faults::FaultPlan;
 use crate::handler;
 use crate::keys::KeyMaterial;
-use crate::running::RunningMock;
+use crate::running::{self, RunningMock};
 use crate::shared::Shared;
 use crate::weights::{Budget, WeightBook, WeightKind};
 use crate::ws;
@@ -34,6 +34,7 @@ impl MockExchange {
             products: None,
             port: 0,
             ws_port: 0,
+            stream_port: 0,
             ws_limit: None,
             keys: HashMap::new(),
             key_errors: Vec::new(),
@@ -53,6 +54,7 @@ pub struct MockExchangeBuilder {
     products: Option<Vec<Product>>,
     port: u16,
     ws_port: u16,
+    stream_port: u16,
     ws_limit: Option<u32>,
     keys: HashMap<String, KeyMaterial>,
     key_errors: Vec<MockError>,
@@ -72,6 +74,7 @@ impl fmt::Debug for MockExchangeBuilder {
             .field("products", &self.products.as_ref().map(|p| p.iter().map(|p| p.module.clone()).collect::<Vec<_>>()))
             .field("port", &self.port)
             .field("ws_port", &self.ws_port)
+            .field("stream_port", &self.stream_port)
             .field("ws_limit", &self.ws_limit)
             .field("keys", &self.keys)
             .field("window", &self.window)
@@ -107,6 +110,13 @@ impl MockExchangeBuilder {
     /// The WebSocket API listens on this port of 127.0.0.1; 0 (the default) picks a free one.
     pub fn ws_port(mut self, port: u16) -> Self {
         self.ws_port = port;
+        self
+    }
+
+    /// The stream server (market and user-data streams) listens on this port of 127.0.0.1; 0
+    /// (the default) picks a free one.
+    pub fn stream_port(mut self, port: u16) -> Self {
+        self.stream_port = port;
         self
     }
 
@@ -208,7 +218,8 @@ impl MockExchangeBuilder {
         self
     }
 
-    /// Loads the spec, binds 127.0.0.1 and serves in a background task of the current tokio runtime.
+    /// Loads the spec, binds 127.0.0.1 (REST, WebSocket API and streams, one port each) and
+    /// serves in background tasks of the current tokio runtime.
     pub async fn start(self) -> Result<RunningMock, MockError> {
         if let Some(error) = self.key_errors.into_iter().next() {
             return Err(error);
@@ -255,6 +266,7 @@ impl MockExchangeBuilder {
             faults: FaultPlan::default(),
             stats: Mutex::default(),
             ws: ws::state::WsState::default(),
+            streams: crate::streams::Hub::new(&products),
             clock_skew_ms: AtomicI64::new(clock_skew_ms),
             example_choice: Mutex::default(),
             log: Mutex::default(),
@@ -276,9 +288,16 @@ impl MockExchangeBuilder {
             .await
             .map_err(|source| MockError::Bind { port: self.ws_port, source })?;
         let ws_addr = ws_listener.local_addr().map_err(|source| MockError::Bind { port: self.ws_port, source })?;
+        let stream_listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.stream_port)))
+            .await
+            .map_err(|source| MockError::Bind { port: self.stream_port, source })?;
+        let stream_addr =
+            stream_listener.local_addr().map_err(|source| MockError::Bind { port: self.stream_port, source })?;
         let task = tokio::spawn(async move { server.await });
         let ws_task = tokio::spawn(ws::server::accept_loop(ws_listener, Arc::clone(&shared)));
-        Ok(RunningMock::new(addr, ws_addr, shared, stop, task, ws_task))
+        let stream_task = tokio::spawn(crate::streams::server::accept_loop(stream_listener, Arc::clone(&shared)));
+        let addrs = running::Addrs { rest: addr, ws: ws_addr, streams: stream_addr };
+        Ok(RunningMock::new(addrs, shared, stop, task, [ws_task, stream_task]))
     }
 }
 

@@ -94,7 +94,17 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         }
         None => match check(&shared, served, &parts.headers, &params, &mut record) {
             Ok(orders) => {
-                let mut response = reply::json(StatusCode::OK, shared.rest_answer(&path, served));
+                let now = shared.server_time_ms();
+                let body = match shared.streams.rest_answer(&method, &path, served.info.security, &params, account, now)
+                {
+                    Some(Ok(body)) => body,
+                    Some(Err(rejection)) => {
+                        let response = reply::with_header(reply::rejection(&rejection), &header, used.into());
+                        return finish(&shared, record, &rejection, response);
+                    }
+                    None => shared.rest_answer(&path, served),
+                };
+                let mut response = reply::json(StatusCode::OK, body);
                 for (window, count) in &orders {
                     response = reply::with_header(response, &format!("X-MBX-ORDER-COUNT-{window}"), (*count).into());
                 }

@@ -32,6 +32,10 @@
 //!   truncated bodies and connection resets (REST), error envelopes, delays, reordering,
 //!   dropped and frozen connections (WebSocket API).
 //!
+//! - market and user-data streams on a third port ([`RunningMock::stream_url`],
+//!   [`RunningMock::streams`]; see [`streams`]) with real listen keys: the listen-key routes
+//!   create, keep alive and close keys that the stream server then serves.
+//!
 //! A test can list what is served ([`RunningMock::endpoints`]: route, security, weight,
 //! rules, order counts) and what was asked ([`RunningMock::requests`]: route, parameters,
 //! authentication, key, weight and orders booked, answer), and read each budget's usage and

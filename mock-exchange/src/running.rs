@@ -1,4 +1,4 @@
-//! A started mock exchange: its address, its counters and the controls tests drive it with.
+//! A started mock exchange: its addresses, its counters and the controls tests drive it with.
 
 use crate::endpoints::{Answer, EndpointInfo};
 use crate::error::MockError;
@@ -6,6 +6,7 @@ use crate::faults::FaultRule;
 use crate::log::RequestRecord;
 use crate::shared::{lock, Shared};
 use crate::stats::Stats;
+use crate::streams::MockStreams;
 use crate::weights::WeightKind;
 use crate::ws::RunningWsApi;
 use std::io;
@@ -19,27 +20,57 @@ use tokio::task::JoinHandle;
 /// How long [`RunningMock::shutdown`] waits for open requests before it aborts the server.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// A mock exchange serving REST and the WebSocket API on 127.0.0.1. Dropping it stops both.
+/// Where a running mock listens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Addrs {
+    pub(crate) rest: SocketAddr,
+    pub(crate) ws: SocketAddr,
+    pub(crate) streams: SocketAddr,
+}
+
+/// A mock exchange serving REST, the WebSocket API and market/user-data streams on 127.0.0.1,
+/// one exchange with shared state. Dropping it stops all three.
 #[derive(Debug)]
 pub struct RunningMock {
     addr: SocketAddr,
     ws_addr: SocketAddr,
+    stream_addr: SocketAddr,
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
-    ws_task: JoinHandle<()>,
+    /// The WebSocket API's and the stream server's accept loops.
+    accept_tasks: [JoinHandle<()>; 2],
 }
 
 impl RunningMock {
     pub(crate) fn new(
-        addr: SocketAddr,
-        ws_addr: SocketAddr,
+        addrs: Addrs,
         shared: Arc<Shared>,
         stop: oneshot::Sender<()>,
         task: JoinHandle<io::Result<()>>,
-        ws_task: JoinHandle<()>,
+        accept_tasks: [JoinHandle<()>; 2],
     ) -> RunningMock {
-        RunningMock { addr, ws_addr, shared, stop: Some(stop), task: Some(task), ws_task }
+        RunningMock {
+            addr: addrs.rest,
+            ws_addr: addrs.ws,
+            stream_addr: addrs.streams,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+            accept_tasks,
+        }
+    }
+
+    /// `ws://127.0.0.1:<port>`: the market and user-data stream base URL (as
+    /// `wss://fstream.binance.com`): `/ws/<name>`, `/stream?streams=…`, `/ws/<listenKey>`.
+    pub fn stream_url(&self) -> String {
+        self.streams().url()
+    }
+
+    /// The stream server's controls: publish, disconnect, listen keys, depth scripts (a handle
+    /// that does not own the mock).
+    pub fn streams(&self) -> MockStreams {
+        MockStreams { addr: self.stream_addr, shared: Arc::clone(&self.shared) }
     }
 
     /// `ws://127.0.0.1:<port>/ws-fapi/v1`: the WebSocket API URL.
@@ -170,8 +201,11 @@ impl RunningMock {
 
 impl RunningMock {
     fn stop_ws(&self) {
-        self.ws_task.abort();
+        for task in &self.accept_tasks {
+            task.abort();
+        }
         self.ws().drop_connections();
+        self.streams().disconnect_all();
     }
 }
 

@@ -1,5 +1,6 @@
-//! What the REST server, the WebSocket API server and the test controls share: one endpoint
-//! table, one key registry, one weight book, one clock, one request log.
+//! What the REST server, the WebSocket API server, the stream server and the test controls
+//! share: one endpoint table, one key registry, one weight book, one clock, one request log,
+//! and the streams' connections and listen keys.
 
 use crate::checks::Rejection;
 use crate::endpoints::{Answer, Served, Table};
@@ -23,6 +24,7 @@ pub(crate) struct Shared {
     pub(crate) faults: FaultPlan,
     pub(crate) stats: Mutex<Stats>,
     pub(crate) ws: WsState,
+    pub(crate) streams: crate::streams::Hub,
     /// Added to the real clock for `serverTime`, timestamp checks and window alignment.
     pub(crate) clock_skew_ms: AtomicI64,
     /// Example index chosen per path; the first otherwise.

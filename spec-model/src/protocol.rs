@@ -13,6 +13,17 @@ pub const MAX_RECV_WINDOW_MS: u64 = 60_000;
 /// docs list it for the session methods.
 pub const LOGON_WEIGHT: u32 = 2;
 
+/// How long a listen key lives after its creation or its last keep-alive, in seconds: 60
+/// minutes (`user-data-streams.md` of each product).
+pub const LISTEN_KEY_VALIDITY_SECS: u64 = 60 * 60;
+
+/// Binance's code for a keep-alive of a listen key that does not exist (any more): `-1125`
+/// "This listenKey does not exist."; the docs say to start a new key then.
+pub const LISTEN_KEY_DOES_NOT_EXIST: i64 = -1125;
+
+/// The user-data event type that says a listen key expired (`"e": "listenKeyExpired"`).
+pub const LISTEN_KEY_EXPIRED_EVENT: &str = "listenKeyExpired";
+
 /// Parameters the runtime sets on every signed request; a spec or a request type must not
 /// declare them.
 pub const RUNTIME_PARAMS: &[&str] = &["timestamp", "signature", "apiKey"];

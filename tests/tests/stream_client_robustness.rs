@@ -8,12 +8,15 @@
 use binance_client::runtime::stream::{Backoff, StreamClient, StreamConfig, StreamError, Subscription};
 use binance_client::usds_futures::streams;
 use binance_mock::streams::MockStreams;
+use binance_mock::RunningMock;
 use futures_util::StreamExt;
-use std::path::Path;
 use std::time::Duration;
 
-async fn start() -> MockStreams {
-    MockStreams::start(Path::new(binance_client::SPEC_DIR)).await.unwrap()
+/// The mock exchange (kept alive by the caller) and its stream controls.
+async fn start() -> (RunningMock, MockStreams) {
+    let exchange = binance_mock::MockExchange::builder().spec_dir(binance_client::SPEC_DIR).start().await.unwrap();
+    let streams = exchange.streams();
+    (exchange, streams)
 }
 
 fn config(mock: &MockStreams) -> StreamConfig {
@@ -38,7 +41,7 @@ async fn eventually(mut done: impl FnMut() -> bool) -> bool {
 
 #[tokio::test]
 async fn server_pings_are_answered_with_the_same_payload_while_events_flow() {
-    let mock = start().await;
+    let (_exchange, mock) = start().await;
     let client = StreamClient::connect(config(&mock));
     let mut trades = client.subscribe(&streams::AggregateTrade::new("BTCUSDT")).await.unwrap();
     let example = mock.example("usds_futures", "<symbol>@aggTrade").unwrap().to_string();
@@ -55,7 +58,7 @@ async fn server_pings_are_answered_with_the_same_payload_while_events_flow() {
 
 #[tokio::test]
 async fn a_silent_connection_is_replaced_and_resubscribed() {
-    let mock = start().await;
+    let (_exchange, mock) = start().await;
     // The mock sends nothing unless told: a connection as quiet as a dead one.
     let client = StreamClient::connect(config(&mock).read_timeout(Duration::from_millis(300)));
     let mut trades = client.subscribe(&streams::AggregateTrade::new("ETHUSDT")).await.unwrap();

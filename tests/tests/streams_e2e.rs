@@ -1,29 +1,43 @@
-//! Streams end to end against the mock's stream server on loopback: a typed market stream, a
-//! user-data event (and an unknown one), a dropped connection that the client survives, and
-//! the bar: a diff-depth stream with a lost update ends in a resynchronised, correct
-//! local order book.
+//! Streams end to end against the mock exchange on loopback (its stream server, started with
+//! REST): a typed market stream, user-data events of a live listen key (and an unknown one),
+//! a dropped connection that the client survives, and the bar: a diff-depth stream with
+//! a lost update ends in a resynchronised, correct local order book, its snapshots taken over
+//! REST through the generated client. The listen-key lifecycle is in `user_data_stream.rs`.
 
 use binance_client::runtime::stream::order_book::{BookStatus, DepthSnapshot, DepthUpdate, Desync, LocalOrderBook};
-use binance_client::runtime::stream::{StreamClient, StreamConfig, StreamError, Subscription, UserDataStream};
-use binance_client::runtime::Decimal;
-use binance_client::usds_futures::{self, streams};
-use binance_mock::streams::{DepthScript, MockStreams};
+use binance_client::runtime::stream::{ListenKeyStream, StreamClient, StreamConfig, StreamError, Subscription};
+use binance_client::runtime::{Credentials, Decimal};
+use binance_client::usds_futures::{self, streams, OrderBookRequest};
+use binance_mock::streams::MockStreams;
+use binance_mock::RunningMock;
 use futures_util::StreamExt;
-use std::path::Path;
 use std::time::Duration;
 
-fn spec_dir() -> &'static Path {
-    Path::new(binance_client::SPEC_DIR)
+const KEY: &str = "streams-key";
+const SECRET: &str = "streams-secret";
+
+/// The mock exchange, its stream controls, and a stream client on its stream URL.
+async fn setup() -> (RunningMock, MockStreams, StreamClient) {
+    let mock = binance_mock::MockExchange::builder()
+        .spec_dir(binance_client::SPEC_DIR)
+        .hmac_key(KEY, SECRET)
+        .start()
+        .await
+        .unwrap();
+    let client =
+        StreamClient::connect(StreamConfig::new(mock.stream_url()).backoff(
+            binance_client::runtime::stream::Backoff::new(Duration::from_millis(20), Duration::from_millis(200)),
+        ));
+    let streams = mock.streams();
+    (mock, streams, client)
 }
 
-async fn setup() -> (MockStreams, StreamClient) {
-    let mock = MockStreams::start(spec_dir()).await.unwrap();
-    let client =
-        StreamClient::connect(StreamConfig::new(mock.url()).backoff(binance_client::runtime::stream::Backoff::new(
-            Duration::from_millis(20),
-            Duration::from_millis(200),
-        )));
-    (mock, client)
+/// The generated USDⓈ-M REST client, pointed at the mock.
+fn rest(mock: &RunningMock) -> usds_futures::Client {
+    let credentials = Credentials::hmac(KEY, SECRET).unwrap();
+    usds_futures::Client::new(
+        usds_futures::Client::builder().base_url(mock.base_url()).credentials(credentials).build().unwrap(),
+    )
 }
 
 /// The next item, failing the test instead of hanging when none comes.
@@ -33,7 +47,7 @@ async fn next<T>(sub: &mut Subscription<T>) -> Result<T, StreamError> {
 
 #[tokio::test]
 async fn a_market_stream_delivers_typed_events() {
-    let (mock, client) = setup().await;
+    let (_exchange, mock, client) = setup().await;
     let mut trades = client.subscribe(&streams::AggregateTrade::new("BTCUSDT")).await.unwrap();
     assert_eq!(mock.subscriptions(), ["btcusdt@aggTrade"]);
     let example = mock.example("usds_futures", "<symbol>@aggTrade").unwrap().to_string();
@@ -62,7 +76,7 @@ async fn a_market_stream_delivers_typed_events() {
 
 #[tokio::test]
 async fn a_dropped_connection_is_reconnected_and_resubscribed() {
-    let (mock, client) = setup().await;
+    let (_exchange, mock, client) = setup().await;
     let mut trades = client.subscribe(&streams::AggregateTrade::new("ETHUSDT")).await.unwrap();
     mock.disconnect_all();
     assert_eq!(next(&mut trades).await, Err(StreamError::Reconnected));
@@ -80,10 +94,15 @@ async fn a_dropped_connection_is_reconnected_and_resubscribed() {
 
 #[tokio::test]
 async fn user_data_events_are_typed_and_unknown_ones_kept() {
-    let (mock, client) = setup().await;
-    let stream = UserDataStream::<streams::UserDataEvent>::new(
+    let (exchange, mock, client) = setup().await;
+    // A key the mock does not know is refused.
+    let unknown = ListenKeyStream::<streams::UserDataEvent>::new(
         "pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1",
     );
+    assert!(matches!(client.subscribe(&unknown).await, Err(StreamError::Rejected(_))));
+
+    let key = rest(&exchange).start_user_data_stream(&Default::default()).await.unwrap().listen_key;
+    let stream = ListenKeyStream::<streams::UserDataEvent>::new(key.clone());
     let mut events = client.subscribe(&stream).await.unwrap();
     let key = events.name().to_string();
     let example = mock.example("usds_futures", "ORDER_TRADE_UPDATE").unwrap().to_string();
@@ -100,10 +119,14 @@ async fn user_data_events_are_typed_and_unknown_ones_kept() {
         }
         other => panic!("decoded as {other:?}"),
     }
-    // The expired-listen-key event: the signal to start a new key.
-    mock.publish(&key, mock.example("usds_futures", "listenKeyExpired").unwrap());
-    assert!(matches!(next(&mut events).await.unwrap(), streams::UserDataEvent::ListenKeyExpired(_)));
-    assert!(!format!("{stream:?}").contains("pqia91"), "the listen key is never printed");
+    // The expired-listen-key event: the signal to start a new key; nothing is delivered after it.
+    assert_eq!(mock.expire_listen_key(&key), Some(1));
+    match next(&mut events).await.unwrap() {
+        streams::UserDataEvent::ListenKeyExpired(e) => assert_eq!(e.listen_key, key),
+        other => panic!("decoded as {other:?}"),
+    }
+    assert_eq!(mock.publish(&key, &example), 0);
+    assert!(!format!("{stream:?}").contains(&key), "the listen key is never printed");
 }
 
 fn update(e: &usds_futures::DiffBookDepthEvent) -> DepthUpdate {
@@ -117,10 +140,10 @@ fn update(e: &usds_futures::DiffBookDepthEvent) -> DepthUpdate {
     }
 }
 
-/// The REST depth response (`usds_futures::OrderBook`, the generated type of
-/// `GET /fapi/v1/depth`) as the book's snapshot.
-fn snapshot(json: &str) -> DepthSnapshot {
-    let book: usds_futures::OrderBook = serde_json::from_str(json).unwrap();
+/// The book's snapshot over REST: `GET /fapi/v1/depth` through the generated client, which the
+/// mock answers from the script's state.
+async fn snapshot(rest: &usds_futures::Client) -> DepthSnapshot {
+    let book = rest.order_book(&OrderBookRequest::new("BTCUSDT").limit(1000)).await.unwrap();
     let levels = |v: &[usds_futures::OrderBookRpiBid]| v.iter().map(|l| (l.price, l.qty)).collect();
     DepthSnapshot { last_update_id: book.last_update_id, bids: levels(&book.bids), asks: levels(&book.asks) }
 }
@@ -131,8 +154,9 @@ fn texts<'a>(it: impl Iterator<Item = (&'a Decimal, &'a Decimal)>) -> Vec<(Strin
 
 #[tokio::test]
 async fn a_depth_gap_ends_in_a_resynchronised_correct_book() {
-    let (mock, client) = setup().await;
-    let mut script = DepthScript::new("BTCUSDT", 1000);
+    let (exchange, mock, client) = setup().await;
+    let rest = rest(&exchange);
+    let mut script = mock.depth_script("BTCUSDT", 1000);
     script.lose_update(5, &[(10000, "1"), (9990, "2")], &[(10010, "1"), (10020, "3")]);
     let mut depth = client.subscribe(&streams::DiffBookDepth::new("BTCUSDT")).await.unwrap();
     let mut book = LocalOrderBook::new(1000);
@@ -140,10 +164,11 @@ async fn a_depth_gap_ends_in_a_resynchronised_correct_book() {
     // Events flow before the snapshot is fetched: buffered.
     mock.publish(&script.stream(), &script.update(2, &[(10000, "1.5")], &[]));
     assert_eq!(book.apply_update(update(&next(&mut depth).await.unwrap())), BookStatus::NeedsSnapshot);
-    let first_snapshot = script.snapshot();
+    let first_snapshot = snapshot(&rest).await;
+    assert_eq!(first_snapshot.last_update_id, 1007, "the REST snapshot is the script's state");
     mock.publish(&script.stream(), &script.update(1, &[], &[(10010, "0")]));
     book.apply_update(update(&next(&mut depth).await.unwrap()));
-    assert!(matches!(book.apply_snapshot(snapshot(&first_snapshot)), BookStatus::Synced { .. }));
+    assert!(matches!(book.apply_snapshot(first_snapshot), BookStatus::Synced { .. }));
     assert_eq!(texts(book.bids()), script.bids());
     assert_eq!(texts(book.asks()), script.asks());
 
@@ -154,10 +179,10 @@ async fn a_depth_gap_ends_in_a_resynchronised_correct_book() {
     assert!(matches!(book.desyncs(), [Desync::Gap { .. }]));
 
     // Resync: a new snapshot, events after it, and the book equals the true one.
-    let second_snapshot = script.snapshot();
+    let second_snapshot = snapshot(&rest).await;
     mock.publish(&script.stream(), &script.update(2, &[(10000, "0")], &[(10020, "1")]));
     book.apply_update(update(&next(&mut depth).await.unwrap()));
-    assert!(matches!(book.apply_snapshot(snapshot(&second_snapshot)), BookStatus::Synced { .. }));
+    assert!(matches!(book.apply_snapshot(second_snapshot), BookStatus::Synced { .. }));
     mock.publish(&script.stream(), &script.update(1, &[(9970, "1")], &[]));
     let last = book.apply_update(update(&next(&mut depth).await.unwrap()));
     assert!(matches!(last, BookStatus::Synced { .. }), "{last:?}");

@@ -20,6 +20,9 @@ struct Args {
     /// Port of the WebSocket API (0 = any free port).
     #[arg(long, default_value_t = 0)]
     ws_port: u16,
+    /// Port of the market and user-data stream server (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    stream_port: u16,
     /// Directory of spec `*.yaml` files (default: the workspace's, when run from its root).
     #[arg(long, default_value = "generated-client/spec")]
     spec_dir: PathBuf,
@@ -28,7 +31,11 @@ struct Args {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let mut builder = MockExchange::builder().port(args.port).ws_port(args.ws_port).hmac_key(DEMO_API_KEY, DEMO_SECRET);
+    let mut builder = MockExchange::builder()
+        .port(args.port)
+        .ws_port(args.ws_port)
+        .stream_port(args.stream_port)
+        .hmac_key(DEMO_API_KEY, DEMO_SECRET);
     builder = builder.spec_dir(args.spec_dir);
     let mock = match builder.start().await {
         Ok(mock) => mock,
@@ -37,7 +44,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("binance-mock listening on {} and {}", mock.base_url(), mock.ws_url());
+    println!("binance-mock listening on {}, {} and {} (streams)", mock.base_url(), mock.ws_url(), mock.stream_url());
     println!("HMAC demo key: X-MBX-APIKEY={DEMO_API_KEY}  secret={DEMO_SECRET}");
     println!("endpoints:");
     for endpoint in mock.endpoints() {

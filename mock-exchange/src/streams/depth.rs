@@ -1,8 +1,22 @@
 //! A scripted order book for diff-depth tests: it changes levels, numbers the updates like
 //! Binance (`U`, `u`, `pu`), can lose updates on purpose (a gap), and gives the REST snapshot
-//! of its current state, so a test can compare a client's local book with the true one.
+//! of its current state, so a test can compare a client's local book with the true one. One made
+//! by [`MockStreams::depth_script`](super::MockStreams::depth_script) is also what the mock's REST
+//! depth endpoint answers for its symbol.
 
+use crate::shared::Shared;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The mock whose REST depth endpoint answers a script's snapshot.
+#[derive(Clone)]
+struct ServedBy(Arc<Shared>);
+
+impl std::fmt::Debug for ServedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServedBy(mock)")
+    }
+}
 
 /// The true book of one symbol and the update ids Binance would send.
 #[derive(Debug, Clone)]
@@ -13,6 +27,7 @@ pub struct DepthScript {
     asks: BTreeMap<u64, String>,
     last_update_id: i64,
     time: i64,
+    served_by: Option<ServedBy>,
 }
 
 impl DepthScript {
@@ -24,6 +39,21 @@ impl DepthScript {
             asks: BTreeMap::new(),
             last_update_id,
             time: 1_700_000_000_000,
+            served_by: None,
+        }
+    }
+
+    /// A script whose snapshot the mock's REST depth endpoint serves.
+    pub(super) fn served(symbol: impl Into<String>, last_update_id: i64, shared: Arc<Shared>) -> Self {
+        let script = DepthScript { served_by: Some(ServedBy(shared)), ..DepthScript::new(symbol, last_update_id) };
+        script.serve();
+        script
+    }
+
+    /// Hands the current snapshot to the mock's REST depth endpoint, when served.
+    fn serve(&self) {
+        if let Some(ServedBy(shared)) = &self.served_by {
+            super::serve_depth(shared, &self.symbol, self.snapshot());
         }
     }
 
@@ -48,6 +78,7 @@ impl DepthScript {
                 }
             }
         }
+        self.serve();
         serde_json::json!({
             "e": "depthUpdate", "E": self.time, "T": self.time - 1, "s": self.symbol,
             "U": first, "u": self.last_update_id, "pu": previous,

@@ -1,23 +1,46 @@
-//! Market and user-data streams on loopback (`ws://`), for tests of stream clients.
+//! Market and user-data streams on loopback (`ws://`), part of the one mock exchange.
 //!
-//! [`MockStreams`] serves Binance's three ways in: a raw stream `/ws/<name>` (payloads sent as
-//! they are), combined streams `/stream?streams=a/b` (each payload wrapped as
+//! [`MockExchange::builder`](crate::MockExchange::builder) starts the stream server with REST
+//! and the WebSocket API, on the same spec and state: [`RunningMock::stream_url`] is its URL
+//! (as `wss://fstream.binance.com`) and [`RunningMock::streams`] its controls, a
+//! [`MockStreams`]. It serves Binance's three ways in: a raw stream `/ws/<name>` (payloads sent
+//! as they are), combined streams `/stream?streams=a/b` (each payload wrapped as
 //! `{"stream": name, "data": payload}`), and live `SUBSCRIBE` / `UNSUBSCRIBE` /
 //! `LIST_SUBSCRIPTIONS` with ids on either. A test publishes payloads to a stream name (the
 //! spec's examples via [`MockStreams::example`], or its own), drops every connection to test
-//! reconnects, and scripts a diff-depth sequence with a gap through [`DepthScript`]. An
-//! expired listen key is a `listenKeyExpired` event published on the key's stream.
+//! reconnects, and scripts a diff-depth sequence with a gap through [`DepthScript`] (one made by
+//! [`MockStreams::depth_script`] is also what REST `GET /fapi/v1/depth` answers for its symbol).
+//!
+//! **Listen keys are real.** `POST …/listenKey` (USDⓈ-M `/fapi/v1`, Portfolio Margin
+//! `/papi/v1`) makes a key (or returns the account's live one, extended), `PUT` extends it by
+//! 60 minutes (or answers `-1125 This listenKey does not exist.`), `DELETE` closes it. A stream
+//! name without `@` that does not start with `!` is a listen key: it is served only while the
+//! key is live. The doc pages do not say what Binance does with an unknown key; the mock refuses
+//! it at once, so a client's mistake shows: `/ws/<key>` fails the handshake (HTTP 400 with the
+//! `-1125` body) and a `SUBSCRIBE` to it is answered with an error. [`MockStreams::expire_listen_key`]
+//! sends `listenKeyExpired` on the key's stream, as Binance does, and stops delivering to it;
+//! [`MockStreams::listen_keys`] lists every key made with its keep-alive count.
+//!
+//! [`RunningMock::stream_url`]: crate::RunningMock::stream_url
+//! [`RunningMock::streams`]: crate::RunningMock::streams
 
 mod depth;
-mod server;
+mod listen_keys;
+pub(crate) mod server;
 
 pub use depth::DepthScript;
+pub use listen_keys::ListenKeyInfo;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::checks::Rejection;
+use crate::shared::{lock, Shared};
+use binance_spec::ir::Product;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
+
+/// The REST path whose answers a [`DepthScript`] made by [`MockStreams::depth_script`] replaces.
+const DEPTH_PATH: &str = "/fapi/v1/depth";
 
 /// What the server sends a connection.
 #[derive(Debug)]
@@ -47,34 +70,23 @@ struct State {
     connections: u64,
     /// The payload of every pong received, in order.
     pongs: Vec<Vec<u8>>,
+    listen_keys: listen_keys::ListenKeys,
+    /// The REST depth snapshot of each scripted symbol, as its [`DepthScript`] last left it.
+    depth: HashMap<String, String>,
 }
 
-/// A running stream server; it stops when dropped.
-#[derive(Debug)]
-pub struct MockStreams {
-    addr: SocketAddr,
-    state: Arc<Mutex<State>>,
+/// The stream server's state inside the mock's shared state.
+#[derive(Debug, Default)]
+pub(crate) struct Hub {
+    state: Mutex<State>,
+    /// The spec's examples by `product/pattern` and `product/event type`.
     examples: BTreeMap<String, Vec<String>>,
-    accept: tokio::task::JoinHandle<()>,
 }
 
-impl Drop for MockStreams {
-    fn drop(&mut self) {
-        self.accept.abort();
-        self.disconnect_all();
-    }
-}
-
-impl MockStreams {
-    /// Starts a server on `127.0.0.1` with the examples of every stream and event of the spec
-    /// files in `spec_dir` (by product and name pattern or event type; see [`Self::example`]).
-    pub async fn start(spec_dir: impl AsRef<Path>) -> Result<MockStreams, crate::MockError> {
-        let products = binance_spec::Specs::new()
-            .dir(spec_dir.as_ref())
-            .validate()
-            .map_err(|diagnostics| crate::MockError::Spec { dir: spec_dir.as_ref().to_path_buf(), diagnostics })?;
+impl Hub {
+    pub(crate) fn new(products: &[Product]) -> Hub {
         let mut examples: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for p in &products {
+        for p in products {
             for s in &p.streams.market {
                 for pattern in &s.patterns {
                     examples
@@ -90,12 +102,79 @@ impl MockStreams {
                     .extend(e.examples.iter().cloned());
             }
         }
-        let bind = |source| crate::MockError::Bind { port: 0, source };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(bind)?;
-        let addr = listener.local_addr().map_err(bind)?;
-        let state = Arc::new(Mutex::new(State::default()));
-        let accept = tokio::spawn(server::accept_loop(listener, state.clone()));
-        Ok(MockStreams { addr, state, examples, accept })
+        Hub { state: Mutex::default(), examples }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every update is one insert or remove: data a panic left behind is consistent.
+        lock(&self.state)
+    }
+
+    /// The answer of a REST route whose state lives here (listen keys, scripted depth), once the
+    /// request passed Binance's checks; `None` for every other route (its example is served).
+    pub(crate) fn rest_answer(
+        &self,
+        method: &str,
+        path: &str,
+        security: crate::Security,
+        params: &crate::params::RequestParams,
+        api_key: Option<&str>,
+        now_ms: i64,
+    ) -> Option<Result<String, Rejection>> {
+        if security == crate::Security::UserStream && path.ends_with("/listenKey") {
+            let family = crate::endpoints::family_of(path);
+            let api_key = api_key.unwrap_or("-");
+            let mut state = self.lock();
+            let keys = &mut state.listen_keys;
+            let answer = match method {
+                "POST" => Ok(keys.start(&family, api_key, now_ms)),
+                "PUT" => keys.keep_alive(&family, api_key, params.get("listenKey"), now_ms),
+                "DELETE" => {
+                    if let Some(key) = keys.close(&family, api_key, now_ms) {
+                        state.unsubscribe_everywhere(&key);
+                    }
+                    return Some(Ok("{}".to_owned()));
+                }
+                _ => return None,
+            };
+            return Some(answer.map(|key| serde_json::json!({ "listenKey": key }).to_string()));
+        }
+        if method == "GET" && path == DEPTH_PATH {
+            let symbol = params.get("symbol")?;
+            return self.lock().depth.get(symbol).cloned().map(Ok);
+        }
+        None
+    }
+
+    fn is_live_key(&self, key: &str, now_ms: i64) -> bool {
+        self.lock().listen_keys.is_live(key, now_ms)
+    }
+}
+
+impl State {
+    /// Stops delivering `stream` (a closed or expired listen key); a raw connection to it alone is dropped.
+    fn unsubscribe_everywhere(&mut self, stream: &str) {
+        self.conns.retain(|_, conn| {
+            if conn.streams.remove(stream) && !conn.combined && conn.streams.is_empty() {
+                let _ = conn.out.send(Out::Drop);
+                return false;
+            }
+            true
+        });
+    }
+}
+
+/// The controls of the mock's stream server (a handle that does not own the mock; get it from
+/// [`RunningMock::streams`](crate::RunningMock::streams)).
+#[derive(Debug, Clone)]
+pub struct MockStreams {
+    pub(crate) addr: SocketAddr,
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl MockStreams {
+    fn hub(&self) -> &Hub {
+        &self.shared.streams
     }
 
     /// The base URL, e.g. `ws://127.0.0.1:40123` (as `wss://fstream.binance.com`).
@@ -107,13 +186,16 @@ impl MockStreams {
     /// (`ORDER_TRADE_UPDATE`) in the spec, as JSON text; `product` is the spec's module name
     /// (`usds_futures`): products send different payloads under one event type.
     pub fn example(&self, product: &str, pattern_or_event: &str) -> Option<&str> {
-        self.examples.get(&format!("{product}/{pattern_or_event}")).and_then(|e| e.first()).map(String::as_str)
+        self.hub().examples.get(&format!("{product}/{pattern_or_event}")).and_then(|e| e.first()).map(String::as_str)
     }
 
     /// Sends `payload` (JSON text) to every connection subscribed to `stream`; returns how
-    /// many connections it went to.
+    /// many connections it went to. Nothing goes to a listen key that is not live.
     pub fn publish(&self, stream: &str, payload: &str) -> usize {
-        let state = self.lock();
+        if listen_keys::is_listen_key(stream) && !self.hub().is_live_key(stream, self.shared.server_time_ms()) {
+            return 0;
+        }
+        let state = self.hub().lock();
         let mut sent = 0;
         for conn in state.conns.values().filter(|c| c.streams.contains(stream)) {
             let text = if conn.combined {
@@ -128,9 +210,39 @@ impl MockStreams {
         sent
     }
 
+    /// Expires a live listen key as Binance does when it was not kept alive: sends
+    /// `{"e":"listenKeyExpired","E":<now>,"listenKey":<key>}` on its stream, then stops
+    /// delivering to it (a keep-alive now gets `-1125`). Returns how many connections got the
+    /// event, or `None` when the key was not live.
+    pub fn expire_listen_key(&self, key: &str) -> Option<usize> {
+        let now = self.shared.server_time_ms();
+        let event =
+            serde_json::json!({ "e": binance_spec::protocol::LISTEN_KEY_EXPIRED_EVENT, "E": now, "listenKey": key });
+        let event = event.to_string();
+        let sent = self.publish(key, &event);
+        let mut state = self.hub().lock();
+        if !state.listen_keys.expire(key, now) {
+            return None;
+        }
+        state.unsubscribe_everywhere(key);
+        Some(sent)
+    }
+
+    /// Every listen key made so far, oldest first, with its keep-alive count and whether it is live.
+    pub fn listen_keys(&self) -> Vec<ListenKeyInfo> {
+        self.hub().lock().listen_keys.infos(self.shared.server_time_ms())
+    }
+
+    /// A [`DepthScript`] for `symbol` whose state REST `GET /fapi/v1/depth?symbol=<symbol>`
+    /// answers from now on (the whole scripted book, whatever the `limit`), kept current as the
+    /// script changes.
+    pub fn depth_script(&self, symbol: impl Into<String>, last_update_id: i64) -> DepthScript {
+        DepthScript::served(symbol, last_update_id, Arc::clone(&self.shared))
+    }
+
     /// Drops every open connection (a scripted disconnect); clients must reconnect.
     pub fn disconnect_all(&self) {
-        let mut state = self.lock();
+        let mut state = self.hub().lock();
         for conn in std::mem::take(&mut state.conns).into_values() {
             let _ = conn.out.send(Out::Drop);
         }
@@ -140,35 +252,34 @@ impl MockStreams {
     /// does every 3 minutes; returns how many connections it went to. The pongs that come back
     /// are in [`Self::pongs`].
     pub fn ping_all(&self, payload: &[u8]) -> usize {
-        let state = self.lock();
+        let state = self.hub().lock();
         state.conns.values().filter(|c| c.out.send(Out::Ping(payload.to_vec())).is_ok()).count()
     }
 
     /// The payload of every pong received so far, in order of arrival.
     pub fn pongs(&self) -> Vec<Vec<u8>> {
-        self.lock().pongs.clone()
+        self.hub().lock().pongs.clone()
     }
 
     /// The streams subscribed on any open connection, sorted.
     pub fn subscriptions(&self) -> Vec<String> {
-        let state = self.lock();
+        let state = self.hub().lock();
         let all: BTreeSet<&String> = state.conns.values().flat_map(|c| c.streams.iter()).collect();
         all.into_iter().cloned().collect()
     }
 
     /// Every control message (`SUBSCRIBE`, …) received so far, as sent.
     pub fn control_messages(&self) -> Vec<String> {
-        self.lock().control.clone()
+        self.hub().lock().control.clone()
     }
 
     /// How many connections were accepted so far.
     pub fn connections(&self) -> u64 {
-        self.lock().connections
+        self.hub().lock().connections
     }
+}
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock leaves consistent data (every update is one insert
-        // or remove): keep serving.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
+/// Records the REST snapshot of a served [`DepthScript`].
+pub(crate) fn serve_depth(shared: &Shared, symbol: &str, snapshot: String) {
+    shared.streams.lock().depth.insert(symbol.to_owned(), snapshot);
 }

@@ -1,18 +1,21 @@
 //! Accepts stream connections and serves each: its initial streams from the URL, live
-//! `SUBSCRIBE` / `UNSUBSCRIBE` / `LIST_SUBSCRIPTIONS`, and what the publisher sends it.
+//! `SUBSCRIBE` / `UNSUBSCRIBE` / `LIST_SUBSCRIPTIONS`, and what the publisher sends it. A listen
+//! key is served only while it is live.
 
-use super::{Conn, Out, State};
+use super::listen_keys::{self, is_listen_key};
+use super::{Conn, Out};
+use crate::shared::Shared;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
-pub(super) async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>) {
-    crate::ws::server::accept_each(listener, |stream| serve(stream, state.clone())).await
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    crate::ws::server::accept_each(listener, |stream| serve(stream, Arc::clone(&shared))).await
 }
 
 /// `/ws/<name>` → raw, that stream; `/ws` → raw, none yet; `/stream?streams=a/b` → combined.
@@ -32,12 +35,20 @@ fn route(path_and_query: &str) -> (bool, BTreeSet<String>) {
     (false, raw.into_iter().collect())
 }
 
-async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
-    let mut target = String::new();
+async fn serve(stream: TcpStream, shared: Arc<Shared>) {
+    let mut routed = (false, BTreeSet::new());
     // The callback's signature is tungstenite's (its error is a whole HTTP response).
     #[allow(clippy::result_large_err)]
     let handshake = |request: &Request, response: Response| -> Result<Response, ErrorResponse> {
-        target = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+        routed = route(request.uri().path_and_query().map_or("", |p| p.as_str()));
+        let now = shared.server_time_ms();
+        if routed.1.iter().any(|name| is_listen_key(name) && !shared.streams.is_live_key(name, now)) {
+            let rejection = listen_keys::unknown_key();
+            let body = serde_json::json!({ "code": rejection.code, "msg": rejection.msg }).to_string();
+            let mut refused = ErrorResponse::new(Some(body));
+            *refused.status_mut() = tokio_tungstenite::tungstenite::http::StatusCode::BAD_REQUEST;
+            return Err(refused);
+        }
         Ok(response)
     };
     // tungstenite zeroes its whole read buffer (default 128 KiB) before every read attempt, and
@@ -47,10 +58,10 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
     let Ok(mut socket) = tokio_tungstenite::accept_hdr_async_with_config(stream, handshake, Some(config)).await else {
         return;
     };
-    let (combined, streams) = route(&target);
+    let (combined, streams) = routed;
     let (out, mut outgoing) = mpsc::unbounded_channel();
     let id = {
-        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut s = shared.streams.lock();
         let id = s.next_conn;
         s.next_conn += 1;
         s.connections += 1;
@@ -61,7 +72,7 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
         tokio::select! {
             frame = socket.next() => match frame {
                 Some(Ok(Message::Text(text))) => {
-                    let reply = control(&state, id, text.as_str());
+                    let reply = control(&shared, id, text.as_str());
                     if let Some(reply) = reply {
                         if socket.send(Message::Text(reply.into())).await.is_err() {
                             break;
@@ -69,7 +80,7 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
                     }
                 }
                 Some(Ok(Message::Pong(payload))) => {
-                    state.lock().unwrap_or_else(|e| e.into_inner()).pongs.push(payload.to_vec());
+                    shared.streams.lock().pongs.push(payload.to_vec());
                 }
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                 Some(Ok(_)) => {}
@@ -89,13 +100,14 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             },
         }
     }
-    state.lock().unwrap_or_else(|e| e.into_inner()).conns.remove(&id);
+    shared.streams.lock().conns.remove(&id);
 }
 
 /// Answers one control message the way Binance does: `{"result": null, "id": …}`, the list for
-/// `LIST_SUBSCRIPTIONS`, an error object for anything else.
-fn control(state: &Mutex<State>, conn: u64, text: &str) -> Option<String> {
-    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+/// `LIST_SUBSCRIPTIONS`, an error object for anything else and for a listen key that is not live.
+fn control(shared: &Shared, conn: u64, text: &str) -> Option<String> {
+    let now = shared.server_time_ms();
+    let mut s = shared.streams.lock();
     s.control.push(text.to_string());
     let Ok(msg) = serde_json::from_str::<serde_json::Value>(text) else {
         return Some(r#"{"error":{"code":3,"msg":"Invalid JSON"}}"#.to_string());
@@ -106,8 +118,13 @@ fn control(state: &Mutex<State>, conn: u64, text: &str) -> Option<String> {
         .and_then(|p| p.as_array())
         .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
+    let method = msg.get("method").and_then(|m| m.as_str());
+    if method == Some("SUBSCRIBE") && names.iter().any(|n| is_listen_key(n) && !s.listen_keys.is_live(n, now)) {
+        let error = serde_json::json!({ "error": { "code": 2, "msg": "Invalid request: the listenKey does not exist" }, "id": id });
+        return Some(error.to_string());
+    }
     let c = s.conns.get_mut(&conn)?;
-    let result = match msg.get("method").and_then(|m| m.as_str()) {
+    let result = match method {
         Some("SUBSCRIBE") => {
             c.streams.extend(names);
             serde_json::Value::Null

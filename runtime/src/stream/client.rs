@@ -81,6 +81,18 @@ pub enum StreamError {
     /// The client's connection task has ended.
     #[error("the stream client has shut down")]
     Closed,
+    /// A user data stream's listen key expired (`listenKeyExpired`, or a keep-alive answered
+    /// `-1125`) and a new key was started and subscribed: events in between may be missing,
+    /// re-read orders, positions and balances from REST.
+    #[error("the listen key expired and a new one was started; events may have been missed: re-sync account state from REST")]
+    ListenKeyRenewed,
+    /// Keeping a user data stream's listen key alive failed; it is retried with backoff while
+    /// the key may still be valid, then a new key is started.
+    #[error("keeping the listen key alive failed (retried with backoff): {0}")]
+    KeepAliveFailed(String),
+    /// Starting a user data stream's listen key (or its events) failed.
+    #[error("starting the listen key's user data stream failed: {0}")]
+    ListenKey(String),
 }
 
 /// Settings of a [`StreamClient`].

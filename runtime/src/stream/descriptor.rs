@@ -16,29 +16,30 @@ pub trait StreamDescriptor {
     fn decode(json: &str) -> Result<Self::Event, DecodeError>;
 }
 
-/// The user data stream of a listen key: its name is the key, its events the product's
-/// generated `streams::UserDataEvent`.
+/// The events of one listen key: its name is the key, its events the product's generated
+/// `streams::UserDataEvent`. It subscribes to a key you manage yourself; `UserDataStream`
+/// (feature `ws`) also starts, keeps alive, renews and closes the key.
 #[derive(Clone, PartialEq, Eq)]
-pub struct UserDataStream<E> {
+pub struct ListenKeyStream<E> {
     listen_key: String,
     events: std::marker::PhantomData<fn() -> E>,
 }
 
-impl<E> UserDataStream<E> {
+impl<E> ListenKeyStream<E> {
     /// The stream of `listen_key` (from the product's start-user-data-stream endpoint).
     pub fn new(listen_key: impl Into<String>) -> Self {
-        UserDataStream { listen_key: listen_key.into(), events: std::marker::PhantomData }
+        ListenKeyStream { listen_key: listen_key.into(), events: std::marker::PhantomData }
     }
 }
 
-impl<E> std::fmt::Debug for UserDataStream<E> {
+impl<E> std::fmt::Debug for ListenKeyStream<E> {
     // The listen key grants reading the account's events: never printed.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("UserDataStream { listen_key: <redacted> }")
+        f.write_str("ListenKeyStream { listen_key: <redacted> }")
     }
 }
 
-impl<E: super::EventSet> StreamDescriptor for UserDataStream<E> {
+impl<E: super::EventSet> StreamDescriptor for ListenKeyStream<E> {
     type Event = E;
     const PATTERN: &'static str = "<listenKey>";
     fn name(&self) -> String {

@@ -9,6 +9,8 @@
 //! - [`order_book::LocalOrderBook`]: the documented snapshot + diff-depth algorithm.
 //! - `StreamClient` (feature `ws`): typed subscriptions, many streams on one connection,
 //!   reconnects with [`Backoff`] and re-subscription.
+//! - `UserDataStream` (feature `ws`): a user data stream with its listen key's lifecycle
+//!   (start, keep-alive, renewal after expiry, close), over a product's listen-key endpoints.
 
 mod backoff;
 #[cfg(feature = "ws")]
@@ -16,9 +18,13 @@ mod client;
 mod descriptor;
 pub mod order_book;
 mod raw;
+#[cfg(feature = "ws")]
+mod user_data;
 
 pub use backoff::Backoff;
 #[cfg(feature = "ws")]
 pub use client::{StreamClient, StreamConfig, StreamError, Subscription};
-pub use descriptor::{decode_json, stream_name, StreamDescriptor, UserDataStream};
+pub use descriptor::{decode_json, stream_name, ListenKeyStream, StreamDescriptor};
 pub use raw::{DecodeError, EventSet, RawEvent};
+#[cfg(feature = "ws")]
+pub use user_data::{ListenKeyApi, ListenKeyFuture, UserDataConfig, UserDataStream};
