@@ -1,8 +1,9 @@
 //! Decoding `GET /fapi/v3/account` into the generated models (lossless `Decimal`s, lenient
 //! codec, enum with a catch-all) against a hand-written serde struct of the same shape whose
 //! decimals and enums are plain `String`s (issue #7; target: generated ≤ 0.9× the baseline on
-//! the large account). Each timed iteration decodes with both, alternating which goes first; the
-//! bench prints the ratio of their totals over every pair.
+//! the large account). The bodies have their keys in the documented order, as Binance sends
+//! them (`support::in_wire_order`). Each timed iteration decodes with both, alternating which
+//! goes first; the bench prints the ratio of their totals over every pair.
 //!
 //! The floor: the same body parsed into `serde::de::IgnoredAny` (JSON syntax checked, nothing
 //! kept), timed in the same loop; the bench also prints generated / floor.
@@ -138,8 +139,11 @@ fn rounds(body: &str, iters: u64, totals: &Totals) -> Batch {
 
 fn benches(c: &mut Criterion) {
     let bodies = [
-        ("small_2_assets_1_position", support::small_account()),
-        ("large_20_assets_300_positions", support::large_account(20, 300)),
+        ("small_2_assets_1_position", support::in_wire_order::<AccountInformationV3>(&support::small_account())),
+        (
+            "large_20_assets_300_positions",
+            support::in_wire_order::<AccountInformationV3>(&support::large_account(20, 300)),
+        ),
     ];
     let mut group = c.benchmark_group("decode_account_v3");
     for (name, body) in &bodies {

@@ -2,12 +2,14 @@
 //! integers, depth levels as typed pairs) against hand-written serde structs of the same shape
 //! whose decimals are plain `String`s (issue #16, item 6; target: generated ≤ 1.0× the
 //! baseline). The payloads are the spec's examples of `<symbol>@aggTrade` and `<symbol>@depth`
-//! (a `depthUpdate`), compacted as the server sends them, plus a `depthUpdate` with 20 levels a
-//! side (a busy 100 ms update) made from the example's level. Each timed iteration decodes with
-//! both, alternating which goes first; the bench prints the ratio of their totals over every
-//! pair.
+//! (a `depthUpdate`), compacted, keys in their documented order as the server sends them, plus
+//! a `depthUpdate` with 20 levels a side (a busy 100 ms update) made from the example's level.
+//! Each timed iteration decodes with both, alternating which goes first; the bench prints the
+//! ratio of their totals over every pair.
 //!
 //! Run: `cargo bench -p binance-benches --bench stream_decode -- --warm-up-time 1 --measurement-time 3`
+
+mod support;
 
 use binance_client::usds_futures::{AggregateTradeEvent, DiffBookDepthEvent};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -73,7 +75,8 @@ mod baseline {
     }
 }
 
-/// The first example of a market stream `pattern` of `spec/usds_futures.yaml`, compacted.
+/// The first example of a market stream `pattern` of `spec/usds_futures.yaml`, compacted (keys
+/// sorted: see `support::in_wire_order`).
 fn example(pattern: &str) -> String {
     let products = binance_spec::Specs::new()
         .dir(Path::new(binance_client::SPEC_DIR))
@@ -167,9 +170,10 @@ fn compare<G: DeserializeOwned, B: DeserializeOwned>(c: &mut Criterion, name: &s
 }
 
 fn benches(c: &mut Criterion) {
-    let agg_trade = example("<symbol>@aggTrade");
-    let depth = example("<symbol>@depth");
-    let busy = busy_depth(&depth, 20);
+    // Keys in the order the server sends them (the example's), not sorted as `Value` leaves them.
+    let agg_trade = support::in_wire_order::<AggregateTradeEvent>(&example("<symbol>@aggTrade"));
+    let depth = support::in_wire_order::<DiffBookDepthEvent>(&example("<symbol>@depth"));
+    let busy = support::in_wire_order::<DiffBookDepthEvent>(&busy_depth(&depth, 20));
     // The generated models decode the same values the baseline keeps as text.
     let trade: AggregateTradeEvent = serde_json::from_str(&agg_trade).expect("aggTrade decodes");
     assert_eq!(trade.aggregate_trade_id, 5933014);

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each bench uses part of this module.
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -40,6 +42,19 @@ pub fn large_account(assets: usize, positions: usize) -> String {
     top.insert("assets".into(), Value::Array(assets));
     top.insert("positions".into(), Value::Array(positions));
     serde_json::to_string(&account).expect("the account re-encodes")
+}
+
+/// `body` with every object's keys in the order Binance sends them, the documented order (the
+/// spec's, so the model's declaration order), as the model `T` encodes them. Bodies built
+/// through `serde_json::Value` have their keys sorted (serde_json without `preserve_order`),
+/// which no server does, and which a decoder that looks for the next key first pays for. Panics
+/// unless the result holds exactly the same values as `body`.
+pub fn in_wire_order<T: DeserializeOwned + Serialize>(body: &str) -> String {
+    let model: T = serde_json::from_str(body).expect("the body decodes into the model");
+    let ordered = serde_json::to_string(&model).expect("the model encodes");
+    let parse = |json: &str| serde_json::from_str::<Value>(json).expect("JSON");
+    assert_eq!(parse(body), parse(&ordered), "re-encoding through the model changes only the key order");
+    ordered
 }
 
 /// How many positions an account body lists.
