@@ -202,7 +202,7 @@ impl RestClient {
     }
 }
 
-/// The result of a call from the executor's: a 2xx answer decoded, an error passed through.
+/// Turns the executor's result into the call's: the 2xx answer decoded, an error passed through.
 fn decode_answer<E: Endpoint>(answer: Result<Success>) -> Result<E::Response> {
     let ok = answer?;
     decode::<E>(ok.status, ok.body)
