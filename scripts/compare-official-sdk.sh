@@ -16,12 +16,17 @@
 # Dependencies are fetched before any timing; each side builds into its own target dir.
 # The load average (1 min) is printed with each figure: the machine may be shared.
 #
-# Usage: scripts/compare-official-sdk.sh [--reps N] [--skip-cold] [--work DIR] [--keep]
+# --ours-only skips the official SDK (and ours-all): to re-measure our side alone against
+# official figures already recorded in BENCHMARKS.md.
+#
+# Usage: scripts/compare-official-sdk.sh [--reps N] [--skip-cold] [--ours-only] [--work DIR] [--keep]
 set -euo pipefail
 
 reps=3
 cold=1
 keep=0
+sides=(ours official)
+cold_sides=(ours official ours-all)
 work=/tmp/binance-compare
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -29,7 +34,8 @@ while [[ $# -gt 0 ]]; do
     --skip-cold) cold=0; shift ;;
     --work) work="${2:?--work needs a directory}"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --ours-only) sides=(ours); cold_sides=(ours); shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -184,21 +190,21 @@ crates() { # normal + build edges, the crate itself included
 write_ours "$work/ours" "binance-client = { path = \"$root/generated-client\", default-features = false, features = [\"usds-futures\"] }"
 write_ours "$work/ours-all" "binance-client = { path = \"$root/generated-client\" }"
 write_official "$work/official"
-for side in ours ours-all official; do (cd "$work/$side" && cargo fetch -q); done
+for side in "${cold_sides[@]}"; do (cd "$work/$side" && cargo fetch -q); done
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, binance-client at $(git -C "$root" rev-parse --short HEAD)"
 if (( cold )); then
   echo
   echo "| cold release build (both binaries) | wall s | user s | sys s | crates | load before |"
   echo "|---|---|---|---|---|---|"
-  for side in ours official ours-all; do
+  for side in "${cold_sides[@]}"; do
     rm -rf "$work/$side/target"
     l="$(load)"
     read -r wall user sys <<<"$(timed "$work/$side" build --release --bins)"
     echo "| $side | $wall | $user | $sys | $(crates "$work/$side") | $l |"
   done
 else
-  for side in ours official; do timed "$work/$side" build --release --bins >/dev/null; done
+  for side in "${sides[@]}"; do timed "$work/$side" build --release --bins >/dev/null; done
 fi
 
 echo
@@ -206,7 +212,7 @@ echo "| incremental release rebuild after touching the binary's source | rep | w
 echo "|---|---|---|---|---|---|"
 for ((r = 1; r <= reps; r++)); do
   for bin in main twenty; do
-    for side in ours official; do
+    for side in "${sides[@]}"; do
       if [[ $bin == main ]]; then src=src/main.rs; else src=src/bin/twenty.rs; fi
       touch "$work/$side/$src"
       l="$(load)"

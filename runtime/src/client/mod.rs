@@ -169,7 +169,7 @@ impl RestClient {
     /// needs and sends nothing until awaited. Non-generic code does the rest, so a crate that
     /// calls this compiles little per endpoint (see [`ResponseFuture`]).
     pub fn execute<E: RestEndpoint>(&self, request: &E) -> ResponseFuture<E::Response> {
-        ResponseFuture::new(self.start(self.call(request)), decode::<E>)
+        ResponseFuture::new(self.start(self.call(request)), decode_answer::<E>)
     }
 
     /// Validates and encodes the request's own parameters.
@@ -200,6 +200,12 @@ impl RestClient {
             weight: request.weight(),
         })
     }
+}
+
+/// Turns the executor's result into the call's: the 2xx answer decoded, an error passed through.
+fn decode_answer<E: Endpoint>(answer: Result<Success>) -> Result<E::Response> {
+    let ok = answer?;
+    decode::<E>(ok.status, ok.body)
 }
 
 /// Decodes a 2xx body into the endpoint's response. A body that is not UTF-8 is a decode error

@@ -18,8 +18,10 @@ use std::task::{Context, Poll};
 /// The boxed executor future of one call (attempts, retries, resync).
 pub(super) type Run = Pin<Box<dyn Future<Output = Result<Success>> + Send>>;
 
-/// Decodes a 2xx answer (status, body) into the response type.
-pub(super) type Decode<T> = fn(u16, Vec<u8>) -> Result<T>;
+/// Turns the executor's result (a 2xx answer, or the error) into the call's result: decodes
+/// the answer, passes an error through. Taking the whole result keeps the generic
+/// [`ResponseFuture::poll`], compiled in each calling crate, down to one indirect call.
+pub(super) type Decode<T> = fn(Result<Success>) -> Result<T>;
 
 /// The future of one REST call, resolving to the decoded response. Returned by every generated
 /// client method and by [`RestClient::execute`]; await it. It owns what it needs (a handle to
@@ -43,11 +45,7 @@ impl<T> Future for ResponseFuture<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
         // `ResponseFuture` is `Unpin` (a box and a function pointer), whatever `T` is.
         let this = self.get_mut();
-        match this.run.as_mut().poll(cx) {
-            Poll::Ready(Ok(ok)) => Poll::Ready((this.decode)(ok.status, ok.body)),
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending => Poll::Pending,
-        }
+        this.run.as_mut().poll(cx).map(this.decode)
     }
 }
 
