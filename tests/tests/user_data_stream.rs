@@ -175,3 +175,15 @@ fn every_product_with_listen_key_endpoints_has_a_user_data_stream() {
     let _ = (usds_futures::Client::user_data_stream, portfolio_margin::Client::user_data_stream);
     assert_eq!(with_keys, ["portfolio_margin", "usds_futures"]);
 }
+
+/// `user_data_stream()` knows only the production stream server. A client whose REST calls go
+/// elsewhere (the mock here; a testnet or a proxy in use) must not start a listen key there and
+/// then carry it to production: it is told to name its stream URL, and no key is started.
+#[tokio::test]
+async fn the_default_stream_url_is_refused_for_a_client_not_on_production() {
+    let mock = mock().await;
+    let error = fapi(&mock).user_data_stream().await.err().expect("refused");
+    let text = error.to_string();
+    assert!(text.contains("user_data_stream_with") && text.contains(&mock.base_url()), "{text}");
+    assert!(mock.streams().listen_keys().is_empty(), "no listen key was started: {:?}", mock.streams().listen_keys());
+}
