@@ -182,7 +182,7 @@ fn every_product_with_listen_key_endpoints_has_a_user_data_stream() {
 #[tokio::test]
 async fn the_default_stream_url_is_refused_for_a_client_not_on_production() {
     let mock = mock().await;
-    let error = fapi(&mock).user_data_stream().await.err().expect("refused");
+    let error = fapi(&mock).user_data_stream().await.expect_err("refused");
     let text = error.to_string();
     assert!(text.contains("user_data_stream_with") && text.contains(&mock.base_url()), "{text}");
     assert!(mock.streams().listen_keys().is_empty(), "no listen key was started: {:?}", mock.streams().listen_keys());
