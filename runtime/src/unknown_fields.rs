@@ -15,8 +15,11 @@ pub struct UnknownFields {
     /// Boxed so that the store is one pointer in every decoded model: it is almost always
     /// empty, and a three-word `Vec` inline made each model (a depth level above all) bigger to
     /// move and to grow a `Vec` of, which showed in the stream decoding bench (BENCHMARKS.md).
-    entries: Option<Box<Vec<(String, Box<RawValue>)>>>,
+    entries: Option<Box<Vec<Entry>>>,
 }
+
+/// One unknown key and its value's JSON text, as received.
+type Entry = (String, Box<RawValue>);
 
 impl UnknownFields {
     /// No unknown fields.
@@ -60,7 +63,7 @@ impl UnknownFields {
         self.entries.get_or_insert_with(Box::default).push((key, raw));
     }
 
-    pub(crate) fn raw_entries(&self) -> &[(String, Box<RawValue>)] {
+    pub(crate) fn raw_entries(&self) -> &[Entry] {
         self.entries.as_deref().map_or(&[], Vec::as_slice)
     }
 }
