@@ -15,6 +15,7 @@ pub struct UnknownFields {
     /// Boxed so that the store is one pointer in every decoded model: it is almost always
     /// empty, and a three-word `Vec` inline made each model (a depth level above all) bigger to
     /// move and to grow a `Vec` of, which showed in the stream decoding bench (BENCHMARKS.md).
+    #[allow(clippy::box_collection)] // The box is the point: one word instead of three.
     entries: Option<Box<Vec<Entry>>>,
 }
 
