@@ -165,6 +165,15 @@ pub trait Slots<'de> {
     ) -> Result<bool, A::Error>;
     /// The fields after the last key: decoded values, or what absent fields are.
     fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E>;
+    /// Decodes the fields in order from an array (tuple models), straight into the result: no
+    /// `State` of `Option`s to fill and unwrap, whose moves of `Decimal`s showed in the depth
+    /// level profile (BENCHMARKS.md). Once `src` has `ended`, every later field is absent.
+    /// `names` starts at this group's first field.
+    fn read_seq<A: Source<'de>>(
+        src: &mut A,
+        ended: &mut bool,
+        names: &'static [&'static str],
+    ) -> Result<Self::Out, A::Error>;
 }
 
 /// One field: a second value for it is serde's "duplicate field" error.
@@ -194,6 +203,20 @@ impl<'de, C: Codec<'de> + Default> Slots<'de> for C {
             Some(value) => Ok(value),
             None => C::default().missing(first(names)),
         }
+    }
+    #[inline]
+    fn read_seq<A: Source<'de>>(
+        src: &mut A,
+        ended: &mut bool,
+        names: &'static [&'static str],
+    ) -> Result<C::Value, A::Error> {
+        if !*ended {
+            match src.value(C::default())? {
+                Some(value) => return Ok(value),
+                None => *ended = true,
+            }
+        }
+        C::default().missing(first(names))
     }
 }
 
@@ -245,6 +268,20 @@ macro_rules! tuple_slots {
                 let mut start = 0;
                 Ok(($({
                     let value = $T::finish(state.$i, names.get(start..).unwrap_or_default())?;
+                    start += $T::LEN;
+                    value
+                },)*))
+            }
+            #[allow(unused_assignments, unused_variables, unused_mut, clippy::unused_unit)]
+            #[inline]
+            fn read_seq<A: Source<'de>>(
+                src: &mut A,
+                ended: &mut bool,
+                names: &'static [&'static str],
+            ) -> Result<Self::Out, A::Error> {
+                let mut start = 0;
+                Ok(($({
+                    let value = $T::read_seq(src, ended, names.get(start..).unwrap_or_default())?;
                     start += $T::LEN;
                     value
                 },)*))
@@ -337,18 +374,10 @@ impl<'de, S: Slots<'de>> Visitor<'de> for TupleVisitor<S> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        let fields = self.info.fields;
-        let mut state = S::State::default();
-        let mut unknown = UnknownFields::new();
         let mut seq = SeqSource(seq);
         let mut ended = false;
-        for index in 0..S::LEN {
-            let name = fields.get(index).copied().unwrap_or_default();
-            if !S::fill(&mut state, index, &mut seq, name)? {
-                ended = true;
-                break;
-            }
-        }
+        let out = S::read_seq(&mut seq, &mut ended, self.info.fields)?;
+        let mut unknown = UnknownFields::new();
         if !ended {
             let mut position = S::LEN;
             while let Some(raw) = seq.0.next_element_seed(RawSeed)? {
@@ -356,7 +385,7 @@ impl<'de, S: Slots<'de>> Visitor<'de> for TupleVisitor<S> {
                 position += 1;
             }
         }
-        Ok((S::finish(state, fields)?, unknown))
+        Ok((out, unknown))
     }
 }
 

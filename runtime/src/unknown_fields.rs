@@ -12,33 +12,40 @@ use std::hash::{Hash, Hasher};
 /// Each unknown field is also reported once per process through [`crate::drift`].
 #[derive(Clone, Default)]
 pub struct UnknownFields {
-    entries: Vec<(String, Box<RawValue>)>,
+    /// Boxed so that the store is one pointer in every decoded model: it is almost always
+    /// empty, and a three-word `Vec` inline made each model (a depth level above all) bigger to
+    /// move and to grow a `Vec` of, which showed in the stream decoding bench (BENCHMARKS.md).
+    #[allow(clippy::box_collection)] // The box is the point: one word instead of three.
+    entries: Option<Box<Vec<Entry>>>,
 }
+
+/// One unknown key and its value's JSON text, as received.
+type Entry = (String, Box<RawValue>);
 
 impl UnknownFields {
     /// No unknown fields.
     pub const fn new() -> Self {
-        UnknownFields { entries: Vec::new() }
+        UnknownFields { entries: None }
     }
 
     /// True when the response had no unknown field.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.raw_entries().is_empty()
     }
 
     /// How many unknown fields.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.raw_entries().len()
     }
 
     /// Each unknown field as (key, raw JSON text), in the order received.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.get()))
+        self.raw_entries().iter().map(|(k, v)| (k.as_str(), v.get()))
     }
 
     /// The raw JSON text of the first unknown field named `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v.get())
+        self.raw_entries().iter().find(|(k, _)| k == key).map(|(_, v)| v.get())
     }
 
     /// Decodes the unknown field `key` into `T`: `None` when absent.
@@ -49,16 +56,16 @@ impl UnknownFields {
     /// Adds a field; `raw_json` must be one JSON value.
     pub fn insert(&mut self, key: impl Into<String>, raw_json: impl Into<String>) -> serde_json::Result<()> {
         let raw = RawValue::from_string(raw_json.into())?;
-        self.entries.push((key.into(), raw));
+        self.push_raw(key.into(), raw);
         Ok(())
     }
 
     pub(crate) fn push_raw(&mut self, key: String, raw: Box<RawValue>) {
-        self.entries.push((key, raw));
+        self.entries.get_or_insert_with(Box::default).push((key, raw));
     }
 
-    pub(crate) fn raw_entries(&self) -> &[(String, Box<RawValue>)] {
-        &self.entries
+    pub(crate) fn raw_entries(&self) -> &[Entry] {
+        self.entries.as_deref().map_or(&[], Vec::as_slice)
     }
 }
 
@@ -70,7 +77,7 @@ impl fmt::Debug for UnknownFields {
 
 impl PartialEq for UnknownFields {
     fn eq(&self, other: &Self) -> bool {
-        self.entries.len() == other.entries.len() && self.iter().eq(other.iter())
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -78,7 +85,7 @@ impl Eq for UnknownFields {}
 
 impl Hash for UnknownFields {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.entries.len().hash(state);
+        self.len().hash(state);
         for (k, v) in self.iter() {
             k.hash(state);
             v.hash(state);
@@ -108,5 +115,16 @@ mod tests {
         assert_eq!(a.decode::<u8>("adl").unwrap().unwrap(), 3);
         assert!(a.insert("bad", "{").is_err());
         assert_eq!(a.len(), 2);
+    }
+
+    /// The store is one pointer in every model (see the field's comment), and an empty one
+    /// allocates nothing.
+    #[test]
+    fn is_one_word_and_empty_without_allocating() {
+        assert_eq!(std::mem::size_of::<UnknownFields>(), std::mem::size_of::<usize>());
+        let empty = UnknownFields::new();
+        assert!(empty.entries.is_none() && empty.is_empty() && empty.raw_entries().is_empty());
+        assert_eq!(empty.iter().count(), 0);
+        assert_eq!(empty.get("x"), None);
     }
 }

@@ -223,6 +223,9 @@ fn tuple_models_read_arrays_by_position_and_write_them_back() {
     // A missing required element is a clear error; so is an object.
     let err = serde_json::from_str::<Level>(r#"["1"]"#).unwrap_err().to_string();
     assert!(err.contains("missing field `qty`"), "{err}");
+    // Fields are read in order, across the nested groups of a model with more than eight.
+    let err = serde_json::from_str::<Kline>(r#"[1,"1","1","1","1","1",2,"1"]"#).unwrap_err().to_string();
+    assert!(err.contains("missing field `trades`"), "{err}");
     let err = serde_json::from_str::<Level>(r#"{"price":"1","qty":"2"}"#).unwrap_err().to_string();
     assert!(err.contains("struct Level as an array"), "{err}");
 }
