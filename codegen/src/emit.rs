@@ -191,9 +191,19 @@ enum Part<'a> {
     WsClient,
     ErrorCode,
     Request(&'a Endpoint),
-    Model(&'a Model, bool),
+    Model(&'a Model, ModelUse),
     Enum(&'a Enum),
     Streams,
+}
+
+/// Where a model is used, beyond being decoded from responses.
+#[derive(Clone, Copy)]
+struct ModelUse {
+    /// Sent as a parameter (or inside one): it also gets the parameter impls.
+    as_param: bool,
+    /// A stream event or inside one: decoded at stream rates, so it gets the decoder that is
+    /// faster to run and slower to compile (`#[model(stream)]`).
+    streamed: bool,
 }
 
 /// The parts of a product module in output order.
@@ -216,7 +226,12 @@ fn parts<'a>(p: &'a Product, options: &Options) -> Vec<Part<'a>> {
         })
         .collect();
     let as_params = with_nested_models(p, as_params);
-    parts.extend(p.models.iter().map(|m| Part::Model(m, as_params.contains(m.name.as_str()))));
+    let payloads = p.streams.market.iter().map(|s| s.payload.as_str());
+    let streamed = with_nested_models(p, payloads.chain(p.streams.events.iter().map(|e| e.payload.as_str())).collect());
+    parts.extend(p.models.iter().map(|m| {
+        let name = m.name.as_str();
+        Part::Model(m, ModelUse { as_param: as_params.contains(name), streamed: streamed.contains(name) })
+    }));
     parts.extend(p.enums.iter().map(Part::Enum));
     if !p.streams.market.is_empty() || !p.streams.events.is_empty() {
         parts.push(Part::Streams);
@@ -257,9 +272,9 @@ fn part_tokens(p: &Product, hooks: &Hooks, part: &Part<'_>) -> TokenStream {
             |field| hooks.for_field(module, &e.request_type, &field.rust_name, &field.binance_name),
             hooks.for_type(module, &e.request_type),
         ),
-        Part::Model(m, as_param) => model(
+        Part::Model(m, uses) => model(
             m,
-            as_param,
+            uses,
             |field| hooks.for_field(module, &m.name, &field.rust_name, &field.binance_name),
             hooks.for_type(module, &m.name),
         ),
@@ -694,7 +709,7 @@ fn field_allows_eq(ty: &FieldType) -> bool {
 
 fn model(
     m: &Model,
-    as_param: bool,
+    uses: ModelUse,
     field_hooks: impl Fn(&Field) -> TokenStream,
     type_hooks: TokenStream,
 ) -> TokenStream {
@@ -702,8 +717,12 @@ fn model(
     let name = ident(&m.name);
     let eq = if m.fields.iter().all(|f| field_allows_eq(&f.ty)) { quote!(Eq, Hash,) } else { quote!() };
     let fields = moved(m.fields.iter().map(|f| field(f, field_hooks(f))));
-    let attr = if m.tuple { quote!(#[::binance_runtime::model(tuple)]) } else { quote!(#[::binance_runtime::model]) };
-    let param_impls = as_param.then(|| {
+    let attr = match (m.tuple, uses.streamed) {
+        (true, _) => quote!(#[::binance_runtime::model(tuple)]),
+        (false, true) => quote!(#[::binance_runtime::model(stream)]),
+        (false, false) => quote!(#[::binance_runtime::model]),
+    };
+    let param_impls = uses.as_param.then(|| {
         let json_fields = m.fields.iter().map(|f| {
             let (field, wire) = (ident(&f.rust_name), &f.binance_name);
             if f.optional {

@@ -85,21 +85,38 @@ impl Codec {
 /// The name of the field `#[model]` adds for unknown fields.
 const UNKNOWN_FIELDS: &str = "unknown_fields";
 
-/// `#[model]` (a JSON object) or `#[model(tuple)]` (a JSON array read by position).
-fn parse_args(args: TokenStream) -> Result<bool> {
+/// What a model's JSON is, and how its decoder is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `#[model]`: an object, decoded by the runtime's generic visitor (cheap to compile).
+    Object,
+    /// `#[model(tuple)]`: an array read by position.
+    Tuple,
+    /// `#[model(stream)]`: an object decoded at stream rates, whose visitor is written out
+    /// per model as serde's derive does (a `match` on the key, a local per field): about 10 %
+    /// faster to decode than the generic visitor, for more code to compile. The generator
+    /// gives it to stream events and the models inside them.
+    Stream,
+}
+
+/// `#[model]`, `#[model(tuple)]` or `#[model(stream)]`.
+fn parse_args(args: TokenStream) -> Result<Shape> {
     let mut tokens = args.into_iter();
     match (tokens.next(), tokens.next()) {
-        (None, _) => Ok(false),
-        (Some(TokenTree::Ident(i)), None) if i == "tuple" => Ok(true),
+        (None, _) => Ok(Shape::Object),
+        (Some(TokenTree::Ident(i)), None) if i == "tuple" => Ok(Shape::Tuple),
+        (Some(TokenTree::Ident(i)), None) if i == "stream" => Ok(Shape::Stream),
         (Some(first), _) => Err(Error::new_spanned(
             first,
-            "`#[model]` takes no argument but `tuple` (`#[model(tuple)]`: a JSON array read by position)",
+            "`#[model]` takes no argument but `tuple` (`#[model(tuple)]`: a JSON array read by position) \
+             or `stream` (`#[model(stream)]`: an object decoded at stream rates)",
         )),
     }
 }
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
-    let tuple = parse_args(args)?;
+    let shape = parse_args(args)?;
+    let tuple = shape == Shape::Tuple;
     let item: ItemStruct = match syn::parse2::<Item>(item)? {
         Item::Struct(s) => s,
         Item::Enum(e) => {
@@ -139,7 +156,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream
     }
     errors.finish()?;
     match lean_fields(&item, &codecs) {
-        Some(fields) => Ok(lean(item, &fields, tuple)),
+        Some(fields) => Ok(lean(item, &fields, shape)),
         None if tuple => Err(Error::new_spanned(
             &item.ident,
             "`#[model(tuple)]` needs a struct with named fields, no generics and no serde attribute \
@@ -240,7 +257,7 @@ fn nest(items: Vec<TokenStream>) -> TokenStream {
 /// `Deserialize` impls: each one call into the runtime, which gets the fields as one nested
 /// tuple type (codecs for decoding, references for encoding). The key loop and the field rules
 /// are compiled once in the runtime instead of being type-checked for every model.
-fn lean(mut item: ItemStruct, fields: &[LeanField], tuple: bool) -> TokenStream {
+fn lean(mut item: ItemStruct, fields: &[LeanField], shape: Shape) -> TokenStream {
     for field in item.fields.iter_mut() {
         field.attrs.retain(|a| !a.path().is_ident("serde"));
     }
@@ -258,20 +275,17 @@ fn lean(mut item: ItemStruct, fields: &[LeanField], tuple: bool) -> TokenStream 
     let wires = fields.iter().map(|f| f.wire.as_str());
     let idents = fields.iter().map(|f| &f.ident);
     let vars: Vec<syn::Ident> = (0..fields.len()).map(|i| format_ident!("__f{}", i)).collect();
-    let pattern = nest(vars.iter().map(|v| quote!(#v)).collect());
-    let slots = nest(
-        fields
-            .iter()
-            .map(|f| {
-                let ty = &f.ty;
-                match (f.codec, only_arg(ty, "Option")) {
-                    (Some(codec), _) => codec.seed(),
-                    (None, Some(inner)) => quote!(__m::Opt<#inner>),
-                    (None, None) => quote!(__m::Plain<#ty>),
-                }
-            })
-            .collect(),
-    );
+    let codecs: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let ty = &f.ty;
+            match (f.codec, only_arg(ty, "Option")) {
+                (Some(codec), _) => codec.seed(),
+                (None, Some(inner)) => quote!(__m::Opt<#inner>),
+                (None, None) => quote!(__m::Plain<#ty>),
+            }
+        })
+        .collect();
     let values = nest(
         fields
             .iter()
@@ -287,10 +301,18 @@ fn lean(mut item: ItemStruct, fields: &[LeanField], tuple: bool) -> TokenStream 
             })
             .collect(),
     );
-    let (decode, encode) = if tuple {
-        (quote!(deserialize_tuple), quote!(serialize_tuple))
-    } else {
-        (quote!(deserialize), quote!(serialize))
+    let encode = if shape == Shape::Tuple { quote!(serialize_tuple) } else { quote!(serialize) };
+    let deserialize_body = match shape {
+        Shape::Stream => stream_visitor(name, &expecting, fields, &codecs),
+        Shape::Tuple => tuple_visitor(name, &expecting, fields, &codecs),
+        Shape::Object => {
+            let slots = nest(codecs);
+            let pattern = nest(vars.iter().map(|v| quote!(#v)).collect());
+            quote! {
+                let (#pattern, __unknown) = __m::deserialize::<__D, #slots>(__d, &__INFO)?;
+                ::core::result::Result::Ok(#name { #(#idents: #vars,)* unknown_fields: __unknown })
+            }
+        }
     };
     quote! {
         #item
@@ -308,8 +330,7 @@ fn lean(mut item: ItemStruct, fields: &[LeanField], tuple: bool) -> TokenStream 
             #[automatically_derived]
             impl<'de> __serde::Deserialize<'de> for #name {
                 fn deserialize<__D: __serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
-                    let (#pattern, __unknown) = __m::#decode::<__D, #slots>(__d, &__INFO)?;
-                    ::core::result::Result::Ok(#name { #(#idents: #vars,)* unknown_fields: __unknown })
+                    #deserialize_body
                 }
             }
 
@@ -320,6 +341,93 @@ fn lean(mut item: ItemStruct, fields: &[LeanField], tuple: bool) -> TokenStream 
                 }
             }
         };
+    }
+}
+
+/// The body of `Deserialize::deserialize` for `#[model(stream)]`: a visitor of its own with a
+/// `match` on the key and a local per field, as serde's derive writes, with the runtime's
+/// codecs and field rules (`__m::fill`, `__m::take`, `__m::keep_unknown`).
+fn stream_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], codecs: &[TokenStream]) -> TokenStream {
+    let count = fields.len();
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let indices = 0..count;
+    let vars: Vec<syn::Ident> = (0..count).map(|i| format_ident!("__f{}", i)).collect();
+    let idents = fields.iter().map(|f| &f.ident);
+    let fills = vars.iter().zip(codecs).zip(&wires).enumerate().map(|(i, ((var, codec), wire))| {
+        quote!(::core::option::Option::Some(__m::Key::Known(#i)) => __m::fill::<_, #codec>(&mut #var, &mut __map, #wire)?,)
+    });
+    let takes =
+        vars.iter().zip(codecs).zip(&wires).map(|((var, codec), wire)| quote!(__m::take::<#codec, _>(#var, #wire)?));
+    quote! {
+        struct __Visitor;
+
+        impl<'de> __serde::de::Visitor<'de> for __Visitor {
+            type Value = #name;
+
+            fn expecting(&self, __f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                __f.write_str(#expecting)
+            }
+
+            #[inline]
+            fn visit_map<__A: __serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::core::result::Result<#name, __A::Error> {
+                #(let mut #vars = ::core::option::Option::None;)*
+                let mut __unknown = ::binance_runtime::UnknownFields::new();
+                let __lookup = |__key: &str| match __key {
+                    #(#wires => ::core::option::Option::Some(#indices),)*
+                    _ => ::core::option::Option::None,
+                };
+                loop {
+                    match __m::next_key(&mut __map, __lookup, #count)? {
+                        #(#fills)*
+                        ::core::option::Option::Some(__key) => __m::keep_unknown(&mut __unknown, &__INFO, __key, &mut __map)?,
+                        ::core::option::Option::None => break,
+                    }
+                }
+                ::core::result::Result::Ok(#name { #(#idents: #takes,)* unknown_fields: __unknown })
+            }
+        }
+
+        __serde::Deserializer::deserialize_struct(__d, __INFO.name, __INFO.fields, __Visitor)
+    }
+}
+
+/// The body of `Deserialize::deserialize` for `#[model(tuple)]`: a visitor of its own reading
+/// the array's elements in order straight into the struct (few models are tuples, and depth
+/// levels are decoded by the thousand), with elements past the declared fields kept by
+/// position (`__m::element`, `__m::rest_of_seq`).
+fn tuple_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], codecs: &[TokenStream]) -> TokenStream {
+    let count = fields.len();
+    let expecting = format!("{expecting} as an array");
+    let idents = fields.iter().map(|f| &f.ident);
+    let elements = codecs.iter().zip(fields).map(|(codec, f)| {
+        let wire = &f.wire;
+        quote!(__m::element::<_, #codec>(&mut __seq, &mut __ended, #wire)?)
+    });
+    quote! {
+        struct __Visitor;
+
+        impl<'de> __serde::de::Visitor<'de> for __Visitor {
+            type Value = #name;
+
+            fn expecting(&self, __f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+                __f.write_str(#expecting)
+            }
+
+            #[inline]
+            fn visit_seq<__A: __serde::de::SeqAccess<'de>>(self, mut __seq: __A) -> ::core::result::Result<#name, __A::Error> {
+                let mut __ended = false;
+                ::core::result::Result::Ok(#name {
+                    #(#idents: #elements,)*
+                    unknown_fields: if __ended {
+                        ::binance_runtime::UnknownFields::new()
+                    } else {
+                        __m::rest_of_seq(&mut __seq, &__INFO, #count)?
+                    },
+                })
+            }
+        }
+
+        __serde::Deserializer::deserialize_seq(__d, __Visitor)
     }
 }
 
@@ -422,13 +530,51 @@ mod tests {
         let out = expand(quote!(tuple), quote! { pub struct Level { pub price: Decimal, pub qty: Decimal } })
             .map(|t| t.to_string())
             .unwrap_or_else(|e| format!("error: {e}"));
-        assert!(out.contains("__m :: deserialize_tuple :: < __D , (__m :: Dec , __m :: Dec ,) >"), "{out}");
+        // Its own visitor reads the elements in order, then keeps any extra ones.
+        assert!(out.contains("__serde :: Deserializer :: deserialize_seq (__d , __Visitor)"), "{out}");
+        assert!(
+            out.contains("price : __m :: element :: < _ , __m :: Dec > (& mut __seq , & mut __ended , \"price\") ?"),
+            "{out}"
+        );
+        assert!(
+            out.contains("qty : __m :: element :: < _ , __m :: Dec > (& mut __seq , & mut __ended , \"qty\") ?"),
+            "{out}"
+        );
+        assert!(out.contains("__m :: rest_of_seq (& mut __seq , & __INFO , 2usize)"), "{out}");
         assert!(out.contains("__m :: serialize_tuple (__s"), "{out}");
         let out = expanded(quote! { #[non_exhaustive] #[derive(Eq, Hash)] pub struct Empty {} });
         assert!(out.contains("__m :: deserialize :: < __D , () >"), "{out}");
         assert!(out.contains("# [non_exhaustive]"), "{out}");
         let err = expand(quote!(tuple), quote! { struct Level(Decimal, Decimal); }).unwrap_err().to_string();
         assert!(err.contains("`#[model(tuple)]` needs a struct with named fields"), "{err}");
+    }
+
+    #[test]
+    fn stream_models_get_a_visitor_of_their_own_with_a_match_on_the_key() {
+        let out = expand(
+            quote!(stream),
+            quote! { pub struct Trade { #[serde(rename = "p")] pub price: Decimal, #[serde(rename = "s")] pub symbol: Option<String> } },
+        )
+        .map(|t| t.to_string())
+        .unwrap_or_else(|e| format!("error: {e}"));
+        assert!(
+            out.contains(
+                "__serde :: Deserializer :: deserialize_struct (__d , __INFO . name , __INFO . fields , __Visitor)"
+            ),
+            "{out}"
+        );
+        assert!(out.contains(r#"match __key { "p" => :: core :: option :: Option :: Some (0usize) , "s" => :: core :: option :: Option :: Some (1usize) , _ => :: core :: option :: Option :: None , }"#), "{out}");
+        assert!(out.contains(r#"__m :: fill :: < _ , __m :: Dec > (& mut __f0 , & mut __map , "p") ?"#), "{out}");
+        assert!(
+            out.contains(r#"__m :: fill :: < _ , __m :: Opt < String > > (& mut __f1 , & mut __map , "s") ?"#),
+            "{out}"
+        );
+        assert!(out.contains("__m :: keep_unknown (& mut __unknown , & __INFO , __key , & mut __map)"), "{out}");
+        assert!(out.contains(r#"price : __m :: take :: < __m :: Dec , _ > (__f0 , "p") ?"#), "{out}");
+        // Encoding stays the runtime's.
+        assert!(out.contains("__m :: serialize (__s"), "{out}");
+        let err = expand(quote!(fast), quote! { struct A { a: u8 } }).unwrap_err().to_string();
+        assert!(err.contains("or `stream`"), "{err}");
     }
 
     #[test]

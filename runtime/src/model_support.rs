@@ -1,13 +1,18 @@
 //! The generic half of `#[model]`'s `Serialize` / `Deserialize` impls.
 //!
-//! `#[model]` writes, per struct, one call to [`deserialize`] (or [`deserialize_tuple`]) and
-//! one to [`serialize`] (or [`serialize_tuple`]), naming the struct's fields as one tuple type
-//! ([`Slots`], [`SerFields`]) and the struct as a [`ModelInfo`]. Everything else lives here
-//! once, so each model costs the compiler little: the visitors and their key loop, finding a
+//! `#[model]` writes, per struct, one call to [`deserialize`] and one to [`serialize`] (or
+//! [`serialize_tuple`]), naming the struct's fields as one tuple type ([`Slots`],
+//! [`SerFields`]) and the struct as a [`ModelInfo`]. Everything else lives here once, so each
+//! model costs the compiler little: the visitor and its key loop, finding a
 //! key's field (borrowing the key, no allocation), the duplicate and missing field rules (the
 //! same errors as serde's derive), keeping unknown fields verbatim ([`UnknownFields`], reported
 //! through [`crate::drift`]), the lenient decimal codecs of [`crate::decimal`], and optional
 //! fields where absent, `null` and `""` are all `None` ([`Opt`]).
+//!
+//! Models decoded at stream rates (`#[model(stream)]`) and tuple models (`#[model(tuple)]`, read
+//! from an array in order) have their visitor written out per model instead, as serde's derive
+//! does, and call the field rules here one field at a time ([`next_key`], [`fill`], [`take`],
+//! [`keep_unknown`]; [`element`], [`rest_of_seq`]).
 
 use crate::decimal::{self, RawKey, RAW_TOKEN};
 use crate::UnknownFields;
@@ -34,45 +39,49 @@ pub struct ModelInfo {
 }
 
 /// A key of a model's JSON object.
-enum Key {
+pub enum Key {
     /// The index of a declared field.
     Known(usize),
     /// A key the model does not declare.
     Unknown(String),
 }
 
+/// Reads a key and finds its field with `lookup` (borrowing the key, no allocation unless the
+/// model does not declare it). `count` is the number of fields, for formats that name fields
+/// by position.
 #[derive(Clone, Copy)]
-struct KeySeed {
-    names: &'static [&'static str],
-    hint: usize,
+struct KeySeed<L> {
+    lookup: L,
+    count: usize,
 }
 
-impl KeySeed {
-    /// The index of `key`'s field; keys usually arrive in declaration order, so the field
-    /// after the last one found is tried first.
-    #[inline]
-    fn index(self, key: &str) -> Option<usize> {
-        let key = key.as_bytes();
-        if self.names.get(self.hint).is_some_and(|name| same_key(name.as_bytes(), key)) {
-            return Some(self.hint);
-        }
-        self.names.iter().position(|name| same_key(name.as_bytes(), key))
-    }
-
+impl<L: Fn(&str) -> Option<usize>> KeySeed<L> {
     #[inline]
     fn key(self, key: &str) -> Key {
-        self.index(key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Known)
+        (self.lookup)(key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Known)
     }
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
+/// The index of `key` in `names`; keys usually arrive in declaration order, so `hint` (the
+/// field after the last one found) is tried first.
+#[inline]
+fn hinted_index(names: &[&str], hint: usize, key: &str) -> Option<usize> {
+    let key = key.as_bytes();
+    if names.get(hint).is_some_and(|name| same_key(name.as_bytes(), key)) {
+        return Some(hint);
+    }
+    names.iter().position(|name| same_key(name.as_bytes(), key))
+}
+
+impl<'de, L: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for KeySeed<L> {
     type Value = Key;
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
         d.deserialize_identifier(self)
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
+impl<'de, L: Fn(&str) -> Option<usize>> Visitor<'de> for KeySeed<L> {
     type Value = Key;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("field identifier")
@@ -87,7 +96,7 @@ impl<'de> Visitor<'de> for KeySeed {
     // Formats that name fields by position (as serde's derive accepts).
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
         match usize::try_from(v) {
-            Ok(i) if i < self.names.len() => Ok(Key::Known(i)),
+            Ok(i) if i < self.count => Ok(Key::Known(i)),
             _ => Ok(Key::Unknown(v.to_string())),
         }
     }
@@ -111,33 +120,6 @@ fn same_key(a: &[u8], b: &[u8]) -> bool {
     (0..a.len()).all(|i| a.get(i) == b.get(i))
 }
 
-/// Where field values come from: an object's values (by key) or an array's elements (by
-/// position). `None` means the array ended.
-pub trait Source<'de> {
-    /// The deserializer's error.
-    type Error: de::Error;
-    /// The next value, decoded by `seed`.
-    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Self::Error>;
-}
-
-struct MapSource<A>(A);
-
-impl<'de, A: MapAccess<'de>> Source<'de> for MapSource<A> {
-    type Error = A::Error;
-    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
-        self.0.next_value_seed(seed).map(Some)
-    }
-}
-
-struct SeqSource<A>(A);
-
-impl<'de, A: SeqAccess<'de>> Source<'de> for SeqSource<A> {
-    type Error = A::Error;
-    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
-        self.0.next_element_seed(seed)
-    }
-}
-
 /// How one field decodes, and what it is when its key is absent.
 pub trait Codec<'de>: DeserializeSeed<'de> {
     /// The value of an absent field: an error for required fields, `None` for optional ones.
@@ -155,25 +137,16 @@ pub trait Slots<'de> {
     type State: Default;
     /// How many fields.
     const LEN: usize;
-    /// Decodes the next value of `src` as field `index` (< `LEN`) into `state`; `name` is its
-    /// wire name. False when the source had no more values (an array that ended).
-    fn fill<A: Source<'de>>(
+    /// Decodes the next value of `map` as field `index` (< `LEN`) into `state`; `name` is its
+    /// wire name.
+    fn fill<A: MapAccess<'de>>(
         state: &mut Self::State,
         index: usize,
-        src: &mut A,
+        map: &mut A,
         name: &'static str,
-    ) -> Result<bool, A::Error>;
+    ) -> Result<(), A::Error>;
     /// The fields after the last key: decoded values, or what absent fields are.
     fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E>;
-    /// Decodes the fields in order from an array (tuple models), straight into the result: no
-    /// `State` of `Option`s to fill and unwrap, whose moves of `Decimal`s showed in the depth
-    /// level profile (BENCHMARKS.md). Once `src` has `ended`, every later field is absent.
-    /// `names` starts at this group's first field.
-    fn read_seq<A: Source<'de>>(
-        src: &mut A,
-        ended: &mut bool,
-        names: &'static [&'static str],
-    ) -> Result<Self::Out, A::Error>;
 }
 
 /// One field: a second value for it is serde's "duplicate field" error.
@@ -181,42 +154,19 @@ impl<'de, C: Codec<'de> + Default> Slots<'de> for C {
     type Out = C::Value;
     type State = Option<C::Value>;
     const LEN: usize = 1;
-    fn fill<A: Source<'de>>(
+    fn fill<A: MapAccess<'de>>(
         state: &mut Self::State,
         _index: usize,
-        src: &mut A,
+        map: &mut A,
         name: &'static str,
-    ) -> Result<bool, A::Error> {
-        if state.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        match src.value(C::default())? {
-            Some(value) => {
-                *state = Some(value);
-                Ok(true)
-            }
-            None => Ok(false),
-        }
+    ) -> Result<(), A::Error> {
+        fill::<A, C>(state, map, name)
     }
     fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<C::Value, E> {
         match state {
             Some(value) => Ok(value),
             None => C::default().missing(first(names)),
         }
-    }
-    #[inline]
-    fn read_seq<A: Source<'de>>(
-        src: &mut A,
-        ended: &mut bool,
-        names: &'static [&'static str],
-    ) -> Result<C::Value, A::Error> {
-        if !*ended {
-            match src.value(C::default())? {
-                Some(value) => return Ok(value),
-                None => *ended = true,
-            }
-        }
-        C::default().missing(first(names))
     }
 }
 
@@ -248,40 +198,26 @@ macro_rules! tuple_slots {
             type State = ($($T::State,)*);
             const LEN: usize = 0 $(+ $T::LEN)*;
             #[allow(unused_assignments, unused_variables, unused_mut)]
-            fn fill<A: Source<'de>>(
+            fn fill<A: MapAccess<'de>>(
                 state: &mut Self::State,
                 index: usize,
-                src: &mut A,
+                map: &mut A,
                 name: &'static str,
-            ) -> Result<bool, A::Error> {
+            ) -> Result<(), A::Error> {
                 let mut start = 0;
                 $(
                     if index < start + $T::LEN {
-                        return $T::fill(&mut state.$i, index - start, src, name);
+                        return $T::fill(&mut state.$i, index - start, map, name);
                     }
                     start += $T::LEN;
                 )*
-                Ok(true)
+                Ok(())
             }
             #[allow(unused_assignments, unused_variables, unused_mut, clippy::unused_unit)]
             fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E> {
                 let mut start = 0;
                 Ok(($({
                     let value = $T::finish(state.$i, names.get(start..).unwrap_or_default())?;
-                    start += $T::LEN;
-                    value
-                },)*))
-            }
-            #[allow(unused_assignments, unused_variables, unused_mut, clippy::unused_unit)]
-            #[inline]
-            fn read_seq<A: Source<'de>>(
-                src: &mut A,
-                ended: &mut bool,
-                names: &'static [&'static str],
-            ) -> Result<Self::Out, A::Error> {
-                let mut start = 0;
-                Ok(($({
-                    let value = $T::read_seq(src, ended, names.get(start..).unwrap_or_default())?;
                     start += $T::LEN;
                     value
                 },)*))
@@ -317,29 +253,23 @@ impl<'de, S: Slots<'de>> Visitor<'de> for StructVisitor<S> {
         f.write_str(self.info.expecting)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let fields = self.info.fields;
         let mut state = S::State::default();
         let mut unknown = UnknownFields::new();
-        let mut seed = KeySeed { names: fields, hint: 0 };
-        let mut map = MapSource(map);
-        while let Some(key) = map.0.next_key_seed(seed)? {
+        let mut hint = 0;
+        loop {
+            let seed = KeySeed { lookup: |key: &str| hinted_index(fields, hint, key), count: fields.len() };
+            let Some(key) = map.next_key_seed(seed)? else { break };
             match key {
                 Key::Known(index) if index < S::LEN => {
-                    seed.hint = index + 1;
+                    hint = index + 1;
                     let name = fields.get(index).copied().unwrap_or_default();
                     S::fill(&mut state, index, &mut map, name)?;
                 }
-                Key::Known(index) => {
-                    // Only with a `ModelInfo` naming more fields than the slots (never from
-                    // `#[model]`): keep the value rather than lose it.
-                    let key = fields.get(index).copied().unwrap_or_default().to_owned();
-                    keep(&mut unknown, self.info, key, map.0.next_value_seed(RawSeed)?);
-                }
-                Key::Unknown(key) => {
-                    let raw = map.0.next_value_seed(RawSeed)?;
-                    keep(&mut unknown, self.info, key, raw);
-                }
+                // An unknown key, or (only with a `ModelInfo` naming more fields than the slots,
+                // never from `#[model]`) a field without a slot: keep the value, never lose it.
+                key => keep_unknown(&mut unknown, self.info, key, &mut map)?,
             }
         }
         Ok((S::finish(state, fields)?, unknown))
@@ -351,42 +281,94 @@ fn keep(unknown: &mut UnknownFields, info: &'static ModelInfo, key: String, raw:
     unknown.push_raw(key, raw);
 }
 
-/// Decodes a JSON array read by position into the fields `S` of the tuple model `info`:
-/// missing trailing elements are absent fields (`None` when optional), elements past the
-/// declared fields are kept under their position (`"6"`, …).
-pub fn deserialize_tuple<'de, D: Deserializer<'de>, S: Slots<'de>>(
-    d: D,
-    info: &'static ModelInfo,
-) -> Result<(S::Out, UnknownFields), D::Error> {
-    d.deserialize_seq(TupleVisitor::<S> { info, slots: PhantomData })
+/// The next key of a model's object, its field found by `lookup`: the `match` on the wire
+/// names that `#[model(stream)]` writes, as serde's derive does. `count` is the number of
+/// fields.
+#[inline(always)]
+pub fn next_key<'de, A, L>(map: &mut A, lookup: L, count: usize) -> Result<Option<Key>, A::Error>
+where
+    A: MapAccess<'de>,
+    L: Fn(&str) -> Option<usize>,
+{
+    map.next_key_seed(KeySeed { lookup, count })
 }
 
-struct TupleVisitor<S> {
-    info: &'static ModelInfo,
-    slots: PhantomData<S>,
-}
-
-impl<'de, S: Slots<'de>> Visitor<'de> for TupleVisitor<S> {
-    type Value = (S::Out, UnknownFields);
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{} as an array", self.info.expecting)
+/// Decodes the value of the field `name` into `slot` with the codec `C`; a key seen twice is
+/// serde's "duplicate field" error.
+#[inline(always)]
+pub fn fill<'de, A: MapAccess<'de>, C: Codec<'de> + Default>(
+    slot: &mut Option<C::Value>,
+    map: &mut A,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
     }
+    *slot = Some(map.next_value_seed(C::default())?);
+    Ok(())
+}
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        let mut seq = SeqSource(seq);
-        let mut ended = false;
-        let out = S::read_seq(&mut seq, &mut ended, self.info.fields)?;
-        let mut unknown = UnknownFields::new();
-        if !ended {
-            let mut position = S::LEN;
-            while let Some(raw) = seq.0.next_element_seed(RawSeed)? {
-                keep(&mut unknown, self.info, position.to_string(), raw);
-                position += 1;
-            }
+/// The decoded value of the field `name`, or what its codec makes of an absent key (`None`
+/// for optional fields, "missing field" for the others).
+#[inline(always)]
+pub fn take<'de, C: Codec<'de> + Default, E: de::Error>(
+    slot: Option<C::Value>,
+    name: &'static str,
+) -> Result<C::Value, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => C::default().missing(name),
+    }
+}
+
+/// Keeps the value of a key the model `info` does not declare, verbatim (and reports it as
+/// drift). A `Key::Known` index past the model's fields keeps its declared name.
+pub fn keep_unknown<'de, A: MapAccess<'de>>(
+    unknown: &mut UnknownFields,
+    info: &'static ModelInfo,
+    key: Key,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let key = match key {
+        Key::Known(index) => info.fields.get(index).copied().unwrap_or_default().to_owned(),
+        Key::Unknown(key) => key,
+    };
+    let raw = map.next_value_seed(RawSeed)?;
+    keep(unknown, info, key, raw);
+    Ok(())
+}
+
+/// The next element of a tuple model's array, decoded with the codec `C` as the field `name`.
+/// Once the array has `ended`, every later field is absent (`None` when optional, "missing
+/// field" otherwise).
+#[inline(always)]
+pub fn element<'de, A: SeqAccess<'de>, C: Codec<'de> + Default>(
+    seq: &mut A,
+    ended: &mut bool,
+    name: &'static str,
+) -> Result<C::Value, A::Error> {
+    if !*ended {
+        match seq.next_element_seed(C::default())? {
+            Some(value) => return Ok(value),
+            None => *ended = true,
         }
-        Ok((out, unknown))
     }
+    C::default().missing(name)
+}
+
+/// The elements of a tuple model's array past its declared fields (the first at `position`),
+/// kept verbatim under their position (`"6"`, …) and reported as drift.
+pub fn rest_of_seq<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    info: &'static ModelInfo,
+    mut position: usize,
+) -> Result<UnknownFields, A::Error> {
+    let mut unknown = UnknownFields::new();
+    while let Some(raw) = seq.next_element_seed(RawSeed)? {
+        keep(&mut unknown, info, position.to_string(), raw);
+        position += 1;
+    }
+    Ok(unknown)
 }
 
 /// Any JSON value, kept as its raw text.
@@ -1037,12 +1019,11 @@ mod tests {
 
     #[test]
     fn keys_map_to_their_field_or_past_the_end() {
-        let seed = |hint| KeySeed { names: FIELDS, hint };
-        assert_eq!(seed(0).index("asset"), Some(0));
-        assert_eq!(seed(0).index("canTrade"), Some(5));
-        assert_eq!(seed(5).index("canTrade"), Some(5));
-        assert_eq!(seed(6).index("locked"), Some(2));
-        assert_eq!(seed(3).index("nope"), None);
+        assert_eq!(hinted_index(FIELDS, 0, "asset"), Some(0));
+        assert_eq!(hinted_index(FIELDS, 0, "canTrade"), Some(5));
+        assert_eq!(hinted_index(FIELDS, 5, "canTrade"), Some(5));
+        assert_eq!(hinted_index(FIELDS, 6, "locked"), Some(2));
+        assert_eq!(hinted_index(FIELDS, 3, "nope"), None);
     }
 
     #[test]

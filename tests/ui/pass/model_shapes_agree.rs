@@ -1,0 +1,97 @@
+//! `#[model(stream)]` (a visitor written out per model) and `#[model(tuple)]` decode and encode
+//! exactly as `#[model]` (the runtime's generic visitor) does: the same values, the same
+//! errors, unknown keys and extra elements kept and written back.
+
+use binance_runtime::{model, Decimal};
+
+#[model]
+#[derive(Debug, Clone, PartialEq)]
+struct Generic {
+    #[serde(rename = "e")]
+    event_type: String,
+    #[serde(rename = "p")]
+    price: Decimal,
+    #[serde(rename = "q")]
+    quantity: Option<Decimal>,
+    #[serde(rename = "l")]
+    levels: Vec<Decimal>,
+    #[serde(rename = "n")]
+    note: Option<String>,
+    #[serde(rename = "T")]
+    trade_time: i64,
+}
+
+#[model(stream)]
+#[derive(Debug, Clone, PartialEq)]
+struct Streamed {
+    #[serde(rename = "e")]
+    event_type: String,
+    #[serde(rename = "p")]
+    price: Decimal,
+    #[serde(rename = "q")]
+    quantity: Option<Decimal>,
+    #[serde(rename = "l")]
+    levels: Vec<Decimal>,
+    #[serde(rename = "n")]
+    note: Option<String>,
+    #[serde(rename = "T")]
+    trade_time: i64,
+}
+
+#[model(tuple)]
+#[derive(Debug, Clone, PartialEq)]
+struct Level {
+    price: Decimal,
+    quantity: Decimal,
+    orders: Option<i64>,
+}
+
+fn both(json: &str) -> (Result<String, String>, Result<String, String>) {
+    let generic = serde_json::from_str::<Generic>(json).map_err(|e| e.to_string());
+    // Errors name the struct: compare them under one name.
+    let streamed = serde_json::from_str::<Streamed>(json).map_err(|e| e.to_string().replace("Streamed", "Generic"));
+    // The same fields, so the same encoding when both decode.
+    (
+        generic.map(|v| serde_json::to_string(&v).unwrap()),
+        streamed.map(|v| serde_json::to_string(&v).unwrap()),
+    )
+}
+
+fn main() {
+    let cases = [
+        // In order, out of order, numbers as decimals, unknown keys (kept and written back).
+        r#"{"e":"trade","p":"0.0010","q":"2","l":["1","2.50"],"n":"x","T":1}"#,
+        r#"{"T":1,"l":[],"p":0.5,"e":"trade","x":{"a":[1]},"y":null}"#,
+        // Optional fields: absent, null, "".
+        r#"{"e":"trade","p":"1","q":null,"l":[],"n":"","T":1}"#,
+        // Errors: missing, duplicate, wrong type, bad decimal, not an object.
+        r#"{"e":"trade","l":[],"T":1}"#,
+        r#"{"e":"trade","p":"1","p":"2","l":[],"T":1}"#,
+        r#"{"e":"trade","p":"1","l":[],"T":"soon"}"#,
+        r#"{"e":"trade","p":"1.2.3","l":[],"T":1}"#,
+        r#"["trade","1"]"#,
+    ];
+    for json in cases {
+        let (generic, streamed) = both(json);
+        assert_eq!(generic, streamed, "{json}");
+    }
+    let (encoded, _) = both(cases[1]);
+    assert_eq!(
+        encoded.unwrap(),
+        r#"{"e":"trade","p":"0.5","q":null,"l":[],"n":null,"T":1,"x":{"a":[1]},"y":null}"#
+    );
+    let (missing, _) = both(cases[3]);
+    assert_eq!(missing.unwrap_err(), "missing field `p` at line 1 column 26");
+
+    // Tuples: in order; a missing optional tail is `None`; extra elements are kept by position.
+    let level: Level = serde_json::from_str(r#"["4.00","431.5",3]"#).unwrap();
+    assert_eq!((level.price.to_string(), level.quantity.to_string(), level.orders), ("4.00".into(), "431.5".into(), Some(3)));
+    let short: Level = serde_json::from_str(r#"["4.00","431.5"]"#).unwrap();
+    assert_eq!(short.orders, None);
+    let long: Level = serde_json::from_str(r#"["4.00","431.5",3,"extra",[1]]"#).unwrap();
+    assert_eq!(serde_json::to_string(&long).unwrap(), r#"["4.00","431.5",3,"extra",[1]]"#);
+    let err = serde_json::from_str::<Level>(r#"["4.00"]"#).unwrap_err().to_string();
+    assert!(err.starts_with("missing field `quantity`"), "{err}");
+    let err = serde_json::from_str::<Level>(r#"{"price":"1"}"#).unwrap_err().to_string();
+    assert!(err.starts_with("invalid type: map, expected struct Level as an array"), "{err}");
+}
