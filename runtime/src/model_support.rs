@@ -357,16 +357,32 @@ pub fn element<'de, A: SeqAccess<'de>, C: Codec<'de> + Default>(
 }
 
 /// The elements of a tuple model's array past its declared fields (the first at `position`),
-/// kept verbatim under their position (`"6"`, …) and reported as drift.
+/// kept verbatim under their position (`"6"`, …) and reported as drift. Inlined down to the
+/// usual answer, an array that ends there.
+#[inline(always)]
 pub fn rest_of_seq<'de, A: SeqAccess<'de>>(
     seq: &mut A,
     info: &'static ModelInfo,
+    position: usize,
+) -> Result<UnknownFields, A::Error> {
+    match seq.next_element_seed(RawSeed)? {
+        None => Ok(UnknownFields::new()),
+        Some(first) => extra_elements(seq, info, position, first),
+    }
+}
+
+#[cold]
+fn extra_elements<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    info: &'static ModelInfo,
     mut position: usize,
+    first: Box<RawValue>,
 ) -> Result<UnknownFields, A::Error> {
     let mut unknown = UnknownFields::new();
+    keep(&mut unknown, info, position.to_string(), first);
     while let Some(raw) = seq.next_element_seed(RawSeed)? {
-        keep(&mut unknown, info, position.to_string(), raw);
         position += 1;
+        keep(&mut unknown, info, position.to_string(), raw);
     }
     Ok(unknown)
 }
