@@ -321,7 +321,6 @@ fn lean(mut item: ItemStruct, fields: &[LeanField], shape: Shape) -> TokenStream
             use ::binance_runtime::__private::{model as __m, serde as __serde};
 
             static __INFO: __m::ModelInfo = __m::ModelInfo {
-                name: #name_str,
                 expecting: #expecting,
                 path: ::core::concat!(::core::module_path!(), "::", #name_str),
                 fields: &[#(#wires),*],
@@ -387,7 +386,8 @@ fn stream_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], code
             }
         }
 
-        __serde::Deserializer::deserialize_struct(__d, __INFO.name, __INFO.fields, __Visitor)
+        // A map, as the runtime's visitor asks for (see `__m::deserialize`).
+        __serde::Deserializer::deserialize_map(__d, __Visitor)
     }
 }
 
@@ -557,12 +557,7 @@ mod tests {
         )
         .map(|t| t.to_string())
         .unwrap_or_else(|e| format!("error: {e}"));
-        assert!(
-            out.contains(
-                "__serde :: Deserializer :: deserialize_struct (__d , __INFO . name , __INFO . fields , __Visitor)"
-            ),
-            "{out}"
-        );
+        assert!(out.contains("__serde :: Deserializer :: deserialize_map (__d , __Visitor)"), "{out}");
         assert!(out.contains(r#"match __key { "p" => :: core :: option :: Option :: Some (0usize) , "s" => :: core :: option :: Option :: Some (1usize) , _ => :: core :: option :: Option :: None , }"#), "{out}");
         assert!(out.contains(r#"__m :: fill :: < _ , __m :: Dec > (& mut __f0 , & mut __map , "p") ?"#), "{out}");
         assert!(

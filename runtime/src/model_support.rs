@@ -28,8 +28,6 @@ use std::marker::PhantomData;
 /// What `#[model]` tells the runtime about a struct.
 #[derive(Debug)]
 pub struct ModelInfo {
-    /// The struct's name (serde's `deserialize_struct` name).
-    pub name: &'static str,
     /// What the decoder expected, for type errors (`struct Position`).
     pub expecting: &'static str,
     /// The struct's Rust path, for drift reports.
@@ -233,12 +231,15 @@ for_each_tuple_arity!(tuple_slots);
 pub const MAX_TUPLE: usize = 8;
 
 /// Decodes a JSON object into the fields `S` of the model `info` (in `S`'s order) and the
-/// keys it does not declare: serde's `deserialize_struct` with one visitor for every model.
+/// keys it does not declare, with one visitor for every model. It asks for a map rather than a
+/// struct: the same for JSON (a struct is a JSON object), and `serde_json`'s
+/// `deserialize_struct`, compiled once per model, also carries a branch for structs written as
+/// arrays, which a model never accepts.
 pub fn deserialize<'de, D: Deserializer<'de>, S: Slots<'de>>(
     d: D,
     info: &'static ModelInfo,
 ) -> Result<(S::Out, UnknownFields), D::Error> {
-    d.deserialize_struct(info.name, info.fields, StructVisitor::<S> { info, slots: PhantomData })
+    d.deserialize_map(StructVisitor::<S> { info, slots: PhantomData })
 }
 
 struct StructVisitor<S> {
@@ -954,7 +955,7 @@ mod tests {
     }
 
     const FIELDS: &[&str] = &["asset", "uniMMR", "locked", "fills", "bands", "canTrade"];
-    static LEAN: ModelInfo = ModelInfo { name: "Lean", expecting: "struct Lean", path: "tests::Lean", fields: FIELDS };
+    static LEAN: ModelInfo = ModelInfo { expecting: "struct Lean", path: "tests::Lean", fields: FIELDS };
 
     /// What `#[model]` writes: one call each way, the fields as a tuple type.
     impl<'de> Deserialize<'de> for Lean {
@@ -1065,8 +1066,7 @@ mod tests {
     struct Wide([u8; 10]);
 
     const WIDE: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
-    static WIDE_INFO: ModelInfo =
-        ModelInfo { name: "Wide", expecting: "struct Wide", path: "tests::Wide", fields: WIDE };
+    static WIDE_INFO: ModelInfo = ModelInfo { expecting: "struct Wide", path: "tests::Wide", fields: WIDE };
 
     impl<'de> Deserialize<'de> for Wide {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -25,7 +25,7 @@ pub use prepared::PreparedRequest;
 pub use response_future::ResponseFuture;
 
 use crate::clock::Clock;
-use crate::endpoint::{HttpMethod, RestEndpoint, Weight};
+use crate::endpoint::{HttpMethod, RestEndpoint, Security, Weight};
 use crate::governor::{Governor, RatePolicy, UsageSnapshot};
 use crate::params::QueryWriter;
 use crate::retry::{Jitter, RetryPolicy};
@@ -172,33 +172,45 @@ impl RestClient {
         ResponseFuture::new(self.start(self.call(request)), decode_answer::<E>)
     }
 
-    /// Validates and encodes the request's own parameters.
+    /// Validates and encodes the request's own parameters. Only the encoding depends on the
+    /// endpoint's type; the checks are [`RestClient::checked_call`], compiled once rather than
+    /// once per endpoint.
     fn call<E: RestEndpoint>(&self, request: &E) -> Result<Call<'static>> {
         // Room for the parameters of most requests plus what `finish` adds to signed ones.
         let mut query = QueryWriter::with_capacity(64 + executor::SIGNED_SUFFIX_ROOM);
         request.write_params(&mut query);
-        if E::SECURITY.needs_api_key() && self.inner.credentials.is_none() {
+        let signed = E::SECURITY.is_signed();
+        self.checked_call(
+            Call {
+                name: E::NAME,
+                method: E::METHOD,
+                path: E::PATH,
+                query,
+                signed,
+                needs_api_key: E::SECURITY.needs_api_key(),
+                recv_window: if signed { request.recv_window() } else { None },
+                weight: request.weight(),
+            },
+            E::SECURITY,
+        )
+    }
+
+    /// The call, checked: credentials present when the security type needs them, the receive
+    /// window (the request's own, else the client's) within Binance's bounds.
+    fn checked_call(&self, mut call: Call<'static>, security: Security) -> Result<Call<'static>> {
+        if call.needs_api_key && self.inner.credentials.is_none() {
             return Err(Error::Config(format!(
-                "{} needs an API key ({:?} security); set credentials on the client builder",
-                E::NAME,
-                E::SECURITY
+                "{} needs an API key ({security:?} security); set credentials on the client builder",
+                call.name
             )));
         }
-        let signed = E::SECURITY.is_signed();
-        let recv_window = if signed { request.recv_window().or(self.inner.recv_window) } else { None };
-        if let Some(rw) = recv_window {
-            builder::check_recv_window(rw).map_err(|reason| Error::InvalidRequest { endpoint: E::NAME, reason })?;
+        if call.signed {
+            call.recv_window = call.recv_window.or(self.inner.recv_window);
         }
-        Ok(Call {
-            name: E::NAME,
-            method: E::METHOD,
-            path: E::PATH,
-            query,
-            signed,
-            needs_api_key: E::SECURITY.needs_api_key(),
-            recv_window,
-            weight: request.weight(),
-        })
+        if let Some(rw) = call.recv_window {
+            builder::check_recv_window(rw).map_err(|reason| Error::InvalidRequest { endpoint: call.name, reason })?;
+        }
+        Ok(call)
     }
 }
 
@@ -209,23 +221,31 @@ fn decode_answer<E: Endpoint>(answer: Result<Success>) -> Result<E::Response> {
 }
 
 /// Decodes a 2xx body into the endpoint's response. A body that is not UTF-8 is a decode error
-/// (never patched with U+FFFD); every decode error keeps the start of the raw bytes.
+/// (never patched with U+FFFD); every decode error keeps the start of the raw bytes. Only the
+/// `serde_json` call depends on the response type; the rest is compiled once.
 pub(crate) fn decode<E: Endpoint>(status: u16, body: Vec<u8>) -> Result<E::Response> {
-    // Checking UTF-8 up front also covers strings the model ignores, which serde_json skips
-    // without checking; `String::from_utf8` does not copy.
-    let text = String::from_utf8(body).map_err(|e| {
+    let text = utf8_body(E::NAME, status, body)?;
+    match serde_json::from_str(&text) {
+        Ok(response) => Ok(response),
+        Err(e) => Err(decode_error(E::NAME, status, &e, text)),
+    }
+}
+
+/// The body as text. Checking UTF-8 up front also covers strings the model ignores, which
+/// serde_json skips without checking; `String::from_utf8` does not copy.
+fn utf8_body(endpoint: &'static str, status: u16, body: Vec<u8>) -> Result<String> {
+    String::from_utf8(body).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Error::Decode {
-            endpoint: E::NAME,
+            endpoint,
             status,
             reason: format!("the body is not valid UTF-8 (invalid byte at offset {at})"),
             body: ErrorBody::new(e.into_bytes()),
         }
-    })?;
-    serde_json::from_str(&text).map_err(|e| Error::Decode {
-        endpoint: E::NAME,
-        status,
-        reason: e.to_string(),
-        body: ErrorBody::from(text),
     })
+}
+
+#[cold]
+fn decode_error(endpoint: &'static str, status: u16, e: &serde_json::Error, text: String) -> Error {
+    Error::Decode { endpoint, status, reason: e.to_string(), body: ErrorBody::from(text) }
 }
