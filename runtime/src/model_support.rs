@@ -143,8 +143,9 @@ pub trait Slots<'de> {
         map: &mut A,
         name: &'static str,
     ) -> Result<(), A::Error>;
-    /// The fields after the last key: decoded values, or what absent fields are.
-    fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E>;
+    /// The fields after the last key: decoded values, or what absent fields are. `names` are
+    /// the model's field names, this group's first at `at`.
+    fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str], at: usize) -> Result<Self::Out, E>;
 }
 
 /// One field: a second value for it is serde's "duplicate field" error.
@@ -160,10 +161,10 @@ impl<'de, C: Codec<'de> + Default> Slots<'de> for C {
     ) -> Result<(), A::Error> {
         fill::<A, C>(state, map, name)
     }
-    fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<C::Value, E> {
+    fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str], at: usize) -> Result<C::Value, E> {
         match state {
             Some(value) => Ok(value),
-            None => C::default().missing(first(names)),
+            None => C::default().missing(names.get(at).copied().unwrap_or_default()),
         }
     }
 }
@@ -212,11 +213,17 @@ macro_rules! tuple_slots {
                 Ok(())
             }
             #[allow(unused_assignments, unused_variables, unused_mut, clippy::unused_unit)]
-            fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str]) -> Result<Self::Out, E> {
-                let mut start = 0;
+            // An explicit `match` rather than `?`: this is compiled once per model, and `?`
+            // instantiates the `Try` machinery for every field type (a sixth of the client
+            // crate's unoptimised IR was this function).
+            fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str], at: usize) -> Result<Self::Out, E> {
+                let mut at = at;
                 Ok(($({
-                    let value = $T::finish(state.$i, names.get(start..).unwrap_or_default())?;
-                    start += $T::LEN;
+                    let value = match $T::finish(state.$i, names, at) {
+                        Ok(value) => value,
+                        Err(e) => return Err(e),
+                    };
+                    at += $T::LEN;
                     value
                 },)*))
             }
@@ -273,7 +280,7 @@ impl<'de, S: Slots<'de>> Visitor<'de> for StructVisitor<S> {
                 key => keep_unknown(&mut unknown, self.info, key, &mut map)?,
             }
         }
-        Ok((S::finish(state, fields)?, unknown))
+        Ok((S::finish(state, fields, 0)?, unknown))
     }
 }
 
