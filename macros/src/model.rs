@@ -345,7 +345,7 @@ fn lean(mut item: ItemStruct, fields: &[LeanField], shape: Shape) -> TokenStream
 
 /// The body of `Deserialize::deserialize` for `#[model(stream)]`: a visitor of its own with a
 /// `match` on the key and a local per field, as serde's derive writes, with the runtime's
-/// codecs and field rules (`__m::fill`, `__m::take`, `__m::keep_unknown`).
+/// codecs and field rules (`__m::fill`, `__m::take`, `__m::raw_value`, `__m::keep_key`).
 fn stream_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], codecs: &[TokenStream]) -> TokenStream {
     let count = fields.len();
     let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
@@ -378,7 +378,10 @@ fn stream_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], code
                 loop {
                     match __m::next_key(&mut __map, __lookup, #count)? {
                         #(#fills)*
-                        ::core::option::Option::Some(__key) => __m::keep_unknown(&mut __unknown, &__INFO, __key, &mut __map)?,
+                        ::core::option::Option::Some(__key) => {
+                            let __raw = __m::raw_value(&mut __map)?;
+                            __m::keep_key(&mut __unknown, &__INFO, __key, __raw);
+                        }
                         ::core::option::Option::None => break,
                     }
                 }
@@ -564,7 +567,8 @@ mod tests {
             out.contains(r#"__m :: fill :: < _ , __m :: Opt < String > > (& mut __f1 , & mut __map , "s") ?"#),
             "{out}"
         );
-        assert!(out.contains("__m :: keep_unknown (& mut __unknown , & __INFO , __key , & mut __map)"), "{out}");
+        assert!(out.contains("let __raw = __m :: raw_value (& mut __map) ? ;"), "{out}");
+        assert!(out.contains("__m :: keep_key (& mut __unknown , & __INFO , __key , __raw) ;"), "{out}");
         assert!(out.contains(r#"price : __m :: take :: < __m :: Dec , _ > (__f0 , "p") ?"#), "{out}");
         // Encoding stays the runtime's.
         assert!(out.contains("__m :: serialize (__s"), "{out}");

@@ -12,7 +12,7 @@
 //! Models decoded at stream rates (`#[model(stream)]`) and tuple models (`#[model(tuple)]`, read
 //! from an array in order) have their visitor written out per model instead, as serde's derive
 //! does, and call the field rules here one field at a time ([`next_key`], [`fill`], [`take`],
-//! [`keep_unknown`]; [`element`], [`rest_of_seq`]).
+//! [`raw_value`] and [`keep_key`]; [`element`], [`rest_of_seq`]).
 
 use crate::decimal::{self, RawKey, RAW_TOKEN};
 use crate::UnknownFields;
@@ -44,42 +44,73 @@ pub enum Key {
     Unknown(String),
 }
 
-/// Reads a key and finds its field with `lookup` (borrowing the key, no allocation unless the
-/// model does not declare it). `count` is the number of fields, for formats that name fields
-/// by position.
+/// How a model finds a key's field.
+trait FieldLookup: Copy {
+    /// The index of `key`'s field, if the model declares it.
+    fn index(self, key: &str) -> Option<usize>;
+    /// How many fields (for formats that name fields by position).
+    fn count(self) -> usize;
+}
+
+/// The generic visitor's lookup: the wire names in declaration order; keys usually arrive in
+/// that order, so the field after the last one found (`hint`) is tried first.
 #[derive(Clone, Copy)]
-struct KeySeed<L> {
-    lookup: L,
+struct Hinted {
+    names: &'static [&'static str],
+    hint: usize,
+}
+
+impl FieldLookup for Hinted {
+    #[inline]
+    fn index(self, key: &str) -> Option<usize> {
+        let key = key.as_bytes();
+        if self.names.get(self.hint).is_some_and(|name| same_key(name.as_bytes(), key)) {
+            return Some(self.hint);
+        }
+        self.names.iter().position(|name| same_key(name.as_bytes(), key))
+    }
+    fn count(self) -> usize {
+        self.names.len()
+    }
+}
+
+/// A lookup written out per model (`#[model(stream)]`: a `match` on the wire names).
+#[derive(Clone, Copy)]
+struct Matched<F> {
+    lookup: F,
     count: usize,
 }
 
-impl<L: Fn(&str) -> Option<usize>> KeySeed<L> {
+impl<F: Fn(&str) -> Option<usize> + Copy> FieldLookup for Matched<F> {
+    #[inline]
+    fn index(self, key: &str) -> Option<usize> {
+        (self.lookup)(key)
+    }
+    fn count(self) -> usize {
+        self.count
+    }
+}
+
+/// Reads a key and finds its field (borrowing the key, no allocation unless the model does not
+/// declare it).
+#[derive(Clone, Copy)]
+struct KeySeed<L>(L);
+
+impl<L: FieldLookup> KeySeed<L> {
     #[inline]
     fn key(self, key: &str) -> Key {
-        (self.lookup)(key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Known)
+        self.0.index(key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Known)
     }
 }
 
-/// The index of `key` in `names`; keys usually arrive in declaration order, so `hint` (the
-/// field after the last one found) is tried first.
-#[inline]
-fn hinted_index(names: &[&str], hint: usize, key: &str) -> Option<usize> {
-    let key = key.as_bytes();
-    if names.get(hint).is_some_and(|name| same_key(name.as_bytes(), key)) {
-        return Some(hint);
-    }
-    names.iter().position(|name| same_key(name.as_bytes(), key))
-}
-
-impl<'de, L: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for KeySeed<L> {
+impl<'de, L: FieldLookup> DeserializeSeed<'de> for KeySeed<L> {
     type Value = Key;
-    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
         d.deserialize_identifier(self)
     }
 }
 
-impl<'de, L: Fn(&str) -> Option<usize>> Visitor<'de> for KeySeed<L> {
+impl<'de, L: FieldLookup> Visitor<'de> for KeySeed<L> {
     type Value = Key;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("field identifier")
@@ -94,7 +125,7 @@ impl<'de, L: Fn(&str) -> Option<usize>> Visitor<'de> for KeySeed<L> {
     // Formats that name fields by position (as serde's derive accepts).
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
         match usize::try_from(v) {
-            Ok(i) if i < self.count => Ok(Key::Known(i)),
+            Ok(i) if i < self.0.count() => Ok(Key::Known(i)),
             _ => Ok(Key::Unknown(v.to_string())),
         }
     }
@@ -159,7 +190,11 @@ impl<'de, C: Codec<'de> + Default> Slots<'de> for C {
         map: &mut A,
         name: &'static str,
     ) -> Result<(), A::Error> {
-        fill::<A, C>(state, map, name)
+        if state.is_some() {
+            return Err(de::Error::duplicate_field(name));
+        }
+        *state = Some(map.next_value_seed(C::default())?);
+        Ok(())
     }
     fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str], at: usize) -> Result<C::Value, E> {
         match state {
@@ -265,19 +300,27 @@ impl<'de, S: Slots<'de>> Visitor<'de> for StructVisitor<S> {
         let fields = self.info.fields;
         let mut state = S::State::default();
         let mut unknown = UnknownFields::new();
-        let mut hint = 0;
-        loop {
-            let seed = KeySeed { lookup: |key: &str| hinted_index(fields, hint, key), count: fields.len() };
-            let Some(key) = map.next_key_seed(seed)? else { break };
+        let mut seed = KeySeed(Hinted { names: fields, hint: 0 });
+        while let Some(key) = map.next_key_seed(seed)? {
             match key {
                 Key::Known(index) if index < S::LEN => {
-                    hint = index + 1;
+                    seed.0.hint = index + 1;
                     let name = fields.get(index).copied().unwrap_or_default();
                     S::fill(&mut state, index, &mut map, name)?;
                 }
-                // An unknown key, or (only with a `ModelInfo` naming more fields than the slots,
-                // never from `#[model]`) a field without a slot: keep the value, never lose it.
-                key => keep_unknown(&mut unknown, self.info, key, &mut map)?,
+                // Written out with the arms apart rather than through `raw_value` and `keep_key`:
+                // the shorter form decoded the REST account bodies 5-8 % slower
+                // (benches/decode.rs), a matter of how the optimiser lays out this loop.
+                Key::Known(index) => {
+                    // Only with a `ModelInfo` naming more fields than the slots (never from
+                    // `#[model]`): keep the value rather than lose it.
+                    let key = fields.get(index).copied().unwrap_or_default().to_owned();
+                    keep(&mut unknown, self.info, key, map.next_value_seed(RawSeed)?);
+                }
+                Key::Unknown(key) => {
+                    let raw = map.next_value_seed(RawSeed)?;
+                    keep(&mut unknown, self.info, key, raw);
+                }
             }
         }
         Ok((S::finish(state, fields, 0)?, unknown))
@@ -296,9 +339,9 @@ fn keep(unknown: &mut UnknownFields, info: &'static ModelInfo, key: String, raw:
 pub fn next_key<'de, A, L>(map: &mut A, lookup: L, count: usize) -> Result<Option<Key>, A::Error>
 where
     A: MapAccess<'de>,
-    L: Fn(&str) -> Option<usize>,
+    L: Fn(&str) -> Option<usize> + Copy,
 {
-    map.next_key_seed(KeySeed { lookup, count })
+    map.next_key_seed(KeySeed(Matched { lookup, count }))
 }
 
 /// Decodes the value of the field `name` into `slot` with the codec `C`; a key seen twice is
@@ -329,21 +372,22 @@ pub fn take<'de, C: Codec<'de> + Default, E: de::Error>(
     }
 }
 
-/// Keeps the value of a key the model `info` does not declare, verbatim (and reports it as
-/// drift). A `Key::Known` index past the model's fields keeps its declared name.
-pub fn keep_unknown<'de, A: MapAccess<'de>>(
-    unknown: &mut UnknownFields,
-    info: &'static ModelInfo,
-    key: Key,
-    map: &mut A,
-) -> Result<(), A::Error> {
+/// The raw JSON text of the next value, for a key the model does not declare.
+#[inline(always)]
+pub fn raw_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Box<RawValue>, A::Error> {
+    map.next_value_seed(RawSeed)
+}
+
+/// Keeps `raw`, the value of a key the model `info` does not declare, verbatim (and reports it
+/// as drift). A `Key::Known` index past the model's fields keeps its declared name. Separate
+/// from [`raw_value`] so that the key loop passes the `MapAccess` to no call that is not
+/// inlined.
+pub fn keep_key(unknown: &mut UnknownFields, info: &'static ModelInfo, key: Key, raw: Box<RawValue>) {
     let key = match key {
         Key::Known(index) => info.fields.get(index).copied().unwrap_or_default().to_owned(),
         Key::Unknown(key) => key,
     };
-    let raw = map.next_value_seed(RawSeed)?;
     keep(unknown, info, key, raw);
-    Ok(())
 }
 
 /// The next element of a tuple model's array, decoded with the codec `C` as the field `name`.
@@ -1043,11 +1087,12 @@ mod tests {
 
     #[test]
     fn keys_map_to_their_field_or_past_the_end() {
-        assert_eq!(hinted_index(FIELDS, 0, "asset"), Some(0));
-        assert_eq!(hinted_index(FIELDS, 0, "canTrade"), Some(5));
-        assert_eq!(hinted_index(FIELDS, 5, "canTrade"), Some(5));
-        assert_eq!(hinted_index(FIELDS, 6, "locked"), Some(2));
-        assert_eq!(hinted_index(FIELDS, 3, "nope"), None);
+        let seed = |hint| Hinted { names: FIELDS, hint };
+        assert_eq!(seed(0).index("asset"), Some(0));
+        assert_eq!(seed(0).index("canTrade"), Some(5));
+        assert_eq!(seed(5).index("canTrade"), Some(5));
+        assert_eq!(seed(6).index("locked"), Some(2));
+        assert_eq!(seed(3).index("nope"), None);
     }
 
     #[test]
