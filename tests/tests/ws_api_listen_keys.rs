@@ -29,7 +29,8 @@ fn credentials() -> Credentials {
 }
 
 fn ws(mock: &RunningMock) -> WsClient {
-    let builder = WsClient::builder().url(mock.ws_url()).credentials(credentials()).request_timeout(Duration::from_secs(30));
+    let builder =
+        WsClient::builder().url(mock.ws_url()).credentials(credentials()).request_timeout(Duration::from_secs(30));
     WsClient::new(builder.build().unwrap())
 }
 
