@@ -34,7 +34,8 @@
 //!
 //! - market and user-data streams on a third port ([`RunningMock::stream_url`],
 //!   [`RunningMock::streams`]; see [`streams`]) with real listen keys: the listen-key routes
-//!   create, keep alive and close keys that the stream server then serves.
+//!   and the WebSocket API's `userDataStream.start` / `.ping` / `.stop` create, keep alive and
+//!   close the same keys, which the stream server then serves.
 //!
 //! A test can list what is served ([`RunningMock::endpoints`]: route, security, weight,
 //! rules, order counts) and what was asked ([`RunningMock::requests`]: route, parameters,

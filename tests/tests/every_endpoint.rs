@@ -173,8 +173,9 @@ async fn every_endpoint_of_the_spec_through_the_generated_client() {
     let started = Instant::now();
     let mut problems = Vec::new();
     for case in CASES {
-        // A keep-alive needs a live listen key (the mock's keys are state: `-1125` otherwise).
-        if case.endpoint == "keepalive_user_data_stream" {
+        // A keep-alive needs a live listen key (the mock's keys are state: `-1125` otherwise);
+        // REST and the WebSocket API share the account's key, so REST starts it for both.
+        if matches!(case.endpoint, "keepalive_user_data_stream" | "user_data_stream_ping") {
             let started = match case.product {
                 "usds_futures" => clients.usds_futures.start_user_data_stream(&Default::default()).await.map(drop),
                 "portfolio_margin" => {

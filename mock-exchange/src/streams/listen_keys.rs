@@ -1,5 +1,6 @@
 //! Listen keys as Binance keeps them: one live key per (host family, API key), created by
-//! `POST …/listenKey`, kept alive for another 60 minutes by `PUT`, closed by `DELETE`, and
+//! `POST …/listenKey` or the WebSocket API's `userDataStream.start`, kept alive for another 60
+//! minutes by `PUT` or `userDataStream.ping`, closed by `DELETE` or `userDataStream.stop`, and
 //! expired by a test control; every key ever made is remembered for tests to inspect.
 
 use crate::checks::Rejection;
@@ -19,16 +20,54 @@ pub(crate) fn unknown_key() -> Rejection {
     Rejection::new(400, binance_spec::protocol::LISTEN_KEY_DOES_NOT_EXIST, "This listenKey does not exist.")
 }
 
+/// What a listen-key request asks of the registry; REST and the WebSocket API name the same
+/// three operations differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListenKeyOp {
+    /// `POST` / `userDataStream.start`: the account's live key, extended, or a new one.
+    Start,
+    /// `PUT` / `userDataStream.ping`: extend the account's live key, or `-1125`.
+    KeepAlive,
+    /// `DELETE` / `userDataStream.stop`: close the account's live key.
+    Close,
+}
+
+impl ListenKeyOp {
+    /// The operation of a REST request to `…/listenKey`; `None` for any other route.
+    pub(crate) fn of_rest(method: &str, path: &str) -> Option<ListenKeyOp> {
+        if !path.ends_with("/listenKey") {
+            return None;
+        }
+        match method {
+            "POST" => Some(ListenKeyOp::Start),
+            "PUT" => Some(ListenKeyOp::KeepAlive),
+            "DELETE" => Some(ListenKeyOp::Close),
+            _ => None,
+        }
+    }
+
+    /// The operation of a WebSocket API method; `None` for any other method.
+    pub(crate) fn of_ws(method: &str) -> Option<ListenKeyOp> {
+        match method {
+            "userDataStream.start" => Some(ListenKeyOp::Start),
+            "userDataStream.ping" => Some(ListenKeyOp::KeepAlive),
+            "userDataStream.stop" => Some(ListenKeyOp::Close),
+            _ => None,
+        }
+    }
+}
+
 /// One listen key as a test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenKeyInfo {
     /// The key (also its stream name).
     pub key: String,
-    /// The host family it was made on (`fapi`, `papi`): the first segment of the route's path.
+    /// The host family it was made on (`fapi`, `papi`): the first segment of the REST route's
+    /// path, or for the WebSocket API the family of its product's REST API (`fapi` for `ws-fapi`).
     pub family: String,
     /// The API key that made it.
     pub api_key: String,
-    /// Keep-alives (`PUT`) it received.
+    /// Keep-alives (`PUT` or `userDataStream.ping`) it received.
     pub keep_alives: u32,
     /// Live: neither closed, expired by a test, nor past its validity.
     pub live: bool,
@@ -167,6 +206,21 @@ mod tests {
         assert_eq!(infos.len(), 2);
         assert!(infos.iter().all(|k| !k.live));
         assert!(infos[1].closed);
+    }
+
+    #[test]
+    fn rest_and_websocket_requests_name_the_same_operations() {
+        for (method, ws, op) in [
+            ("POST", "userDataStream.start", ListenKeyOp::Start),
+            ("PUT", "userDataStream.ping", ListenKeyOp::KeepAlive),
+            ("DELETE", "userDataStream.stop", ListenKeyOp::Close),
+        ] {
+            assert_eq!(ListenKeyOp::of_rest(method, "/fapi/v1/listenKey"), Some(op));
+            assert_eq!(ListenKeyOp::of_ws(ws), Some(op));
+        }
+        assert_eq!(ListenKeyOp::of_rest("GET", "/fapi/v1/listenKey"), None);
+        assert_eq!(ListenKeyOp::of_rest("POST", "/fapi/v1/order"), None);
+        assert_eq!(ListenKeyOp::of_ws("order.place"), None);
     }
 
     #[test]

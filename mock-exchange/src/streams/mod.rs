@@ -13,7 +13,11 @@
 //!
 //! **Listen keys are real.** `POST …/listenKey` (USDⓈ-M `/fapi/v1`, Portfolio Margin
 //! `/papi/v1`) makes a key (or returns the account's live one, extended), `PUT` extends it by
-//! 60 minutes (or answers `-1125 This listenKey does not exist.`), `DELETE` closes it. A stream
+//! 60 minutes (or answers `-1125 This listenKey does not exist.`), `DELETE` closes it. The
+//! WebSocket API's `userDataStream.start`, `.ping` and `.stop` do the same on the same keys
+//! (family: the one of the WebSocket API's product, `fapi` for `ws-fapi`), answering the key in
+//! `result` and `-1125` in an error envelope; as the doc pages say, `.ping` and `.stop` take no
+//! `listenKey` and act on the account's key (named by `apiKey` or `session.logon`). A stream
 //! name without `@` that does not start with `!` is a listen key: it is served only while the
 //! key is live. The doc pages do not say what Binance does with an unknown key; the mock refuses
 //! it at once, so a client's mistake shows: `/ws/<key>` fails the handshake (HTTP 400 with the
@@ -30,6 +34,7 @@ pub(crate) mod server;
 
 pub use depth::DepthScript;
 pub use listen_keys::ListenKeyInfo;
+pub(crate) use listen_keys::ListenKeyOp;
 
 use crate::checks::Rejection;
 use crate::shared::{lock, Shared};
@@ -121,29 +126,66 @@ impl Hub {
         api_key: Option<&str>,
         now_ms: i64,
     ) -> Option<Result<String, Rejection>> {
-        if security == crate::Security::UserStream && path.ends_with("/listenKey") {
-            let family = crate::endpoints::family_of(path);
-            let api_key = api_key.unwrap_or("-");
-            let mut state = self.lock();
-            let keys = &mut state.listen_keys;
-            let answer = match method {
-                "POST" => Ok(keys.start(&family, api_key, now_ms)),
-                "PUT" => keys.keep_alive(&family, api_key, params.get("listenKey"), now_ms),
-                "DELETE" => {
-                    if let Some(key) = keys.close(&family, api_key, now_ms) {
-                        state.unsubscribe_everywhere(&key);
-                    }
-                    return Some(Ok("{}".to_owned()));
-                }
-                _ => return None,
-            };
-            return Some(answer.map(|key| serde_json::json!({ "listenKey": key }).to_string()));
+        if security == crate::Security::UserStream {
+            if let Some(op) = ListenKeyOp::of_rest(method, path) {
+                let family = crate::endpoints::family_of(path);
+                let answer = self.listen_key(op, &family, api_key, params.get("listenKey"), now_ms);
+                return Some(answer.map(|result| result.to_string()));
+            }
         }
         if method == "GET" && path == DEPTH_PATH {
             let symbol = params.get("symbol")?;
             return self.lock().depth.get(symbol).cloned().map(Ok);
         }
         None
+    }
+
+    /// The `result` of a WebSocket API method whose state lives here (`userDataStream.start`,
+    /// `.ping`, `.stop`: the listen keys REST keeps too), once the request passed Binance's
+    /// checks; `None` for every other method (its example is served). `family` is the one of
+    /// the WebSocket API's product (`fapi` for `ws-fapi`) and `api_key` the account, named by
+    /// `apiKey` or by `session.logon`.
+    pub(crate) fn ws_answer(
+        &self,
+        method: &str,
+        security: crate::Security,
+        family: &str,
+        api_key: Option<&str>,
+        now_ms: i64,
+    ) -> Option<Result<serde_json::Value, Rejection>> {
+        let op = ListenKeyOp::of_ws(method).filter(|_| security == crate::Security::UserStream)?;
+        // The doc pages list no parameter for `userDataStream.ping` and `.stop` (only `apiKey`
+        // in the request example): they act on the account's key, never on a named one.
+        Some(self.listen_key(op, family, api_key, None, now_ms))
+    }
+
+    /// The `result` of a listen-key request, from REST or the WebSocket API alike:
+    /// `{"listenKey": <key>}` for start and keep-alive, `{}` for close (whether or not a key was
+    /// live: Binance's `DELETE` answers `{}`), `-1125` for a keep-alive without a live key.
+    /// `family` and `api_key` name the account's key; a keep-alive's `named` key, when sent,
+    /// must be that key.
+    pub(crate) fn listen_key(
+        &self,
+        op: ListenKeyOp,
+        family: &str,
+        api_key: Option<&str>,
+        named: Option<&str>,
+        now_ms: i64,
+    ) -> Result<serde_json::Value, Rejection> {
+        let api_key = api_key.unwrap_or("-");
+        let mut state = self.lock();
+        let keys = &mut state.listen_keys;
+        let key = match op {
+            ListenKeyOp::Start => keys.start(family, api_key, now_ms),
+            ListenKeyOp::KeepAlive => keys.keep_alive(family, api_key, named, now_ms)?,
+            ListenKeyOp::Close => {
+                if let Some(key) = keys.close(family, api_key, now_ms) {
+                    state.unsubscribe_everywhere(&key);
+                }
+                return Ok(serde_json::json!({}));
+            }
+        };
+        Ok(serde_json::json!({ "listenKey": key }))
     }
 
     fn is_live_key(&self, key: &str, now_ms: i64) -> bool {

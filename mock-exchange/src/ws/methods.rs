@@ -1,6 +1,7 @@
 //! Answering one WebSocket API request with the same checks and the same weight book as REST:
 //! weight, injected faults, API key and signature (or the connection's `session.logon`),
-//! timestamp, mandatory parameters, ORDERS counts, then the spec example's `result`.
+//! timestamp, mandatory parameters, ORDERS counts, then the spec example's `result` (for the
+//! `userDataStream.*` methods: the answer of the listen-key registry REST shares).
 
 use super::state::WsFault;
 use crate::checks::{self, Rejection};
@@ -210,6 +211,11 @@ fn respond(
     checks::parameters(served, |name| record.param(name))?;
     shared.charge_orders(served, account.unwrap_or("-"))?;
     record.orders = served.info.orders.iter().map(|o| (o.window.clone(), o.value)).collect();
+    // Listen keys are the registry's, shared with REST, not the example's.
+    let now = shared.server_time_ms();
+    if let Some(answer) = shared.streams.ws_answer(method, security, &served.family, account, now) {
+        return answer;
+    }
     match &served.answer {
         Answer::WsResult(result) => Ok(result.clone()),
         Answer::Examples(_) | Answer::ServerTime => Ok(Value::Object(Map::new())),

@@ -8,7 +8,9 @@
 //! is the same builder for tests that only want the WebSocket side.
 //!
 //! It serves every spec endpoint that names a WebSocket method with the `result` of its first
-//! example (the examples are whole envelopes), echoes the request `id`, reports `rateLimits`,
+//! example (the examples are whole envelopes), except `userDataStream.start` / `.ping` /
+//! `.stop`, which make, extend and close real listen keys shared with REST (see
+//! [`streams`](crate::streams)); it echoes the request `id`, reports `rateLimits`,
 //! checks `apiKey` and signatures (HMAC hex, Ed25519 or RSA base64, over the params except
 //! `signature` sorted by name, `k=v` joined by `&`, not percent-encoded) and timestamps, and
 //! supports `session.logon` for Ed25519 keys (after it, requests need only `timestamp`).
