@@ -357,41 +357,29 @@ fn stream_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], code
     });
     let takes =
         vars.iter().zip(codecs).zip(&wires).map(|((var, codec), wire)| quote!(__m::take::<#codec, _>(#var, #wire)?));
-    quote! {
-        struct __Visitor;
-
-        impl<'de> __serde::de::Visitor<'de> for __Visitor {
-            type Value = #name;
-
-            fn expecting(&self, __f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                __f.write_str(#expecting)
-            }
-
-            #[inline]
-            fn visit_map<__A: __serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::core::result::Result<#name, __A::Error> {
-                #(let mut #vars = ::core::option::Option::None;)*
-                let mut __unknown = ::binance_runtime::UnknownFields::new();
-                let __lookup = |__key: &str| match __key {
-                    #(#wires => ::core::option::Option::Some(#indices),)*
-                    _ => ::core::option::Option::None,
-                };
-                loop {
-                    match __m::next_key(&mut __map, __lookup, #count)? {
-                        #(#fills)*
-                        ::core::option::Option::Some(__key) => {
-                            let __raw = __m::raw_value(&mut __map)?;
-                            __m::keep_key(&mut __unknown, &__INFO, __key, __raw);
-                        }
-                        ::core::option::Option::None => break,
+    let visit_map = quote! {
+        fn visit_map<__A: __serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::core::result::Result<#name, __A::Error> {
+            #(let mut #vars = ::core::option::Option::None;)*
+            let mut __unknown = ::binance_runtime::UnknownFields::new();
+            let __lookup = |__key: &str| match __key {
+                #(#wires => ::core::option::Option::Some(#indices),)*
+                _ => ::core::option::Option::None,
+            };
+            loop {
+                match __m::next_key(&mut __map, __lookup, #count)? {
+                    #(#fills)*
+                    ::core::option::Option::Some(__key) => {
+                        let __raw = __m::raw_value(&mut __map)?;
+                        __m::keep_key(&mut __unknown, &__INFO, __key, __raw);
                     }
+                    ::core::option::Option::None => break,
                 }
-                ::core::result::Result::Ok(#name { #(#idents: #takes,)* unknown_fields: __unknown })
             }
+            ::core::result::Result::Ok(#name { #(#idents: #takes,)* unknown_fields: __unknown })
         }
-
-        // A map, as the runtime's visitor asks for (see `__m::deserialize`).
-        __serde::Deserializer::deserialize_map(__d, __Visitor)
-    }
+    };
+    // A map, as the runtime's visitor asks for (see `__m::deserialize`).
+    visitor(name, expecting, visit_map, quote!(deserialize_map))
 }
 
 /// The body of `Deserialize::deserialize` for `#[model(tuple)]`: a visitor of its own reading
@@ -406,6 +394,25 @@ fn tuple_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], codec
         let wire = &f.wire;
         quote!(__m::element::<_, #codec>(&mut __seq, &mut __ended, #wire)?)
     });
+    let visit_seq = quote! {
+        fn visit_seq<__A: __serde::de::SeqAccess<'de>>(self, mut __seq: __A) -> ::core::result::Result<#name, __A::Error> {
+            let mut __ended = false;
+            ::core::result::Result::Ok(#name {
+                #(#idents: #elements,)*
+                unknown_fields: if __ended {
+                    ::binance_runtime::UnknownFields::new()
+                } else {
+                    __m::rest_of_seq(&mut __seq, &__INFO, #count)?
+                },
+            })
+        }
+    };
+    visitor(name, &expecting, visit_seq, quote!(deserialize_seq))
+}
+
+/// A visitor of `name` with one `visit_*` method (inlined into the deserializer: one call site
+/// per model), handed to the deserializer's `deserialize_*` method `entry`.
+fn visitor(name: &syn::Ident, expecting: &str, visit: TokenStream, entry: TokenStream) -> TokenStream {
     quote! {
         struct __Visitor;
 
@@ -417,20 +424,10 @@ fn tuple_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], codec
             }
 
             #[inline]
-            fn visit_seq<__A: __serde::de::SeqAccess<'de>>(self, mut __seq: __A) -> ::core::result::Result<#name, __A::Error> {
-                let mut __ended = false;
-                ::core::result::Result::Ok(#name {
-                    #(#idents: #elements,)*
-                    unknown_fields: if __ended {
-                        ::binance_runtime::UnknownFields::new()
-                    } else {
-                        __m::rest_of_seq(&mut __seq, &__INFO, #count)?
-                    },
-                })
-            }
+            #visit
         }
 
-        __serde::Deserializer::deserialize_seq(__d, __Visitor)
+        __serde::Deserializer::#entry(__d, __Visitor)
     }
 }
 

@@ -190,11 +190,7 @@ impl<'de, C: Codec<'de> + Default> Slots<'de> for C {
         map: &mut A,
         name: &'static str,
     ) -> Result<(), A::Error> {
-        if state.is_some() {
-            return Err(de::Error::duplicate_field(name));
-        }
-        *state = Some(map.next_value_seed(C::default())?);
-        Ok(())
+        fill::<A, C>(state, map, name)
     }
     fn finish<E: de::Error>(state: Self::State, names: &'static [&'static str], at: usize) -> Result<C::Value, E> {
         match state {

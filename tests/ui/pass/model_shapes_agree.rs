@@ -4,39 +4,30 @@
 
 use binance_runtime::{model, Decimal};
 
-#[model]
-#[derive(Debug, Clone, PartialEq)]
-struct Generic {
-    #[serde(rename = "e")]
-    event_type: String,
-    #[serde(rename = "p")]
-    price: Decimal,
-    #[serde(rename = "q")]
-    quantity: Option<Decimal>,
-    #[serde(rename = "l")]
-    levels: Vec<Decimal>,
-    #[serde(rename = "n")]
-    note: Option<String>,
-    #[serde(rename = "T")]
-    trade_time: i64,
+/// The same struct under each object shape.
+macro_rules! trade {
+    ($(#[$shape:meta])* $name:ident) => {
+        $(#[$shape])*
+        #[derive(Debug, Clone, PartialEq)]
+        struct $name {
+            #[serde(rename = "e")]
+            event_type: String,
+            #[serde(rename = "p")]
+            price: Decimal,
+            #[serde(rename = "q")]
+            quantity: Option<Decimal>,
+            #[serde(rename = "l")]
+            levels: Vec<Decimal>,
+            #[serde(rename = "n")]
+            note: Option<String>,
+            #[serde(rename = "T")]
+            trade_time: i64,
+        }
+    };
 }
 
-#[model(stream)]
-#[derive(Debug, Clone, PartialEq)]
-struct Streamed {
-    #[serde(rename = "e")]
-    event_type: String,
-    #[serde(rename = "p")]
-    price: Decimal,
-    #[serde(rename = "q")]
-    quantity: Option<Decimal>,
-    #[serde(rename = "l")]
-    levels: Vec<Decimal>,
-    #[serde(rename = "n")]
-    note: Option<String>,
-    #[serde(rename = "T")]
-    trade_time: i64,
-}
+trade!(#[model] Generic);
+trade!(#[model(stream)] Streamed);
 
 #[model(tuple)]
 #[derive(Debug, Clone, PartialEq)]
