@@ -75,16 +75,32 @@ pub struct ListenKeyInfo {
     pub closed: bool,
 }
 
+/// A key as the registry keeps it; whether it is live is worked out when asked.
 #[derive(Debug)]
 struct Key {
-    info: ListenKeyInfo,
+    key: String,
+    family: String,
+    api_key: String,
+    keep_alives: u32,
+    closed: bool,
     expires_at_ms: i64,
     expired: bool,
 }
 
 impl Key {
     fn live(&self, now_ms: i64) -> bool {
-        !self.info.closed && !self.expired && now_ms < self.expires_at_ms
+        !self.closed && !self.expired && now_ms < self.expires_at_ms
+    }
+
+    fn info(&self, now_ms: i64) -> ListenKeyInfo {
+        ListenKeyInfo {
+            key: self.key.clone(),
+            family: self.family.clone(),
+            api_key: self.api_key.clone(),
+            keep_alives: self.keep_alives,
+            live: self.live(now_ms),
+            closed: self.closed,
+        }
     }
 }
 
@@ -97,26 +113,23 @@ pub(crate) struct ListenKeys {
 
 impl ListenKeys {
     fn live_of(&mut self, family: &str, api_key: &str, now_ms: i64) -> Option<&mut Key> {
-        self.keys.iter_mut().find(|k| k.info.family == family && k.info.api_key == api_key && k.live(now_ms))
+        self.keys.iter_mut().find(|k| k.family == family && k.api_key == api_key && k.live(now_ms))
     }
 
     /// `POST`: the account's live key, its validity extended (as Binance does), or a new one.
     pub(crate) fn start(&mut self, family: &str, api_key: &str, now_ms: i64) -> String {
         if let Some(key) = self.live_of(family, api_key, now_ms) {
             key.expires_at_ms = now_ms.saturating_add(VALIDITY_MS);
-            return key.info.key.clone();
+            return key.key.clone();
         }
         self.made += 1;
         let key = new_key(self.made, now_ms);
         self.keys.push(Key {
-            info: ListenKeyInfo {
-                key: key.clone(),
-                family: family.to_owned(),
-                api_key: api_key.to_owned(),
-                keep_alives: 0,
-                live: true,
-                closed: false,
-            },
+            key: key.clone(),
+            family: family.to_owned(),
+            api_key: api_key.to_owned(),
+            keep_alives: 0,
+            closed: false,
             expires_at_ms: now_ms.saturating_add(VALIDITY_MS),
             expired: false,
         });
@@ -133,24 +146,24 @@ impl ListenKeys {
         now_ms: i64,
     ) -> Result<String, Rejection> {
         let key = self.live_of(family, api_key, now_ms).ok_or_else(unknown_key)?;
-        if named.is_some_and(|n| n != key.info.key) {
+        if named.is_some_and(|n| n != key.key) {
             return Err(unknown_key());
         }
         key.expires_at_ms = now_ms.saturating_add(VALIDITY_MS);
-        key.info.keep_alives = key.info.keep_alives.saturating_add(1);
-        Ok(key.info.key.clone())
+        key.keep_alives = key.keep_alives.saturating_add(1);
+        Ok(key.key.clone())
     }
 
     /// `DELETE`: closes the account's live key; the closed key, if there was one.
     pub(crate) fn close(&mut self, family: &str, api_key: &str, now_ms: i64) -> Option<String> {
         let key = self.live_of(family, api_key, now_ms)?;
-        key.info.closed = true;
-        Some(key.info.key.clone())
+        key.closed = true;
+        Some(key.key.clone())
     }
 
     /// A test's expiry: `true` when `key` was live.
     pub(crate) fn expire(&mut self, key: &str, now_ms: i64) -> bool {
-        match self.keys.iter_mut().find(|k| k.info.key == key && k.live(now_ms)) {
+        match self.keys.iter_mut().find(|k| k.key == key && k.live(now_ms)) {
             Some(k) => {
                 k.expired = true;
                 true
@@ -160,11 +173,11 @@ impl ListenKeys {
     }
 
     pub(crate) fn is_live(&self, key: &str, now_ms: i64) -> bool {
-        self.keys.iter().any(|k| k.info.key == key && k.live(now_ms))
+        self.keys.iter().any(|k| k.key == key && k.live(now_ms))
     }
 
     pub(crate) fn infos(&self, now_ms: i64) -> Vec<ListenKeyInfo> {
-        self.keys.iter().map(|k| ListenKeyInfo { live: k.live(now_ms), ..k.info.clone() }).collect()
+        self.keys.iter().map(|k| k.info(now_ms)).collect()
     }
 }
 
