@@ -379,7 +379,7 @@ fn stream_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], code
         }
     };
     // A map, as the runtime's visitor asks for (see `__m::deserialize`).
-    visitor(name, expecting, visit_map, quote!(deserialize_map))
+    visitor(name, expecting, visit_map, quote!(__serde::Deserializer::deserialize_map(__d, __Visitor)))
 }
 
 /// The body of `Deserialize::deserialize` for `#[model(tuple)]`: a visitor of its own reading
@@ -407,11 +407,24 @@ fn tuple_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], codec
             })
         }
     };
-    visitor(name, &expecting, visit_seq, quote!(deserialize_seq))
+    let all_decimals = fields.iter().all(|f| matches!(f.codec, Some(Codec::Decimal)));
+    if all_decimals && !fields.is_empty() {
+        // A depth level and its like: read in one pass from the row's text (see the runtime's
+        // `decimal_row`), the visitor above for anything else.
+        let idents: Vec<_> = fields.iter().map(|f| &f.ident).collect();
+        let entry = quote! {
+            __m::decimal_row(__d, __Visitor, |[#(#idents),*]: [::binance_runtime::Decimal; #count]| #name {
+                #(#idents,)*
+                unknown_fields: ::binance_runtime::UnknownFields::new(),
+            })
+        };
+        return visitor(name, &expecting, visit_seq, entry);
+    }
+    visitor(name, &expecting, visit_seq, quote!(__serde::Deserializer::deserialize_seq(__d, __Visitor)))
 }
 
-/// A visitor of `name` with one `visit_*` method (inlined into the deserializer: one call site
-/// per model), handed to the deserializer's `deserialize_*` method `entry`.
+/// A visitor `__Visitor` of `name` with one `visit_*` method (inlined into the deserializer: one
+/// call site per model), and `entry`, the expression that hands it to the deserializer `__d`.
 fn visitor(name: &syn::Ident, expecting: &str, visit: TokenStream, entry: TokenStream) -> TokenStream {
     quote! {
         struct __Visitor;
@@ -427,7 +440,7 @@ fn visitor(name: &syn::Ident, expecting: &str, visit: TokenStream, entry: TokenS
             #visit
         }
 
-        __serde::Deserializer::#entry(__d, __Visitor)
+        #entry
     }
 }
 
@@ -530,8 +543,19 @@ mod tests {
         let out = expand(quote!(tuple), quote! { pub struct Level { pub price: Decimal, pub qty: Decimal } })
             .map(|t| t.to_string())
             .unwrap_or_else(|e| format!("error: {e}"));
-        // Its own visitor reads the elements in order, then keeps any extra ones.
-        assert!(out.contains("__serde :: Deserializer :: deserialize_seq (__d , __Visitor)"), "{out}");
+        // Its own visitor reads the elements in order, then keeps any extra ones; a row of
+        // decimals only is first read in one pass.
+        assert!(
+            out.contains(
+                "__m :: decimal_row (__d , __Visitor , | [price , qty] : [:: binance_runtime :: Decimal ; 2usize] |"
+            ),
+            "{out}"
+        );
+        let mixed = expand(quote!(tuple), quote! { pub struct Kline { pub open_time: i64, pub open: Decimal } })
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| format!("error: {e}"));
+        assert!(mixed.contains("__serde :: Deserializer :: deserialize_seq (__d , __Visitor)"), "{mixed}");
+        assert!(!mixed.contains("decimal_row"), "{mixed}");
         assert!(
             out.contains("price : __m :: element :: < _ , __m :: Dec > (& mut __seq , & mut __ended , \"price\") ?"),
             "{out}"

@@ -43,7 +43,7 @@ pub fn parse(text: &str) -> Result<Decimal, String> {
 
 /// Why text is not a decimal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum NotDecimal {
+pub(crate) enum NotDecimal {
     Malformed,
     OutOfRange,
 }
@@ -67,7 +67,7 @@ impl NotDecimal {
 /// fields of a response are decimals): the usual short text takes [`short`], the rest
 /// [`exact_wide`].
 #[inline]
-fn exact(t: &str) -> Result<Decimal, NotDecimal> {
+pub(crate) fn exact(t: &str) -> Result<Decimal, NotDecimal> {
     match short(t.as_bytes()) {
         Some(d) => Ok(d),
         None => exact_wide(t),
@@ -75,32 +75,44 @@ fn exact(t: &str) -> Result<Decimal, NotDecimal> {
 }
 
 /// Most decimals on the wire: an optional sign, then at most 19 bytes of digits with at most
-/// one point between digits (`0.00100000`, `-12.5`). At most 19 digits fit a `u64` (10^19 - 1
-/// < 2^64), so the mantissa builds without overflow checks or 128-bit arithmetic; the scale
-/// is at most 18, within `Decimal`'s 28. `None` for anything else, which [`exact_wide`] reads
-/// (and rejects, if it must) the same way.
+/// one point between digits (`0.00100000`, `-12.5`). `None` for anything else, which
+/// [`exact_wide`] reads (and rejects, if it must) the same way.
 #[inline]
 fn short(bytes: &[u8]) -> Option<Decimal> {
-    let (negative, unsigned) = match bytes {
-        [b'-', rest @ ..] => (true, rest),
-        [b'+', rest @ ..] => (false, rest),
-        _ => (false, bytes),
+    short_prefix(bytes).and_then(|(d, len)| (len == bytes.len()).then_some(d))
+}
+
+/// [`short`] of the longest start of `bytes` that can be a decimal, and its length: the rest is
+/// left to the caller (a depth row's reader checks that a quote or a delimiter follows).
+/// At most 19 digits fit a `u64` (10^19 - 1 < 2^64), so the mantissa builds without overflow
+/// checks or 128-bit arithmetic; the scale is at most 18, within `Decimal`'s 28.
+#[inline]
+pub(crate) fn short_prefix(bytes: &[u8]) -> Option<(Decimal, usize)> {
+    let (negative, sign) = match bytes.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
     };
-    if unsigned.is_empty() || unsigned.len() > 19 {
-        return None;
-    }
+    let unsigned = bytes.get(sign..)?;
+    // One byte past the longest text taken: if it is a digit or a point too, the text is long.
+    let window = unsigned.get(..20).unwrap_or(unsigned);
     let mut mantissa: u64 = 0;
     let mut point = None;
-    for (i, &b) in unsigned.iter().enumerate() {
+    let mut len = window.len();
+    for (i, &b) in window.iter().enumerate() {
         match b {
-            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'0'..=b'9' => mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
             b'.' if point.is_none() && i > 0 => point = Some(i),
-            _ => return None,
+            _ => {
+                len = i;
+                break;
+            }
         }
     }
     let scale = match point {
-        Some(p) if p + 1 == unsigned.len() => return None, // `1.`: no fraction digit
-        Some(p) => unsigned.len() - p - 1,
+        _ if len == 0 || len > 19 => return None,
+        Some(p) if p + 1 == len => return None, // `1.`: no fraction digit
+        Some(p) => len - p - 1,
         None => 0,
     };
     // Both parts of the mantissa fit (it is below 2^64); `scale` ≤ 18 (checked above), so
@@ -109,7 +121,7 @@ fn short(bytes: &[u8]) -> Option<Decimal> {
     if negative {
         d.set_sign_negative(true); // keeps `-0.0` as sent
     }
-    Some(d)
+    Some((d, sign + len))
 }
 
 /// [`exact`] for any text: a `u128` mantissa, exponents, and the errors.
@@ -554,6 +566,16 @@ mod tests {
         }
         assert!(short(b"9999999999999999999").is_some(), "19 digits take the short path");
         assert!(short(b"-0.0").is_some_and(|d| d.is_sign_negative() && d.scale() == 1));
+        // A prefix followed by anything else (a depth row's reader looks at what follows).
+        let prefix = |text: &str| short_prefix(text.as_bytes()).map(|(d, len)| (d.to_string(), len));
+        assert_eq!(prefix("0.0024\","), Some(("0.0024".into(), 6)));
+        assert_eq!(prefix("-10]"), Some(("-10".into(), 3)));
+        assert_eq!(prefix("9999999999999999999\""), Some(("9999999999999999999".into(), 19)));
+        assert_eq!(prefix("99999999999999999999\""), None, "20 digits");
+        assert_eq!(prefix("1.2.3"), Some(("1.2".into(), 3)), "the caller sees the `.` that follows");
+        for refused in ["1.\"", ".5", "-", "-,", "\"1\"", "", "e5"] {
+            assert_eq!(prefix(refused), None, "{refused}");
+        }
     }
 
     #[test]

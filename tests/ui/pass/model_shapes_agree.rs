@@ -37,6 +37,38 @@ struct Level {
     orders: Option<i64>,
 }
 
+/// Required decimals only: read in one pass from the row's text (`decimal_row`), every other
+/// input by the element-by-element visitor that `Level` uses.
+#[model(tuple)]
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    price: Decimal,
+    quantity: Decimal,
+}
+
+#[model(stream)]
+#[derive(Debug, Clone, PartialEq)]
+struct Book {
+    #[serde(rename = "b")]
+    bids: Vec<Row>,
+}
+
+/// A row decoded as `Row` and as `Level` (element by element): the values and encoding, or the
+/// error without its position (a `Row` error is placed where the row ends).
+fn rows(json: &str) -> (Result<String, String>, Result<String, String>) {
+    let unplaced = |e: serde_json::Error| {
+        let message = e.to_string();
+        let at = format!(" at line {} column {}", e.line(), e.column());
+        message.strip_suffix(&at).unwrap_or(&message).replace("struct Level", "struct Row")
+    };
+    let row = serde_json::from_str::<Row>(json).map_err(unplaced);
+    let level = serde_json::from_str::<Level>(json).map_err(unplaced);
+    (
+        row.map(|v| format!("{} {} {}", v.price, v.quantity, serde_json::to_string(&v).unwrap())),
+        level.map(|v| format!("{} {} {}", v.price, v.quantity, serde_json::to_string(&v).unwrap())),
+    )
+}
+
 fn both(json: &str) -> (Result<String, String>, Result<String, String>) {
     let generic = serde_json::from_str::<Generic>(json).map_err(|e| e.to_string());
     // Errors name the struct: compare them under one name.
@@ -85,4 +117,30 @@ fn main() {
     assert!(err.starts_with("missing field `quantity`"), "{err}");
     let err = serde_json::from_str::<Level>(r#"{"price":"1"}"#).unwrap_err().to_string();
     assert!(err.starts_with("invalid type: map, expected struct Level as an array"), "{err}");
+
+    // Rows of decimals: the one-pass reading agrees with the element-by-element one.
+    for json in [
+        r#"["0.0024","10"]"#,
+        r#"[ 1.10 , "-0.0" ]"#,
+        r#"["103.123456789012345678","1e-3"]"#,
+        r#"["1,000.5"," 2 "]"#,
+        r#"["1\u002e5","2"]"#,
+        r#"["1","2",3,"x"]"#,
+        r#"["1"]"#,
+        r#"[]"#,
+        r#"["1.2.3","2"]"#,
+        r#"["","2"]"#,
+        r#"[null,"2"]"#,
+        r#"[true,"2"]"#,
+        r#"{"price":"1"}"#,
+        r#""1""#,
+    ] {
+        let (row, level) = rows(json);
+        assert_eq!(row, level, "{json}");
+    }
+    let (kept, _) = rows(r#"["1","2",3,"x"]"#);
+    assert_eq!(kept.unwrap(), r#"1 2 ["1","2",3,"x"]"#);
+    // An error in a row of a bigger document is placed once, where the row ends.
+    let err = serde_json::from_str::<Book>(r#"{"b":[["1","2"],["1.2.3","2"]]}"#).unwrap_err().to_string();
+    assert_eq!(err, "`1.2.3` is not a decimal number at line 1 column 30");
 }
