@@ -201,8 +201,10 @@ enum Part<'a> {
 struct ModelUse {
     /// Sent as a parameter (or inside one): it also gets the parameter impls.
     as_param: bool,
-    /// A stream event or inside one: decoded at stream rates, so it gets the decoder that is
-    /// faster to run and slower to compile (`#[model(stream)]`).
+    /// A market stream's payload or inside one: decoded at stream rates (a busy depth or trade
+    /// stream sends thousands a second), so it gets the decoder that is faster to run and
+    /// slower to compile (`#[model(stream)]`). User-data events, a few per order, keep the
+    /// generic visitor, whose code models share.
     streamed: bool,
 }
 
@@ -226,8 +228,7 @@ fn parts<'a>(p: &'a Product, options: &Options) -> Vec<Part<'a>> {
         })
         .collect();
     let as_params = with_nested_models(p, as_params);
-    let payloads = p.streams.market.iter().map(|s| s.payload.as_str());
-    let streamed = with_nested_models(p, payloads.chain(p.streams.events.iter().map(|e| e.payload.as_str())).collect());
+    let streamed = with_nested_models(p, p.streams.market.iter().map(|s| s.payload.as_str()).collect());
     parts.extend(p.models.iter().map(|m| {
         let name = m.name.as_str();
         Part::Model(m, ModelUse { as_param: as_params.contains(name), streamed: streamed.contains(name) })

@@ -95,7 +95,7 @@ enum Shape {
     /// `#[model(stream)]`: an object decoded at stream rates, whose visitor is written out
     /// per model as serde's derive does (a `match` on the key, a local per field): about 10 %
     /// faster to decode than the generic visitor, for more code to compile. The generator
-    /// gives it to stream events and the models inside them.
+    /// gives it to market-stream payloads and the models inside them.
     Stream,
 }
 
