@@ -14,11 +14,23 @@ use std::time::Duration;
 
 const KEY: &str = "ws-listen-key";
 const SECRET: &str = "ws-listen-secret";
+const ED_KEY: &str = "ws-listen-ed25519";
+
+/// An Ed25519 key pair (PKCS#8 private, SPKI public), for a session that logs on.
+fn ed25519_pems() -> (String, String) {
+    use ed25519_dalek::pkcs8::{spki::der::pem::LineEnding, EncodePrivateKey, EncodePublicKey};
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    (
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string(),
+        key.verifying_key().to_public_key_pem(LineEnding::LF).unwrap(),
+    )
+}
 
 async fn mock() -> RunningMock {
     binance_mock::MockExchange::builder()
         .spec_dir(binance_client::SPEC_DIR)
         .hmac_key(KEY, SECRET)
+        .ed25519_key(ED_KEY, ed25519_pems().1)
         .start()
         .await
         .unwrap()
@@ -126,4 +138,27 @@ async fn rest_and_the_ws_api_share_the_accounts_key() {
 
     rest(&mock).close_user_data_stream(&Default::default()).await.unwrap();
     assert_unknown_key(ping(&ws).await);
+}
+
+#[tokio::test]
+async fn a_session_logged_on_with_ed25519_starts_pings_and_stops_its_accounts_key() {
+    let mock = mock().await;
+    let credentials = Credentials::ed25519_pem(ED_KEY, &ed25519_pems().0).unwrap();
+    let builder =
+        WsClient::builder().url(mock.ws_url()).credentials(credentials).request_timeout(Duration::from_secs(30));
+    let ws = WsClient::new(builder.build().unwrap());
+
+    let key = start(&ws).await;
+    assert_eq!(mock.ws().stats().logons, 1, "the session logged on before its first request");
+    let info = only_key(&mock);
+    assert!(info.live && info.api_key == ED_KEY, "the key is the logged-on account's: {info:?}");
+    assert_eq!(ping(&ws).await.unwrap(), key);
+    assert_eq!(only_key(&mock).keep_alives, 1);
+    // The doc pages mark `apiKey` required for these methods: sent on a logged-on session too.
+    assert_eq!(mock.ws().stats().last_params.unwrap(), serde_json::json!({ "apiKey": ED_KEY }));
+
+    ws.user_data_stream_stop(&UserDataStreamStopRequest::new()).await.unwrap();
+    assert!(only_key(&mock).closed);
+    assert_unknown_key(ping(&ws).await);
+    assert_eq!(mock.ws().stats().logons, 1, "one logon for the whole session");
 }
