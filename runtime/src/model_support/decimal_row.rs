@@ -13,7 +13,7 @@
 
 use crate::decimal::{self, RawKey, RAW_TOKEN};
 use rust_decimal::Decimal;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// Decodes a model made of `N` required decimals: `make` builds it from a row read in one
@@ -54,6 +54,12 @@ where
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<M, D::Error> {
         d.deserialize_seq(self.visitor)
+    }
+
+    /// Deserializers that answer a newtype with the value itself (serde's own value
+    /// deserializers do).
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<M, A::Error> {
+        self.visitor.visit_seq(seq)
     }
 
     /// The raw text of the row.

@@ -138,6 +138,13 @@ fn main() {
         let (row, level) = rows(json);
         assert_eq!(row, level, "{json}");
     }
+    // From a `serde_json::Value`, and from a deserializer that answers a newtype with the
+    // value itself (serde's value deserializers).
+    let row: Row = serde_json::from_value(serde_json::json!(["0.50", 3])).unwrap();
+    assert_eq!((row.price.to_string(), row.quantity.to_string()), ("0.50".into(), "3".into()));
+    let seq = serde::de::value::SeqDeserializer::<_, serde::de::value::Error>::new(["1.5", "2"].into_iter());
+    let row = <Row as serde::Deserialize>::deserialize(seq).unwrap();
+    assert_eq!((row.price.to_string(), row.quantity.to_string()), ("1.5".into(), "2".into()));
     let (kept, _) = rows(r#"["1","2",3,"x"]"#);
     assert_eq!(kept.unwrap(), r#"1 2 ["1","2",3,"x"]"#);
     // An error in a row of a bigger document is placed once, where the row ends.
