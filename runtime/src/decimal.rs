@@ -43,7 +43,7 @@ pub fn parse(text: &str) -> Result<Decimal, String> {
 
 /// Why text is not a decimal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NotDecimal {
+enum NotDecimal {
     Malformed,
     OutOfRange,
 }
@@ -67,7 +67,7 @@ impl NotDecimal {
 /// fields of a response are decimals): the usual short text takes [`short`], the rest
 /// [`exact_wide`].
 #[inline]
-pub(crate) fn exact(t: &str) -> Result<Decimal, NotDecimal> {
+fn exact(t: &str) -> Result<Decimal, NotDecimal> {
     match short(t.as_bytes()) {
         Some(d) => Ok(d),
         None => exact_wide(t),

@@ -7,9 +7,10 @@
 //! hand-written struct allocates (`benches/benches/stream_decode.rs`). Here the whole row
 //! takes that detour once, and its elements are read from the text as they are scanned: a
 //! string or a number holding a short plain decimal, decoded exactly as the element-by-element
-//! path decodes it. Anything else (escapes, `""`, `null`, text that is not a plain decimal, more or fewer
-//! elements, not an array) is decoded by the model's own tuple visitor from the same text, so
-//! values, kept extra elements and errors are the element-by-element path's.
+//! path decodes it. Anything else (escapes, `""`, `null`, text that is not a plain decimal,
+//! more or fewer elements, not an array) is decoded by the model's own tuple visitor from the
+//! same text, so values, kept extra elements and errors are the element-by-element path's
+//! (only an error's position differs: it is where the row ends).
 
 use crate::decimal::{self, RawKey, RAW_TOKEN};
 use rust_decimal::Decimal;
@@ -85,7 +86,7 @@ where
 }
 
 /// The usual row, `[` `N` plain decimals `]`, or `None`. Each element is a string or a number
-/// whose whole text [`decimal::short_prefix`] reads (then it is what [`decimal::exact`] makes
+/// whose whole text [`decimal::short_prefix`] reads (then it is what `decimal::exact` makes
 /// of that text, as on the element-by-element path). `raw` is valid JSON: serde_json checked
 /// it while finding its end.
 #[inline]
