@@ -408,19 +408,20 @@ fn tuple_visitor(name: &syn::Ident, expecting: &str, fields: &[LeanField], codec
         }
     };
     let all_decimals = fields.iter().all(|f| matches!(f.codec, Some(Codec::Decimal)));
-    if all_decimals && !fields.is_empty() {
+    let entry = if all_decimals && !fields.is_empty() {
         // A depth level and its like: read in one pass from the row's text (see the runtime's
         // `decimal_row`), the visitor above for anything else.
         let idents: Vec<_> = fields.iter().map(|f| &f.ident).collect();
-        let entry = quote! {
+        quote! {
             __m::decimal_row(__d, __Visitor, |[#(#idents),*]: [::binance_runtime::Decimal; #count]| #name {
                 #(#idents,)*
                 unknown_fields: ::binance_runtime::UnknownFields::new(),
             })
-        };
-        return visitor(name, &expecting, visit_seq, entry);
-    }
-    visitor(name, &expecting, visit_seq, quote!(__serde::Deserializer::deserialize_seq(__d, __Visitor)))
+        }
+    } else {
+        quote!(__serde::Deserializer::deserialize_seq(__d, __Visitor))
+    };
+    visitor(name, &expecting, visit_seq, entry)
 }
 
 /// A visitor `__Visitor` of `name` with one `visit_*` method (inlined into the deserializer: one

@@ -322,8 +322,9 @@ impl<'de, S: Slots<'de>> Visitor<'de> for StructVisitor<S> {
                     S::fill(&mut state, index, &mut map, name)?;
                 }
                 // Written out with the arms apart rather than through `raw_value` and `keep_key`:
-                // the shorter form decoded the REST account bodies 5-8 % slower
-                // (benches/decode.rs), a matter of how the optimiser lays out this loop.
+                // the shorter form decoded the REST account bodies 5-8 % slower, and still 3-4 %
+                // with the codecs called (benches/decode.rs), a matter of how the optimiser lays
+                // out this loop.
                 Key::Known(index) => {
                     // Only with a `ModelInfo` naming more fields than the slots (never from
                     // `#[model]`): keep the value rather than lose it.

@@ -41,8 +41,12 @@ fn credentials() -> Credentials {
 }
 
 fn ws(mock: &RunningMock) -> WsClient {
+    ws_as(mock, credentials())
+}
+
+fn ws_as(mock: &RunningMock, credentials: Credentials) -> WsClient {
     let builder =
-        WsClient::builder().url(mock.ws_url()).credentials(credentials()).request_timeout(Duration::from_secs(30));
+        WsClient::builder().url(mock.ws_url()).credentials(credentials).request_timeout(Duration::from_secs(30));
     WsClient::new(builder.build().unwrap())
 }
 
@@ -143,10 +147,7 @@ async fn rest_and_the_ws_api_share_the_accounts_key() {
 #[tokio::test]
 async fn a_session_logged_on_with_ed25519_starts_pings_and_stops_its_accounts_key() {
     let mock = mock().await;
-    let credentials = Credentials::ed25519_pem(ED_KEY, &ed25519_pems().0).unwrap();
-    let builder =
-        WsClient::builder().url(mock.ws_url()).credentials(credentials).request_timeout(Duration::from_secs(30));
-    let ws = WsClient::new(builder.build().unwrap());
+    let ws = ws_as(&mock, Credentials::ed25519_pem(ED_KEY, &ed25519_pems().0).unwrap());
 
     let key = start(&ws).await;
     assert_eq!(mock.ws().stats().logons, 1, "the session logged on before its first request");
