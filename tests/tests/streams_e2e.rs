@@ -2,7 +2,8 @@
 //! REST): a typed market stream, user-data events of a live listen key (and an unknown one),
 //! a dropped connection that the client survives, and the bar: a diff-depth stream with
 //! a lost update ends in a resynchronised, correct local order book, its snapshots taken over
-//! REST through the generated client. The listen-key lifecycle is in `user_data_stream.rs`.
+//! REST through the generated client, and a snapshot taken while an event is being gathered is
+//! bridged by that event. The listen-key lifecycle is in `user_data_stream.rs`.
 
 use binance_client::runtime::stream::order_book::{BookStatus, DepthSnapshot, DepthUpdate, Desync, LocalOrderBook};
 use binance_client::runtime::stream::{ListenKeyStream, StreamClient, StreamConfig, StreamError, Subscription};
@@ -127,6 +128,40 @@ async fn user_data_events_are_typed_and_unknown_ones_kept() {
     }
     assert_eq!(mock.publish(&key, &example), 0);
     assert!(!format!("{stream:?}").contains(&key), "the listen key is never printed");
+}
+
+/// As on Binance, the REST snapshot is taken while the next event is still being gathered: its
+/// `lastUpdateId` is inside that event's `U..u`, newer than every buffered event. The book holds
+/// the snapshot and applies that event when it comes, though its `pu` is before the snapshot.
+#[tokio::test]
+async fn a_snapshot_taken_within_an_event_is_bridged_by_that_event() {
+    let (exchange, mock, client) = setup().await;
+    let rest = rest(&exchange);
+    let mut script = mock.depth_script("BTCUSDT", 1000);
+    script.lose_update(5, &[(10000, "1"), (9990, "2")], &[(10010, "1"), (10020, "3")]);
+    let mut depth = client.subscribe(&streams::DiffBookDepth::new("BTCUSDT")).await.unwrap();
+    let mut book = LocalOrderBook::new(1000);
+
+    mock.publish(&script.stream(), &script.update(2, &[(10000, "1.5")], &[]));
+    assert_eq!(book.apply_update(update(&next(&mut depth).await.unwrap())), BookStatus::NeedsSnapshot);
+    // Updates 1008..=1010 happen; the snapshot shows them, no event has announced them yet.
+    script.gather(3, &[(9990, "0")], &[(10030, "4")]);
+    let snapshot = snapshot(&rest).await;
+    assert_eq!(snapshot.last_update_id, 1010);
+    assert_eq!(book.apply_snapshot(snapshot), BookStatus::Synced { last_update_id: 1010 });
+    // The event gathering 1008..=1012 (`pu` 1007) bridges the snapshot; the next one follows.
+    mock.publish(&script.stream(), &script.update(2, &[(9980, "7")], &[(10010, "0")]));
+    let bridge = update(&next(&mut depth).await.unwrap());
+    assert_eq!((bridge.first_update_id, bridge.final_update_id, bridge.previous_final_update_id), (1008, 1012, 1007));
+    assert_eq!(book.apply_update(bridge), BookStatus::Synced { last_update_id: 1012 });
+    mock.publish(&script.stream(), &script.update(1, &[(9970, "1")], &[]));
+    assert_eq!(
+        book.apply_update(update(&next(&mut depth).await.unwrap())),
+        BookStatus::Synced { last_update_id: 1013 }
+    );
+    assert_eq!(book.desyncs(), []);
+    assert_eq!(texts(book.bids()), script.bids());
+    assert_eq!(texts(book.asks()), script.asks());
 }
 
 fn update(e: &usds_futures::DiffBookDepthEvent) -> DepthUpdate {

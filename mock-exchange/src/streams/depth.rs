@@ -26,6 +26,11 @@ pub struct DepthScript {
     bids: BTreeMap<u64, String>,
     asks: BTreeMap<u64, String>,
     last_update_id: i64,
+    /// The `u` of the last event made (sent or lost): the next event's `pu`.
+    announced: i64,
+    /// Level changes made since that event, which the next one carries (the last per price).
+    pending_bids: Vec<(u64, String)>,
+    pending_asks: Vec<(u64, String)>,
     time: i64,
     served_by: Option<ServedBy>,
 }
@@ -38,6 +43,9 @@ impl DepthScript {
             bids: BTreeMap::new(),
             asks: BTreeMap::new(),
             last_update_id,
+            announced: last_update_id,
+            pending_bids: Vec::new(),
+            pending_asks: Vec::new(),
             time: 1_700_000_000_000,
             served_by: None,
         }
@@ -63,28 +71,42 @@ impl DepthScript {
     }
 
     /// Applies level changes (`(price in cents, quantity)`; quantity `"0"` removes) as `ids`
-    /// update ids and returns the `depthUpdate` payload announcing them.
+    /// update ids and returns the `depthUpdate` payload announcing them, together with any
+    /// changes [`gather`](Self::gather) made since the last event.
     pub fn update(&mut self, ids: i64, bids: &[(u64, &str)], asks: &[(u64, &str)]) -> String {
-        let previous = self.last_update_id;
-        let first = previous + 1;
-        self.last_update_id = previous + ids.max(1);
+        self.gather(ids, bids, asks);
+        let previous = self.announced;
+        self.announced = self.last_update_id;
         self.time += 100;
-        for (side, levels) in [(&mut self.bids, bids), (&mut self.asks, asks)] {
+        serde_json::json!({
+            "e": "depthUpdate", "E": self.time, "T": self.time - 1, "s": self.symbol,
+            "U": previous + 1, "u": self.last_update_id, "pu": previous,
+            "b": levels(&std::mem::take(&mut self.pending_bids)),
+            "a": levels(&std::mem::take(&mut self.pending_asks)),
+        })
+        .to_string()
+    }
+
+    /// Applies level changes as `ids` update ids without making an event yet: the REST snapshot
+    /// shows them at once, and the next [`update`](Self::update) carries them in an event whose
+    /// `U..u` spans them and its own. Binance works this way (an event gathers 100 ms or more of
+    /// updates), so a snapshot's `lastUpdateId` usually falls inside the next event's range.
+    pub fn gather(&mut self, ids: i64, bids: &[(u64, &str)], asks: &[(u64, &str)]) {
+        self.last_update_id += ids.max(1);
+        for (side, pending, levels) in
+            [(&mut self.bids, &mut self.pending_bids, bids), (&mut self.asks, &mut self.pending_asks, asks)]
+        {
             for (price, qty) in levels {
                 if qty.trim_start_matches(['0', '.']).is_empty() {
                     side.remove(price);
                 } else {
                     side.insert(*price, qty.to_string());
                 }
+                pending.retain(|(p, _)| p != price);
+                pending.push((*price, qty.to_string()));
             }
         }
         self.serve();
-        serde_json::json!({
-            "e": "depthUpdate", "E": self.time, "T": self.time - 1, "s": self.symbol,
-            "U": first, "u": self.last_update_id, "pu": previous,
-            "b": levels(bids), "a": levels(asks),
-        })
-        .to_string()
     }
 
     /// Applies level changes without announcing them: the updates a client then misses.
@@ -123,7 +145,7 @@ fn price_text(cents: u64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
-fn levels(levels: &[(u64, &str)]) -> Vec<serde_json::Value> {
+fn levels(levels: &[(u64, String)]) -> Vec<serde_json::Value> {
     levels.iter().map(|(p, q)| serde_json::json!([price_text(*p), q])).collect()
 }
 
@@ -141,5 +163,18 @@ mod tests {
         assert_eq!(b["pu"].as_i64(), Some(105));
         assert!(book.bids().is_empty());
         assert_eq!(book.asks(), [("101.00".to_string(), "2".to_string())]);
+    }
+
+    #[test]
+    fn gathered_changes_show_in_the_snapshot_at_once_and_in_the_next_event() {
+        let mut book = DepthScript::new("BTCUSDT", 100);
+        book.gather(2, &[(10000, "1")], &[]);
+        let snapshot: serde_json::Value = serde_json::from_str(&book.snapshot()).unwrap();
+        assert_eq!(snapshot["lastUpdateId"].as_i64(), Some(102));
+        assert_eq!(snapshot["bids"], serde_json::json!([["100.00", "1"]]));
+        let event: serde_json::Value = serde_json::from_str(&book.update(3, &[(10000, "2")], &[(10100, "1")])).unwrap();
+        assert_eq!((event["U"].as_i64(), event["u"].as_i64(), event["pu"].as_i64()), (Some(101), Some(105), Some(100)));
+        assert_eq!(event["b"], serde_json::json!([["100.00", "2"]]), "the last change per price");
+        assert_eq!(event["a"], serde_json::json!([["101.00", "1"]]));
     }
 }

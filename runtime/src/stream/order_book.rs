@@ -3,7 +3,12 @@
 //!
 //! 1. buffer the stream's events while the snapshot is fetched;
 //! 2. drop every event whose final update id `u` is below the snapshot's `lastUpdateId`;
-//! 3. the first event applied must have `U <= lastUpdateId <= u`;
+//! 3. the first event applied must have `U <= lastUpdateId <= u` (or `pu == lastUpdateId`:
+//!    update ids need not be consecutive, and that event starts right after the snapshot). It
+//!    may be buffered, or arrive after the snapshot: Binance's `lastUpdateId` usually falls
+//!    inside the `U..u` of an event still being gathered (an event covers 100 ms or more of
+//!    updates), so a snapshot is often newer than every buffered event, and the book then waits
+//!    for that event, applying the snapshot meanwhile;
 //! 4. every later event's `pu` must equal the previous event's `u`; otherwise the book is out
 //!    of sync: it is cleared and a new snapshot is needed (the event that showed the gap starts
 //!    the new buffer);
@@ -60,15 +65,17 @@ pub enum BookStatus {
 /// Why the book went out of sync (kept for the caller's logs and metrics).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Desync {
-    /// An event's `pu` was not the previous event's `u`: updates were lost.
+    /// An event's `pu` was not the previous event's `u` (or, for the first event after a
+    /// snapshot that was newer than every buffered event, the event did not reach back to the
+    /// snapshot's `lastUpdateId`): updates were lost.
     Gap {
-        /// The previous event's `u`.
+        /// The previous event's `u` (or the snapshot's `lastUpdateId`).
         expected_pu: i64,
         /// The `pu` that arrived.
         got_pu: i64,
     },
     /// The snapshot is older than every buffered event (`lastUpdateId < U` of the first one
-    /// kept): a newer snapshot is needed.
+    /// kept, whose `pu` is not `lastUpdateId` either): a newer snapshot is needed.
     SnapshotTooOld {
         /// The snapshot's `lastUpdateId`.
         last_update_id: i64,
@@ -83,6 +90,9 @@ pub enum Desync {
 enum State {
     /// Waiting for a snapshot; events buffered (bounded).
     Buffering(VecDeque<DepthUpdate>),
+    /// The snapshot with this `lastUpdateId` is applied; the event that bridges it (rule 3 of
+    /// the module docs) has not arrived yet.
+    Bridging(i64),
     /// In sync; the last applied `u`.
     Live(i64),
 }
@@ -124,30 +134,53 @@ impl LocalOrderBook {
                 buffer.push_back(update);
                 BookStatus::NeedsSnapshot
             }
+            State::Bridging(snapshot_id) => {
+                let snapshot_id = *snapshot_id;
+                if update.final_update_id < snapshot_id {
+                    return BookStatus::Stale;
+                }
+                if !bridges(&update, snapshot_id) {
+                    return self.resync(
+                        Desync::Gap { expected_pu: snapshot_id, got_pu: update.previous_final_update_id },
+                        update,
+                    );
+                }
+                self.apply_live(update)
+            }
             State::Live(last) => {
                 let last = *last;
                 if update.final_update_id <= last {
                     return BookStatus::Stale;
                 }
                 if update.previous_final_update_id != last {
-                    Self::note(
-                        &mut self.desyncs,
-                        Desync::Gap { expected_pu: last, got_pu: update.previous_final_update_id },
-                    );
-                    self.bids.clear();
-                    self.asks.clear();
-                    self.state = State::Buffering(VecDeque::from([update]));
-                    return BookStatus::NeedsSnapshot;
+                    return self
+                        .resync(Desync::Gap { expected_pu: last, got_pu: update.previous_final_update_id }, update);
                 }
-                self.apply_levels(&update);
-                self.state = State::Live(update.final_update_id);
-                BookStatus::Synced { last_update_id: update.final_update_id }
+                self.apply_live(update)
             }
         }
     }
 
-    /// Applies a REST snapshot and replays the buffered events on it. While the book is live
-    /// the snapshot is ignored (it is older than the stream or equal to it).
+    /// Applies an event that continues the book and makes it the last one.
+    fn apply_live(&mut self, update: DepthUpdate) -> BookStatus {
+        self.apply_levels(&update);
+        self.state = State::Live(update.final_update_id);
+        BookStatus::Synced { last_update_id: update.final_update_id }
+    }
+
+    /// Out of sync: the book is cleared and `update` starts the buffer for the next snapshot.
+    fn resync(&mut self, why: Desync, update: DepthUpdate) -> BookStatus {
+        Self::note(&mut self.desyncs, why);
+        self.bids.clear();
+        self.asks.clear();
+        self.state = State::Buffering(VecDeque::from([update]));
+        BookStatus::NeedsSnapshot
+    }
+
+    /// Applies a REST snapshot and replays the buffered events on it. When the snapshot is
+    /// newer than every buffered event, the book holds the snapshot (`Synced` at its
+    /// `lastUpdateId`) and the next event must bridge it. While the book is live or holds a
+    /// snapshot already, the snapshot is ignored.
     pub fn apply_snapshot(&mut self, snapshot: DepthSnapshot) -> BookStatus {
         let State::Buffering(buffer) = &mut self.state else {
             return self.status();
@@ -155,7 +188,7 @@ impl LocalOrderBook {
         let mut buffer = std::mem::take(buffer);
         buffer.retain(|e| e.final_update_id >= snapshot.last_update_id);
         if let Some(first) = buffer.front() {
-            if first.first_update_id > snapshot.last_update_id {
+            if !bridges(first, snapshot.last_update_id) {
                 Self::note(
                     &mut self.desyncs,
                     Desync::SnapshotTooOld {
@@ -169,17 +202,14 @@ impl LocalOrderBook {
         }
         self.bids = snapshot.bids.into_iter().filter(|(_, q)| !q.is_zero()).collect();
         self.asks = snapshot.asks.into_iter().filter(|(_, q)| !q.is_zero()).collect();
-        let mut status = BookStatus::Synced { last_update_id: snapshot.last_update_id };
-        match buffer.pop_front() {
-            // The first event bridges the snapshot: `U <= lastUpdateId <= u`; its `pu` is
-            // before the snapshot and is not checked.
-            Some(first) => {
-                self.apply_levels(&first);
-                self.state = State::Live(first.final_update_id);
-                status = BookStatus::Synced { last_update_id: first.final_update_id };
+        let mut status = match buffer.pop_front() {
+            // The first event bridges the snapshot (checked above).
+            Some(first) => self.apply_live(first),
+            None => {
+                self.state = State::Bridging(snapshot.last_update_id);
+                BookStatus::Synced { last_update_id: snapshot.last_update_id }
             }
-            None => self.state = State::Live(snapshot.last_update_id),
-        }
+        };
         for e in buffer {
             status = self.apply_update(e);
         }
@@ -189,7 +219,7 @@ impl LocalOrderBook {
     /// Where the book stands now.
     pub fn status(&self) -> BookStatus {
         match self.state {
-            State::Live(last) => BookStatus::Synced { last_update_id: last },
+            State::Live(last) | State::Bridging(last) => BookStatus::Synced { last_update_id: last },
             State::Buffering(_) => BookStatus::NeedsSnapshot,
         }
     }
@@ -236,6 +266,12 @@ impl LocalOrderBook {
     }
 }
 
+/// Rule 3 of the module docs: `event` (with `u >= lastUpdateId`) is the first to apply on a
+/// snapshot at `snapshot_id` when it spans the snapshot's id or starts right after it.
+fn bridges(event: &DepthUpdate, snapshot_id: i64) -> bool {
+    event.first_update_id <= snapshot_id || event.previous_final_update_id == snapshot_id
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +312,48 @@ mod tests {
         assert_eq!(book.apply_snapshot(snapshot(100)), BookStatus::Synced { last_update_id: 110 });
         assert_eq!(levels(book.bids()), [("100.0".into(), "1".into()), ("98".into(), "1".into())]);
         assert_eq!(levels(book.asks()), [("100.5".into(), "4".into()), ("101".into(), "3".into())]);
+    }
+
+    /// Binance's snapshot id usually falls inside an event's `U..u` (events cover a 100 ms
+    /// window): when the snapshot is newer than every buffered event, the event that bridges it
+    /// arrives after it, with a `pu` from before the snapshot, and must be applied, not taken
+    /// for a gap.
+    #[test]
+    fn a_snapshot_newer_than_the_buffer_waits_for_the_event_that_bridges_it() {
+        let mut book = LocalOrderBook::new(100);
+        book.apply_update(update(90, 95, 89, &[("100.0", "9")], &[]));
+        // Snapshot at 98: the buffered event (u = 95) is older; 96..=98 are in the snapshot.
+        assert_eq!(book.apply_snapshot(snapshot(98)), BookStatus::Synced { last_update_id: 98 });
+        assert_eq!(levels(book.bids()), [("100.0".into(), "1".into()), ("99.5".into(), "2".into())]);
+        // An event older than the snapshot is stale; the one spanning 96..=103 bridges it.
+        assert_eq!(book.apply_update(update(91, 94, 90, &[("1", "1")], &[])), BookStatus::Stale);
+        let bridge = update(96, 103, 95, &[("99.5", "0")], &[("100.5", "4")]);
+        assert_eq!(book.apply_update(bridge), BookStatus::Synced { last_update_id: 103 });
+        assert_eq!(
+            book.apply_update(update(104, 110, 103, &[("98", "1")], &[])),
+            BookStatus::Synced { last_update_id: 110 }
+        );
+        assert_eq!(levels(book.bids()), [("100.0".into(), "1".into()), ("98".into(), "1".into())]);
+        assert_eq!(levels(book.asks()), [("100.5".into(), "4".into()), ("101".into(), "3".into())]);
+        assert_eq!(book.desyncs(), []);
+    }
+
+    /// The first event after a snapshot that does not reach back to it (`U` past the snapshot
+    /// id, `pu` not the snapshot id) means updates were lost in between.
+    #[test]
+    fn the_first_event_after_a_snapshot_must_reach_back_to_it() {
+        let mut book = LocalOrderBook::new(100);
+        assert_eq!(book.apply_snapshot(snapshot(98)), BookStatus::Synced { last_update_id: 98 });
+        assert_eq!(book.apply_update(update(100, 103, 99, &[], &[])), BookStatus::NeedsSnapshot);
+        assert_eq!(book.desyncs(), [Desync::Gap { expected_pu: 98, got_pu: 99 }]);
+        assert_eq!(book.bids().count(), 0);
+        // Update ids need not be consecutive: `pu` equal to the snapshot id also bridges it.
+        let mut book = LocalOrderBook::new(100);
+        book.apply_snapshot(snapshot(98));
+        assert_eq!(book.apply_update(update(100, 103, 98, &[], &[])), BookStatus::Synced { last_update_id: 103 });
+        let mut buffered = LocalOrderBook::new(100);
+        buffered.apply_update(update(100, 103, 98, &[], &[]));
+        assert_eq!(buffered.apply_snapshot(snapshot(98)), BookStatus::Synced { last_update_id: 103 });
     }
 
     #[test]
