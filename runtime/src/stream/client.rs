@@ -318,6 +318,21 @@ struct Incoming<'a> {
     id: Option<u64>,
     #[serde(borrow, default)]
     error: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    code: Option<&'a RawValue>,
+}
+
+impl Incoming<'_> {
+    /// The refusal a reply carries, if any: an error object nested in `"error"`, or the reply
+    /// itself when it has a `"code"` (the Live-Subscribing page's error table shows refusals
+    /// as `{"code": 2, "msg": "Invalid request: …"}`). Only a reply with neither confirms.
+    fn refusal(&self, text: &str) -> Option<String> {
+        match (self.error, self.code) {
+            (Some(error), _) => Some(error.get().to_string()),
+            (None, Some(_)) => Some(text.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// One stream's subscribers, by subscription id.
@@ -569,12 +584,13 @@ impl<C: Connector> Task<C> {
         }
         let Some(id) = msg.id else { return };
         let names = self.in_flight.remove(&id).unwrap_or_default();
+        let refusal = msg.refusal(text);
         for name in names {
-            let outcome = match msg.error {
+            let outcome = match &refusal {
                 None => Ok(()),
                 Some(e) => {
                     self.sinks.remove(&name);
-                    Err(StreamError::Rejected(e.get().to_string()))
+                    Err(StreamError::Rejected(e.clone()))
                 }
             };
             for confirmed in self.waiting.remove(&name).unwrap_or_default() {

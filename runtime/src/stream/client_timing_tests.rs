@@ -266,3 +266,40 @@ async fn a_silent_connection_is_replaced_after_read_timeout() {
     publish(&mut second, "a", 5).await;
     assert_eq!(numbers.next().await, Some(Ok(5)));
 }
+
+/// Subscribes to `name` while the server answers the SUBSCRIBE with `reply` (`{id}` is replaced
+/// by the request's id).
+async fn subscribe_answered(
+    client: &StreamClient,
+    ws: &mut ServerWs,
+    name: &'static str,
+    reply: &str,
+) -> Result<Subscription<u32>, StreamError> {
+    let answer = async {
+        let control = read_control(ws).await.expect("a SUBSCRIBE");
+        ws.send(Message::Text(reply.replace("{id}", &control.id.to_string()).into())).await.unwrap();
+    };
+    let stream = Numbers(name);
+    let (outcome, ()) = tokio::join!(client.subscribe(&stream), answer);
+    outcome
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refusal_in_either_documented_shape_is_a_rejection_not_a_confirmation() {
+    let (client, mut server) = start(config(), 0);
+    let mut ws = server.accept().await;
+    // The Live-Subscribing page's error table shows refusals as `{"code": …, "msg": …}`;
+    // servers have also been seen to nest them in `"error"`.
+    for (name, reply) in [
+        ("flat", r#"{"code":2,"msg":"Invalid request: invalid stream","id":{id}}"#),
+        ("nested", r#"{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":{id}}"#),
+    ] {
+        let outcome = subscribe_answered(&client, &mut ws, name, reply).await;
+        assert!(
+            matches!(&outcome, Err(StreamError::Rejected(m)) if m.contains("invalid stream")),
+            "{name}: {outcome:?}"
+        );
+    }
+    // A confirmation is `"result": null`.
+    assert!(subscribe_answered(&client, &mut ws, "good", r#"{"result":null,"id":{id}}"#).await.is_ok());
+}
