@@ -69,7 +69,8 @@ pub enum StreamError {
     /// The connection was lost and re-established; events in between may be missing.
     #[error("the stream connection was re-established; events may have been missed")]
     Reconnected,
-    /// The server refused the subscription.
+    /// The server refused the subscription: as `subscribe`'s error, or as a subscription's
+    /// last item when its stream is refused on re-subscription after a reconnect.
     #[error("the server refused the subscription: {0}")]
     Rejected(String),
     /// The connection already holds the configured maximum of streams.
@@ -589,7 +590,11 @@ impl<C: Connector> Task<C> {
             let outcome = match &refusal {
                 None => Ok(()),
                 Some(e) => {
-                    self.sinks.remove(&name);
+                    // A re-subscription after a reconnect has no caller waiting for it: its
+                    // subscribers hear why their stream ends (e.g. a listen key gone meanwhile).
+                    for (_, mut sink) in self.sinks.remove(&name).unwrap_or_default() {
+                        sink.notify(StreamError::Rejected(e.clone()));
+                    }
                     Err(StreamError::Rejected(e.clone()))
                 }
             };

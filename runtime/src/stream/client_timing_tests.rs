@@ -303,3 +303,20 @@ async fn a_refusal_in_either_documented_shape_is_a_rejection_not_a_confirmation(
     // A confirmation is `"result": null`.
     assert!(subscribe_answered(&client, &mut ws, "good", r#"{"result":null,"id":{id}}"#).await.is_ok());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_resubscription_tells_the_subscription_why_before_it_ends() {
+    let (client, mut server) = start(config(), 0);
+    let mut first = server.accept().await;
+    let mut key = subscribe(&client, &mut first, "listenkey").await;
+    // The connection drops; on the next one the server refuses the stream (a listen key
+    // closed or expired meanwhile: the mock refuses a SUBSCRIBE to a key that is not live).
+    drop(first);
+    let mut second = server.accept().await;
+    let control = read_control(&mut second).await.expect("the re-SUBSCRIBE");
+    let refusal = format!(r#"{{"error":{{"code":2,"msg":"Invalid request: invalid stream"}},"id":{}}}"#, control.id);
+    second.send(Message::Text(refusal.into())).await.unwrap();
+    assert_eq!(key.next().await, Some(Err(StreamError::Reconnected)));
+    assert!(matches!(key.next().await, Some(Err(StreamError::Rejected(m))) if m.contains("invalid stream")));
+    assert_eq!(key.next().await, None);
+}
