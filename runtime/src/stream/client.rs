@@ -3,7 +3,9 @@
 //! One background task owns the connection (`<url>/stream`, every message wrapped as
 //! `{"stream": name, "data": payload}`). [`StreamClient::subscribe`] sends a `SUBSCRIBE` with
 //! an id and returns once the server confirmed it; dropping the [`Subscription`] unsubscribes
-//! when it was the stream's last subscriber. Control messages are paced to the configured
+//! when it was the stream's last subscriber. A refused SUBSCRIBE of several streams (one reply
+//! answers the whole request) is sent again in halves, so that only the refused stream is
+//! rejected, not those batched with it. Control messages are paced to the configured
 //! messages per second (Binance: 10) and a connection holds at most the configured number of
 //! streams (Binance: 1024).
 //!
@@ -585,7 +587,29 @@ impl<C: Connector> Task<C> {
         }
         let Some(id) = msg.id else { return };
         let names = self.in_flight.remove(&id).unwrap_or_default();
-        let refusal = msg.refusal(text);
+        match msg.refusal(text) {
+            Some(_) if names.len() > 1 => self.retry_in_halves(names),
+            refusal => self.settle(names, refusal),
+        }
+    }
+
+    /// One reply answers a whole SUBSCRIBE, so a refusal of several names does not say which
+    /// one was wrong: the names still wanted are sent again in two halves, and again, until a
+    /// refused name stands alone and only it is rejected. Without this one bad name (a listen
+    /// key closed while the connection was down) took every stream subscribed with it along,
+    /// on a reconnect every stream of the connection.
+    fn retry_in_halves(&mut self, mut names: Vec<String>) {
+        names.retain(|name| self.sinks.contains_key(name));
+        let second = names.split_off(names.len() / 2);
+        for half in [names, second] {
+            if !half.is_empty() {
+                self.control.push_back(("SUBSCRIBE", half));
+            }
+        }
+    }
+
+    /// Confirms or rejects each of `names` (a SUBSCRIBE's; none for an UNSUBSCRIBE).
+    fn settle(&mut self, names: Vec<String>, refusal: Option<String>) {
         for name in names {
             let outcome = match &refusal {
                 None => Ok(()),
