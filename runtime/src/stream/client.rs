@@ -3,7 +3,9 @@
 //! One background task owns the connection (`<url>/stream`, every message wrapped as
 //! `{"stream": name, "data": payload}`). [`StreamClient::subscribe`] sends a `SUBSCRIBE` with
 //! an id and returns once the server confirmed it; dropping the [`Subscription`] unsubscribes
-//! when it was the stream's last subscriber. Control messages are paced to the configured
+//! when it was the stream's last subscriber. A refused SUBSCRIBE of several streams (one reply
+//! answers the whole request) is sent again in halves, so that only the refused stream is
+//! rejected, not those batched with it. Control messages are paced to the configured
 //! messages per second (Binance: 10) and a connection holds at most the configured number of
 //! streams (Binance: 1024).
 //!
@@ -69,7 +71,8 @@ pub enum StreamError {
     /// The connection was lost and re-established; events in between may be missing.
     #[error("the stream connection was re-established; events may have been missed")]
     Reconnected,
-    /// The server refused the subscription.
+    /// The server refused the subscription: as `subscribe`'s error, or as a subscription's
+    /// last item when its stream is refused on re-subscription after a reconnect.
     #[error("the server refused the subscription: {0}")]
     Rejected(String),
     /// The connection already holds the configured maximum of streams.
@@ -318,6 +321,21 @@ struct Incoming<'a> {
     id: Option<u64>,
     #[serde(borrow, default)]
     error: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    code: Option<&'a RawValue>,
+}
+
+impl Incoming<'_> {
+    /// The refusal a reply carries, if any: an error object nested in `"error"`, or the reply
+    /// itself when it has a `"code"` (the Live-Subscribing page's error table shows refusals
+    /// as `{"code": 2, "msg": "Invalid request: …"}`). Only a reply with neither confirms.
+    fn refusal(&self, text: &str) -> Option<String> {
+        match (self.error, self.code) {
+            (Some(error), _) => Some(error.get().to_string()),
+            (None, Some(_)) => Some(text.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// One stream's subscribers, by subscription id.
@@ -569,12 +587,39 @@ impl<C: Connector> Task<C> {
         }
         let Some(id) = msg.id else { return };
         let names = self.in_flight.remove(&id).unwrap_or_default();
+        match msg.refusal(text) {
+            Some(_) if names.len() > 1 => self.retry_in_halves(names),
+            refusal => self.settle(names, refusal),
+        }
+    }
+
+    /// One reply answers a whole SUBSCRIBE, so a refusal of several names does not say which
+    /// one was wrong: the names still wanted are sent again in two halves, and again, until a
+    /// refused name stands alone and only it is rejected. Without this one bad name (a listen
+    /// key closed while the connection was down) took every stream subscribed with it along,
+    /// on a reconnect every stream of the connection.
+    fn retry_in_halves(&mut self, mut names: Vec<String>) {
+        names.retain(|name| self.sinks.contains_key(name));
+        let second = names.split_off(names.len() / 2);
+        for half in [names, second] {
+            if !half.is_empty() {
+                self.control.push_back(("SUBSCRIBE", half));
+            }
+        }
+    }
+
+    /// Confirms or rejects each of `names` (a SUBSCRIBE's; none for an UNSUBSCRIBE).
+    fn settle(&mut self, names: Vec<String>, refusal: Option<String>) {
         for name in names {
-            let outcome = match msg.error {
+            let outcome = match &refusal {
                 None => Ok(()),
                 Some(e) => {
-                    self.sinks.remove(&name);
-                    Err(StreamError::Rejected(e.get().to_string()))
+                    // A re-subscription after a reconnect has no caller waiting for it: its
+                    // subscribers hear why their stream ends (e.g. a listen key gone meanwhile).
+                    for (_, mut sink) in self.sinks.remove(&name).unwrap_or_default() {
+                        sink.notify(StreamError::Rejected(e.clone()));
+                    }
+                    Err(StreamError::Rejected(e.clone()))
                 }
             };
             for confirmed in self.waiting.remove(&name).unwrap_or_default() {

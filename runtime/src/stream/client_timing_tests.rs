@@ -266,3 +266,119 @@ async fn a_silent_connection_is_replaced_after_read_timeout() {
     publish(&mut second, "a", 5).await;
     assert_eq!(numbers.next().await, Some(Ok(5)));
 }
+
+/// Subscribes to `name` while the server answers the SUBSCRIBE with `reply` (`{id}` is replaced
+/// by the request's id).
+async fn subscribe_answered(
+    client: &StreamClient,
+    ws: &mut ServerWs,
+    name: &'static str,
+    reply: &str,
+) -> Result<Subscription<u32>, StreamError> {
+    let answer = async {
+        let control = read_control(ws).await.expect("a SUBSCRIBE");
+        ws.send(Message::Text(reply.replace("{id}", &control.id.to_string()).into())).await.unwrap();
+    };
+    let stream = Numbers(name);
+    let (outcome, ()) = tokio::join!(client.subscribe(&stream), answer);
+    outcome
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refusal_in_either_documented_shape_is_a_rejection_not_a_confirmation() {
+    let (client, mut server) = start(config(), 0);
+    let mut ws = server.accept().await;
+    // The Live-Subscribing page's error table shows refusals as `{"code": …, "msg": …}`;
+    // servers have also been seen to nest them in `"error"`.
+    for (name, reply) in [
+        ("flat", r#"{"code":2,"msg":"Invalid request: invalid stream","id":{id}}"#),
+        ("nested", r#"{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":{id}}"#),
+    ] {
+        let outcome = subscribe_answered(&client, &mut ws, name, reply).await;
+        assert!(
+            matches!(&outcome, Err(StreamError::Rejected(m)) if m.contains("invalid stream")),
+            "{name}: {outcome:?}"
+        );
+    }
+    // A confirmation is `"result": null`.
+    assert!(subscribe_answered(&client, &mut ws, "good", r#"{"result":null,"id":{id}}"#).await.is_ok());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_resubscription_tells_the_subscription_why_before_it_ends() {
+    let (client, mut server) = start(config(), 0);
+    let mut first = server.accept().await;
+    let mut key = subscribe(&client, &mut first, "listenkey").await;
+    // The connection drops; on the next one the server refuses the stream (a listen key
+    // closed or expired meanwhile: the mock refuses a SUBSCRIBE to a key that is not live).
+    drop(first);
+    let mut second = server.accept().await;
+    let control = read_control(&mut second).await.expect("the re-SUBSCRIBE");
+    let refusal = format!(r#"{{"error":{{"code":2,"msg":"Invalid request: invalid stream"}},"id":{}}}"#, control.id);
+    second.send(Message::Text(refusal.into())).await.unwrap();
+    assert_eq!(key.next().await, Some(Err(StreamError::Reconnected)));
+    assert!(matches!(key.next().await, Some(Err(StreamError::Rejected(m))) if m.contains("invalid stream")));
+    assert_eq!(key.next().await, None);
+}
+
+/// Answers control messages as Binance does, one reply per request: a SUBSCRIBE that names
+/// `bad` is refused whole (the reply cannot say which name was wrong), any other is confirmed
+/// and then gets the number 1 on each of its streams. Returns each SUBSCRIBE's names.
+async fn refusing_server(mut ws: ServerWs, bad: &'static str) -> Vec<Vec<String>> {
+    let mut subscribes = Vec::new();
+    while let Some(control) = read_control(&mut ws).await {
+        let subscribe = control.method == "SUBSCRIBE";
+        let refused = subscribe && control.params.iter().any(|p| p == bad);
+        let reply = if refused {
+            format!(r#"{{"error":{{"code":2,"msg":"Invalid request: invalid stream"}},"id":{}}}"#, control.id)
+        } else {
+            format!(r#"{{"result":null,"id":{}}}"#, control.id)
+        };
+        let _ = ws.send(Message::Text(reply.into())).await;
+        if subscribe && !refused {
+            for name in &control.params {
+                let _ = ws.send(Message::Text(format!(r#"{{"stream":"{name}","data":1}}"#).into())).await;
+            }
+        }
+        if subscribe {
+            subscribes.push(control.params);
+        }
+    }
+    subscribes
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_good_stream_batched_with_a_refused_one_is_not_rejected_with_it() {
+    let (client, mut server) = start(config(), 0);
+    let mut ws = server.accept().await;
+    // One confirmed SUBSCRIBE first: the next ones wait for the pacing and go out together.
+    let _warm = subscribe(&client, &mut ws, "warm").await;
+    let served = tokio::spawn(refusing_server(ws, "bad"));
+    let (good, bad) = (Numbers("good"), Numbers("bad"));
+    let (good, bad) = tokio::join!(client.subscribe(&good), client.subscribe(&bad));
+    assert!(matches!(bad, Err(StreamError::Rejected(_))), "{bad:?}");
+    let mut good = good.expect("a good stream is not refused for its neighbour");
+    assert_eq!(good.next().await, Some(Ok(1)));
+    drop((client, good));
+    let subscribes = served.await.unwrap();
+    assert_eq!(subscribes.first().map(Vec::len), Some(2), "the two went out in one message: {subscribes:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_refused_stream_on_resubscription_does_not_end_the_others() {
+    let (client, mut server) = start(config(), 0);
+    let mut first = server.accept().await;
+    let mut good = subscribe(&client, &mut first, "good").await;
+    let mut key = subscribe(&client, &mut first, "key").await;
+    drop(first);
+    // Every stream is subscribed again in one message, which the server refuses for `key`.
+    let served = tokio::spawn(refusing_server(server.accept().await, "key"));
+    assert_eq!(good.next().await, Some(Err(StreamError::Reconnected)));
+    assert_eq!(good.next().await, Some(Ok(1)), "the good stream goes on");
+    assert_eq!(key.next().await, Some(Err(StreamError::Reconnected)));
+    assert!(matches!(key.next().await, Some(Err(StreamError::Rejected(_)))));
+    assert_eq!(key.next().await, None);
+    drop((client, good, key));
+    let subscribes = served.await.unwrap();
+    assert_eq!(subscribes.first().map(Vec::len), Some(2), "{subscribes:?}");
+}

@@ -51,9 +51,14 @@ impl<E: super::EventSet> StreamDescriptor for ListenKeyStream<E> {
     }
 }
 
+/// Placeholders whose value keeps its case: a kline interval's case is its meaning (`1m` is a
+/// minute, `1M` a month; the kline pages list both).
+const CASE_SENSITIVE: &[&str] = &["interval"];
+
 /// Fills a stream name pattern: each `<placeholder>` is replaced by its value, lower-cased
-/// (Binance's stream names are lower case: `BTCUSDT` → `btcusdt`). A placeholder without a
-/// value is left as written, so the mistake shows in the name.
+/// (Binance's stream names are lower case: `BTCUSDT` → `btcusdt`) except an `<interval>`, whose
+/// case matters (`1M`). A placeholder without a value is left as written, so the mistake shows
+/// in the name.
 pub fn stream_name(pattern: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;
@@ -66,6 +71,7 @@ pub fn stream_name(pattern: &str, values: &[(&str, &str)]) -> String {
         };
         let key = &after[..end];
         match values.iter().find(|(k, _)| *k == key) {
+            Some((_, v)) if CASE_SENSITIVE.contains(&key) => out.push_str(v),
             Some((_, v)) => out.push_str(&v.to_lowercase()),
             None => out.push_str(&rest[start..start + end + 2]),
         }
@@ -96,5 +102,21 @@ mod tests {
         );
         assert_eq!(stream_name("!bookTicker", &[]), "!bookTicker");
         assert_eq!(stream_name("<symbol>@x", &[]), "<symbol>@x");
+    }
+
+    #[test]
+    fn a_kline_interval_keeps_its_case_one_month_is_not_one_minute() {
+        // The doc pages list both `1m` (a minute) and `1M` (a month) as kline intervals.
+        assert_eq!(
+            stream_name("<symbol>@kline_<interval>", &[("symbol", "BTCUSDT"), ("interval", "1M")]),
+            "btcusdt@kline_1M"
+        );
+        assert_eq!(
+            stream_name(
+                "<pair>_<contractType>@continuousKline_<interval>",
+                &[("pair", "BTCUSDT"), ("contractType", "PERPETUAL"), ("interval", "1M")]
+            ),
+            "btcusdt_perpetual@continuousKline_1M"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! A user data stream with its listen key's lifecycle, as the doc pages describe it
 //! (`user-data-streams.md`): start a key (`POST …/listenKey`), read its events, keep it alive
 //! (`PUT`, the key lives 60 minutes after its last keep-alive), start a new one when it expired
-//! (`listenKeyExpired`, or a keep-alive answered `-1125`), and close it (`DELETE`).
+//! (`listenKeyExpired`, a keep-alive answered `-1125`, or the stream server refusing the key
+//! when it is subscribed again after a reconnect), and close it (`DELETE`).
 //!
 //! The REST calls go through a [`ListenKeyApi`] (the generated client's listen-key methods, so
 //! weights, signing and the governor stay the spec's), the events through a [`StreamClient`].
@@ -297,6 +298,18 @@ impl<E: EventSet> Lifecycle<E> {
                     self.renew_at = Some(Instant::now());
                 }
             }
+            // The server refused the key when the stream client subscribed it again after a
+            // reconnect: the key is gone (closed or expired meanwhile), as a keep-alive's -1125
+            // would say, and the stream client dropped it. A new key is due; its old events
+            // ending next is not the stream client shutting down.
+            Some(Err(StreamError::Rejected(why))) => {
+                self.pending.push_back(Err(StreamError::Rejected(why)));
+                self.events = Box::pin(futures_util::stream::pending());
+                if self.renew_at.is_none() {
+                    self.config.retry.reset();
+                    self.renew_at = Some(Instant::now());
+                }
+            }
             Some(Err(notice)) => self.pending.push_back(Err(notice)),
             // The stream client shut down: no more events will come.
             None => {
@@ -440,6 +453,15 @@ mod tests {
             let (_, tx) = streams.iter().rev().find(|(k, _)| k == key).expect("no such key stream");
             tx.send(KeyEvents::<Ev>::decode(json).map_err(StreamError::Decode)).unwrap();
         }
+        /// Ends the key's stream as the stream client does when the server refuses the key on
+        /// a re-subscription: a `Rejected` item, then the end.
+        fn refuse(&self, key: &str) {
+            let mut streams = self.0.lock().unwrap();
+            let at = streams.iter().rposition(|(k, _)| k == key).expect("no such key stream");
+            let (_, tx) = streams.remove(at);
+            tx.send(Err(StreamError::Rejected("invalid stream".into()))).unwrap();
+            streams.insert(at, (key.to_string(), mpsc::unbounded_channel().0));
+        }
         fn keys(&self) -> Vec<String> {
             self.0.lock().unwrap().iter().map(|(k, _)| k.clone()).collect()
         }
@@ -535,6 +557,21 @@ mod tests {
         assert!(matches!(next(&mut stream).await, Some(Err(StreamError::KeepAliveFailed(_)))));
         assert_eq!(next(&mut stream).await, Some(Err(StreamError::ListenKeyRenewed)));
         assert_eq!(source.keys(), ["key1", "key2"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_key_refused_on_resubscription_is_replaced_not_the_stream_ended() {
+        let (api, source) = (Arc::new(FakeApi::default()), FakeSource::default());
+        let mut stream = start(&api, &source, UserDataConfig::new("ws://unused")).await;
+        // After a reconnect the server refused the key (closed or expired meanwhile): the
+        // stream client did not shut down, the key is gone, as when a keep-alive says -1125.
+        source.refuse("key1");
+        assert!(matches!(next(&mut stream).await, Some(Err(StreamError::Rejected(_)))));
+        assert_eq!(next(&mut stream).await, Some(Err(StreamError::ListenKeyRenewed)));
+        assert_eq!(source.keys(), ["key1", "key2"]);
+        assert_eq!(api.count("close"), 0, "the stream goes on");
+        source.send("key2", r#"{"e":"ACCOUNT_UPDATE"}"#);
+        assert_eq!(next(&mut stream).await, Some(Ok(Ev("ACCOUNT_UPDATE".into()))));
     }
 
     #[tokio::test(start_paused = true)]
