@@ -24,6 +24,11 @@ pub const LISTEN_KEY_DOES_NOT_EXIST: i64 = -1125;
 /// The user-data event type that says a listen key expired (`"e": "listenKeyExpired"`).
 pub const LISTEN_KEY_EXPIRED_EVENT: &str = "listenKeyExpired";
 
+/// Stream-name placeholders whose value keeps its case when a name is written: a kline
+/// interval's case is its meaning (`1m` is a minute, `1M` a month; the kline pages list both).
+/// Every other value (symbol, pair, contract type) is lower-cased, as Binance's stream names are.
+pub const CASE_KEPT_PLACEHOLDERS: &[&str] = &["interval"];
+
 /// Parameters the runtime sets on every signed request; a spec or a request type must not
 /// declare them.
 pub const RUNTIME_PARAMS: &[&str] = &["timestamp", "signature", "apiKey"];

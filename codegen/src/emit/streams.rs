@@ -4,6 +4,7 @@
 
 use super::{doc_lines, ident, page_text};
 use crate::ir::streams::{MarketStream, StreamPattern, Streams};
+use binance_spec::protocol::CASE_KEPT_PLACEHOLDERS;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -55,7 +56,13 @@ fn descriptor(m: &MarketStream, p: &StreamPattern) -> TokenStream {
     let (def, ctor) = if fields.is_empty() {
         (quote!(pub struct #name;), quote!())
     } else {
-        let field_docs = wires.iter().map(|w| format!(" The `<{w}>` of the name (lower-cased when sent)."));
+        let field_docs = wires.iter().map(|w| {
+            if CASE_KEPT_PLACEHOLDERS.contains(&w.as_str()) {
+                format!(" The `<{w}>` of the name, sent as given: its case is its meaning (`1m`, `1M`).")
+            } else {
+                format!(" The `<{w}>` of the name (lower-cased when sent).")
+            }
+        });
         let ctor_doc = format!(" The stream `{pattern}` for these values.");
         (
             quote!(pub struct #name { #( #[doc = #field_docs] pub #fields: ::std::string::String, )* }),

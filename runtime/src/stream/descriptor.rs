@@ -1,6 +1,7 @@
 //! Stream descriptors: a name pattern, its values and its payload type.
 
 use super::DecodeError;
+use binance_spec::protocol::CASE_KEPT_PLACEHOLDERS;
 use serde::de::DeserializeOwned;
 
 /// One subscribable stream: its name (`btcusdt@aggTrade`) and its payload type. Implemented by
@@ -51,14 +52,10 @@ impl<E: super::EventSet> StreamDescriptor for ListenKeyStream<E> {
     }
 }
 
-/// Placeholders whose value keeps its case: a kline interval's case is its meaning (`1m` is a
-/// minute, `1M` a month; the kline pages list both).
-const CASE_SENSITIVE: &[&str] = &["interval"];
-
 /// Fills a stream name pattern: each `<placeholder>` is replaced by its value, lower-cased
-/// (Binance's stream names are lower case: `BTCUSDT` → `btcusdt`) except an `<interval>`, whose
-/// case matters (`1M`). A placeholder without a value is left as written, so the mistake shows
-/// in the name.
+/// (Binance's stream names are lower case: `BTCUSDT` → `btcusdt`) except the
+/// [`CASE_KEPT_PLACEHOLDERS`] (`<interval>`: `1M` is a month, `1m` a minute). A placeholder
+/// without a value is left as written, so the mistake shows in the name.
 pub fn stream_name(pattern: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;
@@ -71,7 +68,7 @@ pub fn stream_name(pattern: &str, values: &[(&str, &str)]) -> String {
         };
         let key = &after[..end];
         match values.iter().find(|(k, _)| *k == key) {
-            Some((_, v)) if CASE_SENSITIVE.contains(&key) => out.push_str(v),
+            Some((_, v)) if CASE_KEPT_PLACEHOLDERS.contains(&key) => out.push_str(v),
             Some((_, v)) => out.push_str(&v.to_lowercase()),
             None => out.push_str(&rest[start..start + end + 2]),
         }
