@@ -5,9 +5,9 @@
 //! an id and returns once the server confirmed it; dropping the [`Subscription`] unsubscribes
 //! when it was the stream's last subscriber. A refused SUBSCRIBE of several streams (one reply
 //! answers the whole request) is sent again in halves, so that only the refused stream is
-//! rejected, not those batched with it. Control messages are paced to the configured
-//! messages per second (Binance: 10) and a connection holds at most the configured number of
-//! streams (Binance: 1024).
+//! rejected, not those batched with it. Control messages carry at most 200 names, are paced
+//! to the configured messages per second (Binance: 10), and a connection holds at most the
+//! configured number of streams (Binance: 1024).
 //!
 //! **Backpressure.** Each subscription has a bounded buffer. The connection task never waits
 //! for a slow consumer (that would stall every other stream and the server's pings): when a
@@ -55,6 +55,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// about a hundred `aggTrade` messages; a larger message still arrives whole (the buffer grows
 /// to the frame, up to tungstenite's `max_message_size`).
 const READ_BUFFER: usize = 16 * 1024;
+
+/// The most stream names one SUBSCRIBE or UNSUBSCRIBE carries, for new subscriptions and for
+/// re-subscribing after a reconnect alike. The docs name no such limit (only 1024 streams per
+/// connection); this keeps each frame small, and a refused one cheaper to split.
+const NAMES_PER_MESSAGE: usize = 200;
 
 /// Why a stream item is not an event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -424,12 +429,12 @@ impl<C: Connector> Task<C> {
                 continue;
             };
             let opened = Instant::now();
-            // Every stream again, in as few messages as the pacing allows.
+            // Every stream again, batched as new subscriptions are.
             self.in_flight.clear();
             self.control.clear();
             let names: Vec<String> = self.sinks.keys().cloned().collect();
-            if !names.is_empty() {
-                self.control.push_back(("SUBSCRIBE", names));
+            for name in names {
+                self.queue("SUBSCRIBE", name);
             }
             if connected_before {
                 self.notify_all(StreamError::Reconnected);
@@ -558,7 +563,7 @@ impl<C: Connector> Task<C> {
     /// Adds `name` to the last queued message of the same method, else queues a new one.
     fn queue(&mut self, method: &'static str, name: String) {
         match self.control.back_mut() {
-            Some((m, names)) if *m == method && names.len() < 200 => names.push(name),
+            Some((m, names)) if *m == method && names.len() < NAMES_PER_MESSAGE => names.push(name),
             _ => self.control.push_back((method, vec![name])),
         }
     }

@@ -382,3 +382,32 @@ async fn one_refused_stream_on_resubscription_does_not_end_the_others() {
     let subscribes = served.await.unwrap();
     assert_eq!(subscribes.first().map(Vec::len), Some(2), "{subscribes:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn streams_are_subscribed_again_in_messages_of_the_same_size_as_new_ones() {
+    let (client, mut server) = start(config(), 0);
+    let mut first = server.accept().await;
+    let _warm = subscribe(&client, &mut first, "warm").await;
+    // 449 more subscribed at once: queued while the pacing holds them, sent in batches.
+    let names: Vec<&'static str> = (0..449).map(|i| &*format!("s{i}").leak()).collect();
+    let streams: Vec<Numbers> = names.iter().map(|n| Numbers(n)).collect();
+    let confirming = async {
+        let mut sizes = Vec::new();
+        while sizes.iter().sum::<usize>() < names.len() {
+            sizes.push(confirm(&mut first).await.params.len());
+        }
+        (sizes, first)
+    };
+    let (subscriptions, (sizes, first)) =
+        tokio::join!(futures_util::future::join_all(streams.iter().map(|s| client.subscribe(s))), confirming);
+    assert!(subscriptions.iter().all(Result::is_ok));
+    assert!(sizes.iter().all(|n| *n <= NAMES_PER_MESSAGE), "{sizes:?}");
+    // After a reconnect, the same 450 streams in messages of at most as many names.
+    drop(first);
+    let mut second = server.accept().await;
+    let mut again = Vec::new();
+    while again.iter().sum::<usize>() < 450 {
+        again.push(confirm(&mut second).await.params.len());
+    }
+    assert_eq!(again, [NAMES_PER_MESSAGE, NAMES_PER_MESSAGE, 450 - 2 * NAMES_PER_MESSAGE]);
+}
