@@ -411,3 +411,41 @@ async fn streams_are_subscribed_again_in_messages_of_the_same_size_as_new_ones()
     }
     assert_eq!(again, [NAMES_PER_MESSAGE, NAMES_PER_MESSAGE, 450 - 2 * NAMES_PER_MESSAGE]);
 }
+
+/// Binance counts every message it receives on a connection, pongs included, against 10 per
+/// second. With the default pacing, control messages sent back to back and the pongs to the
+/// server's pings never make 11 frames within one second.
+#[tokio::test(start_paused = true)]
+async fn by_default_control_messages_leave_room_for_pongs_under_binance_s_limit() {
+    let (client, mut server) = start(config(), 0);
+    let mut ws = server.accept().await;
+    let mut received = Vec::new();
+    let mut subscriptions = Vec::new();
+    for i in 0..20 {
+        let stream = Numbers(format!("p{i}").leak());
+        let serve = async {
+            if i % 4 == 3 {
+                ws.send(Message::Ping(Vec::new().into())).await.unwrap();
+            }
+            loop {
+                match ws.next().await {
+                    Some(Ok(Message::Pong(_))) => received.push(Instant::now()),
+                    Some(Ok(Message::Text(text))) => {
+                        received.push(Instant::now());
+                        let id = serde_json::from_str::<serde_json::Value>(text.as_str()).unwrap()["id"].clone();
+                        ws.send(Message::Text(format!(r#"{{"result":null,"id":{id}}}"#).into())).await.unwrap();
+                        break;
+                    }
+                    other => panic!("unexpected frame {other:?}"),
+                }
+            }
+        };
+        let (subscription, ()) = tokio::join!(client.subscribe(&stream), serve);
+        subscriptions.push(subscription.unwrap());
+    }
+    assert_eq!(received.len(), 25, "20 SUBSCRIBEs and 5 pongs");
+    for window in received.windows(11) {
+        let span = window[10] - window[0];
+        assert!(span > Duration::from_secs(1), "11 frames within {span:?}");
+    }
+}
