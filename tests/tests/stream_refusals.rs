@@ -1,5 +1,7 @@
-//! Stream and user-data-stream behaviour against the mock exchange that a review of the stream
-//! client against the doc pages found wrong; each test failed before its fix.
+//! Streams the server refuses when they are subscribed again after a reconnect (a listen key
+//! closed or expired while the connection was down), against the mock exchange: the user data
+//! stream starts a new key and goes on, and the market streams sharing the connection are not
+//! taken along. Each test failed before its fix.
 
 use binance_client::runtime::stream::{
     ListenKeyStream, StreamClient, StreamConfig, StreamError, Subscription, UserDataConfig, UserDataStream,
@@ -10,8 +12,8 @@ use binance_mock::RunningMock;
 use futures_util::StreamExt;
 use std::time::Duration;
 
-const KEY: &str = "review-key";
-const SECRET: &str = "review-secret";
+const KEY: &str = "refusal-key";
+const SECRET: &str = "refusal-secret";
 
 async fn mock() -> RunningMock {
     binance_mock::MockExchange::builder()
