@@ -2,10 +2,14 @@
 //! `user_data_stream_with` against the mock exchange, whose listen keys are real (made, kept
 //! alive, closed and expired in its state). The default 30-minute schedule is tested under
 //! paused time in the runtime's unit tests (`stream::user_data`); here the interval is short
-//! and real.
+//! and real. Also: a key closed while the connection was down is refused when subscribed again;
+//! the stream starts a new key, and market streams on the same connection are not taken along.
 
-use binance_client::runtime::stream::{Backoff, StreamError, UserDataConfig, UserDataStream};
+use binance_client::runtime::stream::{
+    Backoff, ListenKeyStream, StreamClient, StreamConfig, StreamError, Subscription, UserDataConfig, UserDataStream,
+};
 use binance_client::runtime::Credentials;
+use binance_client::usds_futures::streams;
 use binance_client::{portfolio_margin, usds_futures};
 use binance_mock::streams::{ListenKeyInfo, MockStreams};
 use binance_mock::{EndpointRoute, Fault, RunningMock};
@@ -186,4 +190,60 @@ async fn the_default_stream_url_is_refused_for_a_client_not_on_production() {
     let text = error.to_string();
     assert!(text.contains("user_data_stream_with") && text.contains(&mock.base_url()), "{text}");
     assert!(mock.streams().listen_keys().is_empty(), "no listen key was started: {:?}", mock.streams().listen_keys());
+}
+
+/// The key is closed behind the stream's back while its connection is down: the reconnected
+/// client's SUBSCRIBE of the key is refused (the mock refuses a key that is not live). The
+/// stream starts a new key, as for a keep-alive answered -1125, instead of ending.
+#[tokio::test]
+async fn a_key_refused_after_a_reconnect_is_replaced_and_the_stream_goes_on() {
+    let mock = mock().await;
+    let streams = mock.streams();
+    let mut events = fapi(&mock).user_data_stream_with(UserDataConfig::new(mock.stream_url())).await.unwrap();
+    fapi(&mock).close_user_data_stream(&Default::default()).await.unwrap();
+    streams.disconnect_all();
+
+    assert_eq!(next(&mut events).await, Err(StreamError::Reconnected));
+    assert!(matches!(next(&mut events).await, Err(StreamError::Rejected(_))));
+    assert_eq!(next(&mut events).await, Err(StreamError::ListenKeyRenewed));
+    let keys = streams.listen_keys();
+    assert!(keys.len() == 2 && keys[1].live, "{keys:?}");
+    let example = streams.example("usds_futures", "ACCOUNT_UPDATE").unwrap().to_string();
+    assert_eq!(streams.publish(&keys[1].key, &example), 1);
+    assert!(matches!(next(&mut events).await, Ok(usds_futures::streams::UserDataEvent::AccountUpdate(_))));
+}
+
+async fn next_item<T>(sub: &mut Subscription<T>) -> Option<Result<T, StreamError>> {
+    tokio::time::timeout(Duration::from_secs(10), sub.next()).await.expect("no item within 10 s")
+}
+
+/// A market stream and a listen key on one connection; the key is closed while the connection
+/// is down. The re-subscription of both in one message is refused for the key (the mock, like
+/// a reply per request, refuses it whole): the key's subscription is rejected, the market
+/// stream goes on.
+#[tokio::test]
+async fn a_refused_key_does_not_take_the_market_streams_of_its_connection_along() {
+    let mock = mock().await;
+    let streams = mock.streams();
+    let client = StreamClient::connect(StreamConfig::new(mock.stream_url()));
+    let key = fapi(&mock).start_user_data_stream(&Default::default()).await.unwrap().listen_key;
+    let mut trades = client.subscribe(&streams::AggregateTrade::new("BTCUSDT")).await.unwrap();
+    let mut events = client.subscribe(&ListenKeyStream::<streams::UserDataEvent>::new(key)).await.unwrap();
+    fapi(&mock).close_user_data_stream(&Default::default()).await.unwrap();
+    streams.disconnect_all();
+
+    assert_eq!(next_item(&mut trades).await, Some(Err(StreamError::Reconnected)));
+    assert_eq!(next_item(&mut events).await, Some(Err(StreamError::Reconnected)));
+    assert!(matches!(next_item(&mut events).await, Some(Err(StreamError::Rejected(_)))));
+    assert!(next_item(&mut events).await.is_none());
+    let example = streams.example("usds_futures", "<symbol>@aggTrade").unwrap().to_string();
+    for _ in 0..500 {
+        if streams.subscriptions() == ["btcusdt@aggTrade"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(streams.subscriptions(), ["btcusdt@aggTrade"], "{:?}", streams.control_messages());
+    assert_eq!(streams.publish("btcusdt@aggTrade", &example), 1);
+    assert!(matches!(next_item(&mut trades).await, Some(Ok(_))));
 }
