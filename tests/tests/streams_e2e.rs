@@ -9,7 +9,7 @@ use binance_client::runtime::stream::order_book::{BookStatus, DepthSnapshot, Dep
 use binance_client::runtime::stream::{ListenKeyStream, StreamClient, StreamConfig, StreamError, Subscription};
 use binance_client::runtime::{Credentials, Decimal};
 use binance_client::usds_futures::{self, streams, OrderBookRequest};
-use binance_mock::streams::MockStreams;
+use binance_mock::streams::{DepthScript, MockStreams};
 use binance_mock::RunningMock;
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -130,11 +130,20 @@ async fn user_data_events_are_typed_and_unknown_ones_kept() {
     assert!(!format!("{stream:?}").contains(&key), "the listen key is never printed");
 }
 
-/// As on Binance, the REST snapshot is taken while the next event is still being gathered: its
-/// `lastUpdateId` is inside that event's `U..u`, newer than every buffered event. The book holds
-/// the snapshot and applies that event when it comes, though its `pu` is before the snapshot.
-#[tokio::test]
-async fn a_snapshot_taken_within_an_event_is_bridged_by_that_event() {
+/// The start of a depth test: the mock's script of BTCUSDT's book (levels set by updates up to
+/// 1005 that no event announced: the book before the subscription), a subscription to its
+/// diff-depth stream, and a local book that buffered the first event (1006..=1007) while no
+/// snapshot has been fetched.
+struct DepthTest {
+    _exchange: RunningMock,
+    mock: MockStreams,
+    rest: usds_futures::Client,
+    script: DepthScript,
+    depth: Subscription<usds_futures::DiffBookDepthEvent>,
+    book: LocalOrderBook,
+}
+
+async fn depth_test() -> DepthTest {
     let (exchange, mock, client) = setup().await;
     let rest = rest(&exchange);
     let mut script = mock.depth_script("BTCUSDT", 1000);
@@ -142,8 +151,18 @@ async fn a_snapshot_taken_within_an_event_is_bridged_by_that_event() {
     let mut depth = client.subscribe(&streams::DiffBookDepth::new("BTCUSDT")).await.unwrap();
     let mut book = LocalOrderBook::new(1000);
 
+    // Events flow before the snapshot is fetched: buffered.
     mock.publish(&script.stream(), &script.update(2, &[(10000, "1.5")], &[]));
     assert_eq!(book.apply_update(update(&next(&mut depth).await.unwrap())), BookStatus::NeedsSnapshot);
+    DepthTest { _exchange: exchange, mock, rest, script, depth, book }
+}
+
+/// As on Binance, the REST snapshot is taken while the next event is still being gathered: its
+/// `lastUpdateId` is inside that event's `U..u`, newer than every buffered event. The book holds
+/// the snapshot and applies that event when it comes, though its `pu` is before the snapshot.
+#[tokio::test]
+async fn a_snapshot_taken_within_an_event_is_bridged_by_that_event() {
+    let DepthTest { _exchange, mock, rest, mut script, mut depth, mut book } = depth_test().await;
     // Updates 1008..=1010 happen; the snapshot shows them, no event has announced them yet.
     script.gather(3, &[(9990, "0")], &[(10030, "4")]);
     let snapshot = snapshot(&rest).await;
@@ -189,16 +208,7 @@ fn texts<'a>(it: impl Iterator<Item = (&'a Decimal, &'a Decimal)>) -> Vec<(Strin
 
 #[tokio::test]
 async fn a_depth_gap_ends_in_a_resynchronised_correct_book() {
-    let (exchange, mock, client) = setup().await;
-    let rest = rest(&exchange);
-    let mut script = mock.depth_script("BTCUSDT", 1000);
-    script.lose_update(5, &[(10000, "1"), (9990, "2")], &[(10010, "1"), (10020, "3")]);
-    let mut depth = client.subscribe(&streams::DiffBookDepth::new("BTCUSDT")).await.unwrap();
-    let mut book = LocalOrderBook::new(1000);
-
-    // Events flow before the snapshot is fetched: buffered.
-    mock.publish(&script.stream(), &script.update(2, &[(10000, "1.5")], &[]));
-    assert_eq!(book.apply_update(update(&next(&mut depth).await.unwrap())), BookStatus::NeedsSnapshot);
+    let DepthTest { _exchange, mock, rest, mut script, mut depth, mut book } = depth_test().await;
     let first_snapshot = snapshot(&rest).await;
     assert_eq!(first_snapshot.last_update_id, 1007, "the REST snapshot is the script's state");
     mock.publish(&script.stream(), &script.update(1, &[], &[(10010, "0")]));
