@@ -112,21 +112,9 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
     }
     let parsed = parse_api_error(&body);
     let code = parsed.as_ref().map(|e| e.code);
-    if !get {
-        let definite = match &parsed {
-            Some(e) => {
-                e.code == -1008 || (status == 503 && e.msg.as_deref().map(str::trim) == Some("Service Unavailable."))
-            }
-            None => status == 503 && body.windows(20).any(|w| w == b"Service Unavailable."),
-        };
-        let unknown_state = status >= 500 || matches!(code, Some(-1006 | -1007));
-        if unknown_state && !definite {
-            let reason = match &parsed {
-                Some(e) => format!("HTTP {status}, code {}: {}", e.code, e.msg.as_deref().unwrap_or("(no message)")),
-                None => format!("HTTP {status}"),
-            };
-            return failure(unknown(cx, reason, Some(status), Some(ErrorBody::new(body))), false);
-        }
+    if !get && leaves_outcome_unknown(status, parsed.as_ref(), &body) {
+        let reason = unknown_reason("HTTP", status, parsed.as_ref());
+        return failure(unknown(cx, reason, Some(status), Some(ErrorBody::new(body))), false);
     }
     let resend = get && (status >= 500 || matches!(code, Some(-1008..=-1006 | -1001 | -1000)));
     let error = match parsed {
@@ -134,6 +122,30 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
         None => Error::Http { endpoint: cx.endpoint, status, body: ErrorBody::new(body) },
     };
     failure(error, resend)
+}
+
+/// Whether a failed answer (neither 2xx, 418 nor 429) to a request that may change state (an
+/// order) leaves its outcome unknown: a 5xx or -1006/-1007, unless it is one of the definite
+/// failures, 503 "Service Unavailable." and -1008. `parsed` is the answer's error body, if any;
+/// `body` the whole answer. The one rule for REST and the WebSocket API, whose `status` is the
+/// same HTTP-like code.
+pub(crate) fn leaves_outcome_unknown(status: u16, parsed: Option<&ApiErrorBody>, body: &[u8]) -> bool {
+    let definite = match parsed {
+        Some(e) => {
+            e.code == -1008 || (status == 503 && e.msg.as_deref().map(str::trim) == Some("Service Unavailable."))
+        }
+        None => status == 503 && body.windows(20).any(|w| w == b"Service Unavailable."),
+    };
+    let unknown_state = status >= 500 || matches!(parsed.map(|e| e.code), Some(-1006 | -1007));
+    unknown_state && !definite
+}
+
+/// Why an answer left the outcome unknown: `HTTP 503, code -1000: …` (`what`: `HTTP`, `status`).
+pub(crate) fn unknown_reason(what: &str, status: u16, parsed: Option<&ApiErrorBody>) -> String {
+    match parsed {
+        Some(e) => format!("{what} {status}, code {}: {}", e.code, e.msg.as_deref().unwrap_or("(no message)")),
+        None => format!("{what} {status}"),
+    }
 }
 
 /// No response at all. A non-GET that may have reached the server has an unknown outcome.

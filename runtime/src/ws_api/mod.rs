@@ -9,6 +9,8 @@
 //!   and requests then carry only `timestamp`.
 //! * Error envelopes become the runtime's one [`Error`]: `Api` with code and message, 429 →
 //!   `RateLimited` and 418 → `Banned` (until `retryAfter`), shared with REST through the governor.
+//!   A `TRADE` method answered with a 5xx, -1006 or -1007 (other than 503 "Service
+//!   Unavailable." and -1008) may have been executed: `OutcomeUnknown`, by REST's rule.
 //!   A `-1021` resyncs the clock of a REST client shared with [`WsApiBuilder::share_with`]
 //!   (the call itself is not resent).
 //! * Each request reserves its endpoint's weight (once its connection exists, so callers
@@ -426,7 +428,7 @@ impl WsApiClient {
                 None => {}
             }
             let text = self.exchange(E::NAME, E::SECURITY, connection, E::METHOD, params).await?;
-            let answer = reply::classify::<E::Response>(&self.context(), E::NAME, weight, &text);
+            let answer = reply::classify::<E::Response>(&self.context(), E::NAME, E::SECURITY, weight, &text);
             match &answer {
                 // Rejected, not executed: under `Wait` the governor now holds the next attempt
                 // until the pause ends (or refuses it if that is longer than its maximum wait).
@@ -622,12 +624,11 @@ impl WsApiClient {
                 .exchange("session.logon", Security::UserData, connection.clone(), "session.logon", params)
                 .await
                 .map_err(Failure::Remote)?;
-            reply::classify::<serde_json::Value>(&self.context(), "session.logon", weight, &text).map_err(
-                |e| match e {
-                    Error::RateLimited { .. } | Error::Banned { .. } => Failure::Local(e),
-                    other => Failure::Remote(other),
-                },
-            )?;
+            reply::classify::<serde_json::Value>(&self.context(), "session.logon", Security::UserData, weight, &text)
+                .map_err(|e| match e {
+                Error::RateLimited { .. } | Error::Banned { .. } => Failure::Local(e),
+                other => Failure::Remote(other),
+            })?;
             connection.logged_on = true;
             tracing::debug!(url = %self.inner.url, "WebSocket API session logged on");
         }

@@ -1,0 +1,158 @@
+//! The WebSocket API client's error envelopes against Binance's rules, over a local tungstenite
+//! server: which answers to a `TRADE` method leave its outcome unknown (as they do on REST).
+
+#![cfg(feature = "ws")]
+
+use binance_runtime::ws_api::WsApiBuilder;
+use binance_runtime::{Endpoint, Error, ParamWriter, Product, Security, Weight, WsEndpoint};
+use futures_util::{SinkExt as _, StreamExt as _};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+static PRODUCT: Product = Product {
+    name: "test",
+    title: "Test",
+    rest_url: None,
+    rest_testnet_url: None,
+    ws_api_url: None,
+    ws_api_testnet_url: None,
+    time_path: Some("/fapi/v1/time"),
+    rate_limits: &[],
+    error_codes: &[],
+};
+
+/// `order.place`: a TRADE method, whose outcome matters.
+struct PlaceOrder;
+
+impl Endpoint for PlaceOrder {
+    type Response = serde_json::Value;
+    const NAME: &'static str = "PlaceOrder";
+    const SECURITY: Security = Security::Trade;
+    fn weight(&self) -> Weight {
+        Weight::ip(0)
+    }
+    fn write_params<W: ParamWriter + ?Sized>(&self, out: &mut W) {
+        out.str("symbol", "BTCUSDT");
+    }
+}
+
+impl WsEndpoint for PlaceOrder {
+    const METHOD: &'static str = "order.place";
+}
+
+/// `account.status`: a USER_DATA read.
+struct AccountStatus;
+
+impl Endpoint for AccountStatus {
+    type Response = serde_json::Value;
+    const NAME: &'static str = "AccountStatus";
+    const SECURITY: Security = Security::UserData;
+    fn weight(&self) -> Weight {
+        Weight::ip(0)
+    }
+    fn write_params<W: ParamWriter + ?Sized>(&self, _out: &mut W) {}
+}
+
+impl WsEndpoint for AccountStatus {
+    const METHOD: &'static str = "account.status";
+}
+
+/// A server answering every request frame with `answer(id)`.
+async fn server_with(answer: impl Fn(&serde_json::Value) -> serde_json::Value + Send + Sync + 'static) -> String {
+    server_after(Duration::ZERO, answer).await
+}
+
+/// A server answering every request frame with `answer(id)`, `delay` after the previous answer
+/// of the connection.
+async fn server_after(
+    delay: Duration,
+    answer: impl Fn(&serde_json::Value) -> serde_json::Value + Send + Sync + 'static,
+) -> String {
+    let answer = Arc::new(answer);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/ws-fapi/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { return };
+                while let Some(Ok(frame)) = ws.next().await {
+                    if let Message::Text(text) = frame {
+                        let request: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+                        tokio::time::sleep(delay).await;
+                        if ws.send(Message::text(answer(&request["id"]).to_string())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+fn credentials() -> binance_runtime::Credentials {
+    binance_runtime::Credentials::hmac("key", "secret").unwrap()
+}
+
+/// The answer of a server that rejects every request with `status`, `code` and `msg`.
+async fn rejected_with(status: u16, code: i64, msg: &'static str) -> (Result<(), Error>, Result<(), Error>) {
+    let url =
+        server_with(move |id| serde_json::json!({ "id": id, "status": status, "error": { "code": code, "msg": msg } }))
+            .await;
+    let client = WsApiBuilder::new(&PRODUCT).url(url).credentials(credentials()).build().unwrap();
+    let order = client.call(&PlaceOrder).await.map(|_| ());
+    let read = client.call(&AccountStatus).await.map(|_| ());
+    (order, read)
+}
+
+#[tokio::test]
+async fn a_5xx_or_a_1006_1007_to_a_trade_method_is_an_unknown_outcome_as_on_rest() {
+    // Binance: a 5xx (503 "Unknown error, ..." in particular), -1006 and -1007 mean the request
+    // may have been executed (BINANCE.md "Errors"; portfolio-margin/general-info.md, HTTP 503).
+    for (status, code, msg) in [
+        (503, -1000, "Unknown error, please check your request or try again later."),
+        (500, -1000, "An unknown error occurred while processing the request."),
+        (400, -1006, "An unexpected response was received from the message bus. Execution status unknown."),
+        (
+            408,
+            -1007,
+            "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
+        ),
+    ] {
+        let (order, read) = rejected_with(status, code, msg).await;
+        match order {
+            Err(Error::OutcomeUnknown { endpoint: "PlaceOrder", status: Some(s), code: Some(c), .. }) => {
+                assert_eq!((s, c), (status, code));
+            }
+            other => panic!("{status} {code}: expected OutcomeUnknown for order.place, got {other:?}"),
+        }
+        // A read changes nothing: its error stays an API error.
+        assert!(matches!(read, Err(Error::Api { .. })), "{status} {code}: {read:?}");
+    }
+}
+
+#[tokio::test]
+async fn definite_failures_of_a_trade_method_stay_api_errors() {
+    // 503 "Service Unavailable." and -1008 are failures: nothing was executed.
+    for (status, code, msg) in [
+        (503, -1000, "Service Unavailable."),
+        (503, -1008, "Request throttled by system-level protection. Reduce-only/close-position orders are exempt. Please try again."),
+        (400, -2019, "Margin is insufficient."),
+    ] {
+        let (order, _) = rejected_with(status, code, msg).await;
+        match order {
+            Err(Error::Api { status: s, code: c, .. }) => assert_eq!((s, c), (status, code)),
+            other => panic!("{status} {code}: expected an API error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_5xx_without_an_error_member_to_a_trade_method_is_an_unknown_outcome() {
+    let url = server_with(|id| serde_json::json!({ "id": id, "status": 502 })).await;
+    let client = WsApiBuilder::new(&PRODUCT).url(url).credentials(credentials()).build().unwrap();
+    let order = client.call(&PlaceOrder).await;
+    assert!(matches!(order, Err(Error::OutcomeUnknown { status: Some(502), .. })), "{order:?}");
+}
