@@ -1,11 +1,15 @@
 //! The WebSocket API client's error envelopes against Binance's rules, over a local tungstenite
-//! server: which answers to a `TRADE` method leave its outcome unknown (as they do on REST).
+//! server: which answers to a `TRADE` method leave its outcome unknown (as they do on REST), and
+//! that a burst of `-1021` rejections costs one clock resync.
 
 #![cfg(feature = "ws")]
+
+mod support;
 
 use binance_runtime::ws_api::WsApiBuilder;
 use binance_runtime::{Endpoint, Error, ParamWriter, Product, Security, Weight, WsEndpoint};
 use futures_util::{SinkExt as _, StreamExt as _};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
@@ -155,4 +159,43 @@ async fn a_5xx_without_an_error_member_to_a_trade_method_is_an_unknown_outcome()
     let client = WsApiBuilder::new(&PRODUCT).url(url).credentials(credentials()).build().unwrap();
     let order = client.call(&PlaceOrder).await;
     assert!(matches!(order, Err(Error::OutcomeUnknown { status: Some(502), .. })), "{order:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_timestamp_rejections_costs_one_clock_resync() {
+    use support::{api, Reply, Server};
+    let rest_server = Server::start(|seen, _| {
+        assert_eq!(seen.path, "/fapi/v1/time");
+        Reply::json(200, &format!(r#"{{"serverTime":{}}}"#, api::now_ms() + 10_000))
+    })
+    .await;
+    let rest = binance_runtime::ClientBuilder::new(&PRODUCT).base_url(&rest_server.url).build().unwrap();
+    let frames = Arc::new(AtomicUsize::new(0));
+    let counted = frames.clone();
+    // Answers 100 ms apart: every call of the burst is signed and sent before the first
+    // rejection arrives.
+    let url = server_after(Duration::from_millis(100), move |id| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        serde_json::json!({ "id": id, "status": 400,
+            "error": { "code": -1021, "msg": "Timestamp for this request is outside of the recvWindow." } })
+    })
+    .await;
+    let client = WsApiBuilder::new(&PRODUCT).url(url).credentials(credentials()).share_with(&rest).build().unwrap();
+    client.call(&AccountStatus).await.ok(); // connected (and resynced once)
+    let synced_once = rest_server.seen().len();
+    assert_eq!(synced_once, api::TIME_REQUESTS_PER_SYNC);
+    // Ten calls signed on the same clock, all rejected: one resync serves them all.
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.call(&AccountStatus).await })
+        })
+        .collect();
+    for call in calls {
+        let refused = tokio::time::timeout(Duration::from_secs(10), call).await.expect("hung").unwrap();
+        assert!(matches!(refused, Err(Error::Api { code: -1021, .. })), "{refused:?}");
+    }
+    assert_eq!(frames.load(Ordering::SeqCst), 11);
+    let resyncs = (rest_server.seen().len() - synced_once) / api::TIME_REQUESTS_PER_SYNC;
+    assert!(resyncs <= 1, "{resyncs} resyncs for one burst of rejections");
 }

@@ -379,6 +379,14 @@ impl WsApiClient {
         }
     }
 
+    /// The shared REST client's resync round (0 without one).
+    fn resync_epoch(&self) -> u64 {
+        match &self.inner.time {
+            TimeSource::Own(_) => 0,
+            TimeSource::Rest(rest) => rest.resync_epoch(),
+        }
+    }
+
     fn now_ms(&self) -> u64 {
         match &self.inner.time {
             TimeSource::Own(clock) => clock.now_ms(),
@@ -417,6 +425,9 @@ impl WsApiClient {
             let _reservation =
                 self.inner.governor.reserve_at(self.inner.family_path, E::NAME, weight, self.inner.rate_policy).await?;
             let mut params = params.clone();
+            // The resync round of the clock this request's `timestamp` comes from: a resync
+            // done since (by another rejected call) already corrected it.
+            let epoch = self.resync_epoch();
             match credentials {
                 Some(c) if signed => {
                     let auth = if connection.logged_on { Auth::Session } else { Auth::Sign(c) };
@@ -439,11 +450,11 @@ impl WsApiClient {
                     continue;
                 }
                 Err(e) if e.code() == Some(-1021) => {
-                    // Timestamp outside recvWindow: resync the shared clock so the next call is right.
+                    // Timestamp outside recvWindow: resync the shared clock so the next call is
+                    // right. Single-flight, as on REST: a burst of rejected calls costs one resync
+                    // (each costs the time endpoint's weight four times), not one per call.
                     if let TimeSource::Rest(rest) = &self.inner.time {
-                        if let Err(sync_error) = rest.sync_time().await {
-                            tracing::warn!(error = %sync_error, "clock resync after -1021 failed");
-                        }
+                        rest.resync_after_rejection(epoch).await;
                     }
                 }
                 _ => {}
