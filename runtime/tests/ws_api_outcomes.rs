@@ -199,3 +199,74 @@ async fn a_burst_of_timestamp_rejections_costs_one_clock_resync() {
     let resyncs = (rest_server.seen().len() - synced_once) / api::TIME_REQUESTS_PER_SYNC;
     assert!(resyncs <= 1, "{resyncs} resyncs for one burst of rejections");
 }
+
+/// A server that refuses every WebSocket handshake with HTTP `status`, `Retry-After: 30` and a
+/// Binance error body; counts the attempts.
+async fn refusing_server(status: u16) -> (String, Arc<AtomicUsize>) {
+    use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+    use tokio_tungstenite::tungstenite::http;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/ws-fapi/v1", listener.local_addr().unwrap());
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counted = attempts.clone();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                #[allow(clippy::result_large_err)] // tungstenite's callback signature
+                let refuse = move |_: &Request, _: Response| -> Result<Response, ErrorResponse> {
+                    let body =
+                        r#"{"code":-1003,"msg":"Too many requests; current limit of IP is 2400 requests per minute."}"#;
+                    let mut refusal = ErrorResponse::new(Some(body.to_string()));
+                    *refusal.status_mut() = http::StatusCode::from_u16(status).unwrap();
+                    refusal.headers_mut().insert("Retry-After", http::HeaderValue::from_static("30"));
+                    Err(refusal)
+                };
+                let _ = tokio_tungstenite::accept_hdr_async(tcp, refuse).await;
+            });
+        }
+    });
+    (url, attempts)
+}
+
+#[tokio::test]
+async fn a_handshake_refused_with_429_pauses_the_family_instead_of_retrying_into_a_ban() {
+    // The handshake costs weight like a request (websocket-api-general-info.md): a 429 to it is
+    // a 429 like any other, and sending more after it earns a 418.
+    let (url, attempts) = refusing_server(429).await;
+    let client = WsApiBuilder::new(&PRODUCT)
+        .url(url)
+        .credentials(credentials())
+        .rate_policy(binance_runtime::RatePolicy::FailFast)
+        .reconnect_backoff(Duration::from_millis(1), Duration::from_millis(1))
+        .build()
+        .unwrap();
+    match client.call(&AccountStatus).await {
+        Err(Error::RateLimited { retry_after, .. }) => assert_eq!(retry_after, Duration::from_secs(30)),
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    assert!(client.governor().paused_for().is_some_and(|p| p > Duration::from_secs(20)));
+    tokio::time::sleep(Duration::from_millis(20)).await; // past the reconnect backoff
+    assert!(matches!(client.call(&AccountStatus).await, Err(Error::RateLimited { .. })));
+    assert_eq!(attempts.load(Ordering::SeqCst), 1, "no handshake is sent into the pause");
+}
+
+#[tokio::test]
+async fn a_handshake_refused_with_418_bans_the_host() {
+    let (url, attempts) = refusing_server(418).await;
+    let client = WsApiBuilder::new(&PRODUCT)
+        .url(url)
+        .credentials(credentials())
+        .reconnect_backoff(Duration::from_millis(1), Duration::from_millis(1))
+        .build()
+        .unwrap();
+    match client.call(&AccountStatus).await {
+        Err(Error::Banned { until, .. }) => {
+            assert!(until > std::time::SystemTime::now() + Duration::from_secs(20), "the ban follows Retry-After")
+        }
+        other => panic!("expected Banned, got {other:?}"),
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await; // past the reconnect backoff
+    assert!(matches!(client.call(&AccountStatus).await, Err(Error::Banned { .. })));
+    assert_eq!(attempts.load(Ordering::SeqCst), 1, "no handshake is sent into the ban");
+}

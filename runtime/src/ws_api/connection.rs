@@ -16,6 +16,23 @@ const PRUNE_AT: usize = 1024;
 /// What a caller gets back: the response frame, or why the connection went away first.
 pub(crate) type Answer = Result<String, String>;
 
+/// Why a connection could not be opened.
+#[derive(Debug)]
+pub(crate) enum OpenError {
+    /// The server answered the handshake with a rate-limit status (429, or 418 for a ban): the
+    /// handshake costs weight like a request, so this is a 429 or 418 like any other.
+    Limited {
+        /// 429 or 418.
+        status: u16,
+        /// `Retry-After` in seconds, when sent.
+        retry_after: Option<Duration>,
+        /// The answer's body (a Binance error body).
+        body: String,
+    },
+    /// Anything else: the network, TLS, another status.
+    Failed(String),
+}
+
 /// A request handed to the connection task.
 struct Outgoing {
     id: u64,
@@ -37,12 +54,18 @@ impl Connection {
     /// Connects (plain `ws://` or rustls `wss://`) and starts the task owning the socket.
     /// `keepalive`: after this long without a frame from the server, ping it; after as long
     /// again without one, the connection is dead.
-    pub(crate) async fn open(url: &str, connect_timeout: Duration, keepalive: Duration) -> Result<Connection, String> {
+    pub(crate) async fn open(
+        url: &str,
+        connect_timeout: Duration,
+        keepalive: Duration,
+    ) -> Result<Connection, OpenError> {
         let connecting = tokio_tungstenite::connect_async_with_config(url, None, true);
         let (socket, _response) = match tokio::time::timeout(connect_timeout, connecting).await {
             Ok(Ok(connected)) => connected,
-            Ok(Err(e)) => return Err(format!("cannot open the WebSocket connection to {url}: {e}")),
-            Err(_) => return Err(format!("no WebSocket handshake with {url} within {connect_timeout:?}")),
+            Ok(Err(e)) => return Err(open_error(url, e)),
+            Err(_) => {
+                return Err(OpenError::Failed(format!("no WebSocket handshake with {url} within {connect_timeout:?}")))
+            }
         };
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(run(socket, rx, keepalive));
@@ -63,6 +86,24 @@ impl Connection {
             .map_err(|_| "the WebSocket connection closed before the request was sent".to_string())?;
         Ok(answer)
     }
+}
+
+/// What a failed handshake means: a 429 or 418 answer is a rate limit or a ban.
+fn open_error(url: &str, e: tokio_tungstenite::tungstenite::Error) -> OpenError {
+    if let tokio_tungstenite::tungstenite::Error::Http(response) = &e {
+        let status = response.status().as_u16();
+        if matches!(status, 418 | 429) {
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            let body = response.body().as_deref().map(String::from_utf8_lossy).unwrap_or_default().into_owned();
+            return OpenError::Limited { status, retry_after, body };
+        }
+    }
+    OpenError::Failed(format!("cannot open the WebSocket connection to {url}: {e}"))
 }
 
 /// The task owning the socket. Pings from the server are answered by tungstenite itself (it

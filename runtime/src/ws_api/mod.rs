@@ -26,7 +26,8 @@
 //!   reconnects. Connecting is single-flight: concurrent callers share one attempt, and no lock
 //!   is held while it runs. After a failed attempt, calls fail at once with its error until a
 //!   bounded exponential backoff has passed; a refusal by the local governor (budget, pause,
-//!   ban) is not a failed attempt. A connection older than the maximum age (default
+//!   ban) is not a failed attempt. A handshake the server refuses with 429 or 418 pauses the
+//!   family or bans the host in the governor, as the same answer to a REST request does. A connection older than the maximum age (default
 //!   23 h 50 min; Binance closes them at 24 h) is replaced before use.
 //!
 //! # Logging and secrets
@@ -66,7 +67,7 @@ use crate::params::JsonParams;
 use crate::product::ApiErrorCode;
 use crate::{Credentials, Error, KeyType, Product, RestClient, Result, WsEndpoint};
 use binance_spec::protocol::{check_recv_window, LOGON_WEIGHT};
-use connection::Connection;
+use connection::{Connection, OpenError};
 use signing::{Auth, Params};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -623,9 +624,18 @@ impl WsApiClient {
         let handshake = Weight { kind: WeightKind::Ip, value: HANDSHAKE_WEIGHT, orders: &[] };
         let _reservation =
             governor.reserve_at(family, "ws_api_handshake", handshake, policy).await.map_err(Failure::Local)?;
-        let mut connection = Connection::open(&self.inner.url, self.inner.connect_timeout, self.inner.keepalive)
-            .await
-            .map_err(|reason| Failure::Remote(Error::Transport { endpoint, reason }))?;
+        let opened = Connection::open(&self.inner.url, self.inner.connect_timeout, self.inner.keepalive).await;
+        let mut connection = opened.map_err(|e| match e {
+            // A handshake refused for rate: the governor pauses the family (or bans the host),
+            // so no handshake is sent into the pause, here or by a REST client sharing it.
+            OpenError::Limited { status: 418, retry_after, body } => {
+                Failure::Local(governor.banned(retry_after, &body))
+            }
+            OpenError::Limited { retry_after, body, .. } => {
+                Failure::Local(governor.rate_limited(family, handshake, retry_after, &body))
+            }
+            OpenError::Failed(reason) => Failure::Remote(Error::Transport { endpoint, reason }),
+        })?;
         if let (true, Some(credentials)) = (self.inner.logon, &self.inner.credentials) {
             let weight = Weight { kind: WeightKind::Ip, value: LOGON_WEIGHT, orders: &[] };
             let _logon = governor.reserve_at(family, "session.logon", weight, policy).await.map_err(Failure::Local)?;
@@ -649,8 +659,8 @@ impl WsApiClient {
 
 /// Why a connect attempt failed.
 enum Failure {
-    /// The governor refused to spend the weight (or the server rate-limited the logon): no
-    /// backoff, the budget decides when to try again.
+    /// The governor refused to spend the weight (or the server rate-limited the handshake or
+    /// the logon): no backoff, the budget decides when to try again.
     Local(Error),
     /// The server or the network failed: counts towards the reconnect backoff.
     Remote(Error),
