@@ -139,9 +139,11 @@ async fn a_5xx_or_a_1006_1007_to_a_trade_method_is_an_unknown_outcome_as_on_rest
 
 #[tokio::test]
 async fn definite_failures_of_a_trade_method_stay_api_errors() {
-    // 503 "Service Unavailable." and -1008 are failures: nothing was executed.
+    // 503 "Service Unavailable." or "Internal error; …", and -1008, are failures: nothing was
+    // executed.
     for (status, code, msg) in [
         (503, -1000, "Service Unavailable."),
+        (503, -1001, "Internal error; unable to process your request. Please try again."),
         (503, -1008, "Request throttled by system-level protection. Reduce-only/close-position orders are exempt. Please try again."),
         (400, -2019, "Margin is insufficient."),
     ] {

@@ -9,8 +9,8 @@
 //!   and requests then carry only `timestamp`.
 //! * Error envelopes become the runtime's one [`Error`]: `Api` with code and message, 429 →
 //!   `RateLimited` and 418 → `Banned` (until `retryAfter`), shared with REST through the governor.
-//!   A `TRADE` method answered with a 5xx, -1006 or -1007 (other than 503 "Service
-//!   Unavailable." and -1008) may have been executed: `OutcomeUnknown`, by REST's rule.
+//!   A `TRADE` method answered with a 5xx, -1006 or -1007 (other than the 503s Binance calls
+//!   failures, and -1008) may have been executed: `OutcomeUnknown`, by REST's rule.
 //!   A `-1021` resyncs the clock of a REST client shared with [`WsApiBuilder::share_with`]
 //!   (the call itself is not resent).
 //! * Each request reserves its endpoint's weight (once its connection exists, so callers
