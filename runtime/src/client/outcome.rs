@@ -77,6 +77,18 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
         Exchange::Response { status, retry_after, body } => (status, retry_after, body),
     };
     let failure = |error, resend| Outcome::Failure { error, resend };
+    // A ban or a rate limit whatever became of the body (cut off, over the cap): the status and
+    // `Retry-After` arrived, and sending on after a 429 is what earns a ban.
+    match status {
+        418 => {
+            return failure(cx.governor.banned(retry_after, &String::from_utf8_lossy(body.bytes())), false);
+        }
+        429 => {
+            let text = String::from_utf8_lossy(body.bytes());
+            return failure(cx.governor.rate_limited(cx.path, cx.weight, retry_after, &text), cx.resend_rate_limited);
+        }
+        _ => {}
+    }
     let body = match body {
         BodyRead::Complete(body) => body,
         BodyRead::TooLarge { body, read } => {
@@ -100,16 +112,8 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
             return failure(unknown(cx, reason, Some(status), Some(partial)), false);
         }
     };
-    match status {
-        200..=299 => return Outcome::Success { status, body },
-        418 => {
-            return failure(cx.governor.banned(retry_after, &String::from_utf8_lossy(&body)), false);
-        }
-        429 => {
-            let body = String::from_utf8_lossy(&body);
-            return failure(cx.governor.rate_limited(cx.path, cx.weight, retry_after, &body), cx.resend_rate_limited);
-        }
-        _ => {}
+    if (200..=299).contains(&status) {
+        return Outcome::Success { status, body };
     }
     let parsed = parse_api_error(&body);
     let code = parsed.as_ref().map(|e| e.code);
