@@ -272,3 +272,62 @@ async fn a_handshake_refused_with_418_bans_the_host() {
     assert!(matches!(client.call(&AccountStatus).await, Err(Error::Banned { .. })));
     assert_eq!(attempts.load(Ordering::SeqCst), 1, "no handshake is sent into the ban");
 }
+
+/// An Ed25519 key's PKCS#8 PEM (only the client's side: the test server does not verify).
+fn ed25519_credentials() -> binance_runtime::Credentials {
+    use ed25519_dalek::pkcs8::{spki::der::pem::LineEnding, EncodePrivateKey};
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let pem = key.to_pkcs8_pem(LineEnding::LF).unwrap();
+    binance_runtime::Credentials::ed25519_pem("ed-key", &pem).unwrap()
+}
+
+#[tokio::test]
+async fn a_revoked_session_is_not_used_again_the_next_call_logs_on_anew() {
+    // websocket-api-general-info.md, "API key revocation": when the key becomes invalid, the
+    // session is revoked with `{"id": null, "status": 401, "error": {"code": -2015, …}}`.
+    // Requests after that on the connection carry no apiKey and no signature: they would all
+    // fail until the connection ages out (24 h), even once the key is valid again.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/ws-fapi/v1", listener.local_addr().unwrap());
+    let (connections, logons) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (c, l) = (connections.clone(), logons.clone());
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let first_connection = c.fetch_add(1, Ordering::SeqCst) == 0;
+            let l = l.clone();
+            tokio::spawn(async move {
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { return };
+                while let Some(Ok(frame)) = ws.next().await {
+                    let Message::Text(text) = frame else { continue };
+                    let request: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+                    let id = &request["id"];
+                    let mut answers = Vec::new();
+                    if request["method"] == "session.logon" {
+                        l.fetch_add(1, Ordering::SeqCst);
+                        answers.push(serde_json::json!({ "id": id, "status": 200, "result": {} }));
+                    } else if first_connection {
+                        // The key was revoked: this request is refused and the session with it.
+                        let error = serde_json::json!({ "code": -2015, "msg": "Invalid API-key, IP, or permissions for action." });
+                        answers.push(serde_json::json!({ "id": id, "status": 401, "error": error }));
+                        answers.push(serde_json::json!({ "id": null, "status": 401, "error": error }));
+                    } else {
+                        answers.push(serde_json::json!({ "id": id, "status": 200, "result": { "ok": true } }));
+                    }
+                    for answer in answers {
+                        if ws.send(Message::text(answer.to_string())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let client = WsApiBuilder::new(&PRODUCT).url(url).credentials(ed25519_credentials()).build().unwrap();
+    let refused = client.call(&AccountStatus).await;
+    assert!(matches!(refused, Err(Error::Api { code: -2015, .. })), "{refused:?}");
+    // Let the revocation frame arrive.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let reply = tokio::time::timeout(Duration::from_secs(10), client.call(&AccountStatus)).await.expect("hung");
+    assert_eq!(reply.unwrap().result["ok"], true);
+    assert_eq!((connections.load(Ordering::SeqCst), logons.load(Ordering::SeqCst)), (2, 2));
+}
