@@ -331,3 +331,52 @@ async fn a_revoked_session_is_not_used_again_the_next_call_logs_on_anew() {
     assert_eq!(reply.unwrap().result["ok"], true);
     assert_eq!((connections.load(Ordering::SeqCst), logons.load(Ordering::SeqCst)), (2, 2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logon_rejected_for_its_timestamp_resyncs_the_shared_clock() {
+    use support::{api, Reply, Server};
+    // The server clock runs 10 s ahead of the local one: a timestamp from the local clock is
+    // outside recvWindow (-1021), for `session.logon` as for any signed request.
+    const SKEW_MS: i64 = 10_000;
+    let rest_server =
+        Server::start(|_, _| Reply::json(200, &format!(r#"{{"serverTime":{}}}"#, api::now_ms() + SKEW_MS))).await;
+    let rest = binance_runtime::ClientBuilder::new(&PRODUCT).base_url(&rest_server.url).build().unwrap();
+    // A server that checks every timestamp against its clock.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/ws-fapi/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { return };
+                while let Some(Ok(frame)) = ws.next().await {
+                    let Message::Text(text) = frame else { continue };
+                    let request: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+                    let id = &request["id"];
+                    let timestamp = request["params"]["timestamp"].as_i64().unwrap_or_default();
+                    let answer = if (timestamp - (api::now_ms() + SKEW_MS)).abs() > 5_000 {
+                        let error = serde_json::json!({ "code": -1021, "msg": "Timestamp for this request is outside of the recvWindow." });
+                        serde_json::json!({ "id": id, "status": 400, "error": error })
+                    } else {
+                        serde_json::json!({ "id": id, "status": 200, "result": { "ok": true } })
+                    };
+                    if ws.send(Message::text(answer.to_string())).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let client = WsApiBuilder::new(&PRODUCT)
+        .url(url)
+        .credentials(ed25519_credentials())
+        .share_with(&rest)
+        .reconnect_backoff(Duration::from_millis(1), Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let refused = client.call(&AccountStatus).await;
+    assert!(matches!(refused, Err(Error::Api { code: -1021, .. })), "{refused:?}");
+    tokio::time::sleep(Duration::from_millis(20)).await; // past the reconnect backoff
+    let reply = tokio::time::timeout(Duration::from_secs(10), client.call(&AccountStatus)).await.expect("hung");
+    assert_eq!(reply.unwrap().result["ok"], true, "the logon after the rejection uses the resynced clock");
+    assert!(rest.time_offset_ms() > 5_000, "offset {}", rest.time_offset_ms());
+}

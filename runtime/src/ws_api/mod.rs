@@ -11,8 +11,8 @@
 //!   `RateLimited` and 418 → `Banned` (until `retryAfter`), shared with REST through the governor.
 //!   A `TRADE` method answered with a 5xx, -1006 or -1007 (other than the 503s Binance calls
 //!   failures, and -1008) may have been executed: `OutcomeUnknown`, by REST's rule.
-//!   A `-1021` resyncs the clock of a REST client shared with [`WsApiBuilder::share_with`]
-//!   (the call itself is not resent).
+//!   A `-1021` (to a call or to `session.logon`) resyncs the clock of a REST client shared with
+//!   [`WsApiBuilder::share_with`] (the call itself is not resent).
 //! * Each request reserves its endpoint's weight (once its connection exists, so callers
 //!   waiting for a connection hold no budget), and each connection handshake 5 (plus 2 for
 //!   `session.logon`), in a [`Governor`], in the path family of the product's REST API
@@ -380,6 +380,16 @@ impl WsApiClient {
         }
     }
 
+    /// After a `-1021` (timestamp outside recvWindow) on a request signed in resync round
+    /// `epoch`: resyncs the shared REST clock so the next request is right. Single-flight, as on
+    /// REST: a burst of rejected requests costs one resync (each costs the time endpoint's
+    /// weight four times), not one per request.
+    async fn resync_after(&self, error: &Error, epoch: u64) {
+        if let (Some(-1021), TimeSource::Rest(rest)) = (error.code(), &self.inner.time) {
+            rest.resync_after_rejection(epoch).await;
+        }
+    }
+
     /// The shared REST client's resync round (0 without one).
     fn resync_epoch(&self) -> u64 {
         match &self.inner.time {
@@ -450,15 +460,8 @@ impl WsApiClient {
                     rate_limited += 1;
                     continue;
                 }
-                Err(e) if e.code() == Some(-1021) => {
-                    // Timestamp outside recvWindow: resync the shared clock so the next call is
-                    // right. Single-flight, as on REST: a burst of rejected calls costs one resync
-                    // (each costs the time endpoint's weight four times), not one per call.
-                    if let TimeSource::Rest(rest) = &self.inner.time {
-                        rest.resync_after_rejection(epoch).await;
-                    }
-                }
-                _ => {}
+                Err(e) => self.resync_after(e, epoch).await,
+                Ok(_) => {}
             }
             return answer;
         }
@@ -640,13 +643,24 @@ impl WsApiClient {
             let weight = Weight { kind: WeightKind::Ip, value: LOGON_WEIGHT, orders: &[] };
             let _logon = governor.reserve_at(family, "session.logon", weight, policy).await.map_err(Failure::Local)?;
             let mut params = Params::new();
+            let epoch = self.resync_epoch();
             signing::sign(&mut params, Auth::Sign(credentials), self.now_ms(), self.inner.recv_window);
             let text = self
                 .exchange("session.logon", Security::UserData, connection.clone(), "session.logon", params)
                 .await
                 .map_err(Failure::Remote)?;
-            reply::classify::<serde_json::Value>(&self.context(), "session.logon", Security::UserData, weight, &text)
-                .map_err(|e| match e {
+            let logon = reply::classify::<serde_json::Value>(
+                &self.context(),
+                "session.logon",
+                Security::UserData,
+                weight,
+                &text,
+            );
+            if let Err(e) = &logon {
+                // A logon signed on a wrong clock: without a resync every later one fails too.
+                self.resync_after(e, epoch).await;
+            }
+            logon.map_err(|e| match e {
                 Error::RateLimited { .. } | Error::Banned { .. } => Failure::Local(e),
                 other => Failure::Remote(other),
             })?;
