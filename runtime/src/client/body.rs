@@ -23,6 +23,17 @@ pub(super) enum BodyRead {
     },
 }
 
+impl BodyRead {
+    /// The bytes that arrived (the kept start, for a body over the cap or cut off).
+    pub(super) fn bytes(&self) -> &[u8] {
+        match self {
+            BodyRead::Complete(body) => body,
+            BodyRead::TooLarge { body, .. } => body.as_bytes(),
+            BodyRead::Broken { partial, .. } => partial.as_bytes(),
+        }
+    }
+}
+
 /// Reads `response`'s body, stopping as soon as it exceeds `cap` bytes.
 pub(super) async fn read_capped(response: &mut reqwest::Response, cap: usize) -> BodyRead {
     let declared = response.content_length();

@@ -15,7 +15,7 @@
 mod body;
 mod builder;
 mod executor;
-mod outcome;
+pub(crate) mod outcome;
 mod prepared;
 mod response_future;
 mod time_sync;

@@ -7,8 +7,9 @@
 //!   -1008 (throttled);
 //! * a POST/PUT/DELETE that may have reached the matching engine without a definite answer
 //!   (no response in time, a lost or cut response, 5xx, -1006, -1007) is
-//!   [`Error::OutcomeUnknown`], with whatever part of the answer arrived; 503
-//!   "Service Unavailable." and -1008 are definite failures (nothing was executed);
+//!   [`Error::OutcomeUnknown`], with whatever part of the answer arrived; a 503 "Service
+//!   Unavailable." or "Internal error; unable to process your request. Please try again.", and
+//!   -1008, are definite failures (nothing was executed);
 //! * a connection that never opened sent nothing, whatever the method.
 
 use super::body::BodyRead;
@@ -76,6 +77,18 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
         Exchange::Response { status, retry_after, body } => (status, retry_after, body),
     };
     let failure = |error, resend| Outcome::Failure { error, resend };
+    // A ban or a rate limit whatever became of the body (cut off, over the cap): the status and
+    // `Retry-After` arrived, and sending on after a 429 is what earns a ban.
+    match status {
+        418 => {
+            return failure(cx.governor.banned(retry_after, &String::from_utf8_lossy(body.bytes())), false);
+        }
+        429 => {
+            let text = String::from_utf8_lossy(body.bytes());
+            return failure(cx.governor.rate_limited(cx.path, cx.weight, retry_after, &text), cx.resend_rate_limited);
+        }
+        _ => {}
+    }
     let body = match body {
         BodyRead::Complete(body) => body,
         BodyRead::TooLarge { body, read } => {
@@ -99,34 +112,14 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
             return failure(unknown(cx, reason, Some(status), Some(partial)), false);
         }
     };
-    match status {
-        200..=299 => return Outcome::Success { status, body },
-        418 => {
-            return failure(cx.governor.banned(retry_after, &String::from_utf8_lossy(&body)), false);
-        }
-        429 => {
-            let body = String::from_utf8_lossy(&body);
-            return failure(cx.governor.rate_limited(cx.path, cx.weight, retry_after, &body), cx.resend_rate_limited);
-        }
-        _ => {}
+    if (200..=299).contains(&status) {
+        return Outcome::Success { status, body };
     }
     let parsed = parse_api_error(&body);
     let code = parsed.as_ref().map(|e| e.code);
-    if !get {
-        let definite = match &parsed {
-            Some(e) => {
-                e.code == -1008 || (status == 503 && e.msg.as_deref().map(str::trim) == Some("Service Unavailable."))
-            }
-            None => status == 503 && body.windows(20).any(|w| w == b"Service Unavailable."),
-        };
-        let unknown_state = status >= 500 || matches!(code, Some(-1006 | -1007));
-        if unknown_state && !definite {
-            let reason = match &parsed {
-                Some(e) => format!("HTTP {status}, code {}: {}", e.code, e.msg.as_deref().unwrap_or("(no message)")),
-                None => format!("HTTP {status}"),
-            };
-            return failure(unknown(cx, reason, Some(status), Some(ErrorBody::new(body))), false);
-        }
+    if !get && leaves_outcome_unknown(status, parsed.as_ref(), &body) {
+        let reason = unknown_reason("HTTP", status, parsed.as_ref());
+        return failure(unknown(cx, reason, Some(status), Some(ErrorBody::new(body))), false);
     }
     let resend = get && (status >= 500 || matches!(code, Some(-1008..=-1006 | -1001 | -1000)));
     let error = match parsed {
@@ -134,6 +127,37 @@ pub(super) fn classify(cx: &Context<'_>, exchange: Exchange) -> Outcome {
         None => Error::Http { endpoint: cx.endpoint, status, body: ErrorBody::new(body) },
     };
     failure(error, resend)
+}
+
+/// The messages of a 503 that Binance documents as failures (nothing was executed): "Service
+/// Unavailable." and "Internal error; unable to process your request. Please try again."
+/// (general info, "HTTP Return Codes"). Its other one, "Unknown error, …", is not a failure.
+const FAILED_503_MESSAGES: [&str; 2] =
+    ["Service Unavailable.", "Internal error; unable to process your request. Please try again."];
+
+/// Whether a failed answer (neither 2xx, 418 nor 429) to a request that may change state (an
+/// order) leaves its outcome unknown: a 5xx or -1006/-1007, unless it is one of the definite
+/// failures, a 503 with a [failure message](FAILED_503_MESSAGES) and -1008. `parsed` is the
+/// answer's error body, if any; `body` the whole answer. The one rule for REST and the
+/// WebSocket API, whose `status` is the same HTTP-like code.
+pub(crate) fn leaves_outcome_unknown(status: u16, parsed: Option<&ApiErrorBody>, body: &[u8]) -> bool {
+    let definite = match parsed {
+        Some(e) => {
+            e.code == -1008
+                || (status == 503 && e.msg.as_deref().is_some_and(|m| FAILED_503_MESSAGES.contains(&m.trim())))
+        }
+        None => status == 503 && FAILED_503_MESSAGES.iter().any(|m| body.windows(m.len()).any(|w| w == m.as_bytes())),
+    };
+    let unknown_state = status >= 500 || matches!(parsed.map(|e| e.code), Some(-1006 | -1007));
+    unknown_state && !definite
+}
+
+/// Why an answer left the outcome unknown: `HTTP 503, code -1000: …` (`what`: `HTTP`, `status`).
+pub(crate) fn unknown_reason(what: &str, status: u16, parsed: Option<&ApiErrorBody>) -> String {
+    match parsed {
+        Some(e) => format!("{what} {status}, code {}: {}", e.code, e.msg.as_deref().unwrap_or("(no message)")),
+        None => format!("{what} {status}"),
+    }
 }
 
 /// No response at all. A non-GET that may have reached the server has an unknown outcome.
@@ -228,6 +252,26 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_503_messages_binance_calls_failures_are_definite_and_the_rest_unknown() {
+        // portfolio-margin/general-info.md, "HTTP Return Codes": of the 503 messages, "Unknown
+        // error, …" leaves the execution status unknown; "Service Unavailable." and "Internal
+        // error; unable to process your request. Please try again." are failures; -1008 too.
+        let e = |code, msg: &str| Some(ApiErrorBody { code, msg: Some(msg.to_string()) });
+        let unknown = |status, parsed: Option<ApiErrorBody>| leaves_outcome_unknown(status, parsed.as_ref(), b"");
+        assert!(unknown(503, e(-1000, "Unknown error, please check your request or try again later.")));
+        assert!(unknown(500, e(-1000, "An unknown error occurred while processing the request.")));
+        assert!(unknown(400, e(-1007, "Timeout waiting for response from backend server.")));
+        assert!(!unknown(503, e(-1000, "Service Unavailable.")));
+        assert!(!unknown(503, e(-1001, "Internal error; unable to process your request. Please try again.")));
+        assert!(!unknown(503, e(-1008, "Request throttled by system-level protection.")));
+        assert!(!unknown(400, e(-2019, "Margin is insufficient.")));
+        let text = |status, body: &[u8]| leaves_outcome_unknown(status, None, body);
+        assert!(text(503, b"<html>Unknown error, please check your request or try again later.</html>"));
+        assert!(!text(503, b"<html>Service Unavailable.</html>"));
+        assert!(!text(503, b"Internal error; unable to process your request. Please try again."));
+    }
 
     #[test]
     fn error_bodies_are_parsed_leniently() {

@@ -109,7 +109,7 @@ impl RestClient {
     /// The resync epoch, for callers outside the executor (the WebSocket API client) that
     /// want the single-flight resync: read it before sending, pass it to
     /// [`resync_after_rejection`](Self::resync_after_rejection).
-    #[allow(dead_code)] // for the WebSocket API client
+    #[cfg_attr(not(feature = "ws"), allow(dead_code))] // for the WebSocket API client
     pub(crate) fn resync_epoch(&self) -> u64 {
         self.inner.resync.epoch()
     }

@@ -30,8 +30,9 @@
 //!   when the window it waits for rolls.
 //! * No wait is longer than [`Governor::max_wait`] (default [`DEFAULT_MAX_WAIT`]): a request that
 //!   would wait longer gets [`Error::RateLimited`] with the time it would have to wait.
-//! * A 429 pauses the family (or, for an order rejected with `-1015` or with an order count at
-//!   its limit, only order placement in the family) until `Retry-After`, or one window.
+//! * A 429 pauses the family (or, for an order rejected with `-1015`, or without a code but with
+//!   an order count at its limit, only order placement in the family) until `Retry-After`, or
+//!   one window.
 //! * A 418 bans the host: every request is refused with [`Error::Banned`] until the ban ends:
 //!   `Retry-After` when the server sent a non-zero one, else the time in the message ("banned
 //!   until 1700000000000", server epoch milliseconds), else [`DEFAULT_BAN`]; at least [`MIN_BAN`].
@@ -643,7 +644,8 @@ impl Governor {
 
     /// The server answered 429 to `weight` on `path`; `body` is its answer. Pauses order
     /// placement in the family when the request placed orders and an order limit is what was
-    /// hit (code -1015, or an order count reported at its limit), else the whole family, until
+    /// hit (code -1015, or, when the answer has no code, an order count at its limit), else the
+    /// whole family, until
     /// `retry_after` or one window of the longest budget. Returns the error for the caller.
     pub fn rate_limited(&self, path: &str, weight: Weight, retry_after: Option<Duration>, body: &str) -> Error {
         let now = Instant::now();
@@ -654,7 +656,13 @@ impl Governor {
             b.prune(now);
             b.limit_type == RateLimitType::Orders && b.used() >= u64::from(b.limit)
         });
-        let orders_only = !weight.orders.is_empty() && (error_code(body) == Some(TOO_MANY_ORDERS) || orders_full);
+        // The code says which limit was broken (-1015 orders, -1003 weight); without one, an
+        // order count at its limit is the best guess.
+        let orders_only = !weight.orders.is_empty()
+            && match error_code(body) {
+                Some(code) => code == TOO_MANY_ORDERS,
+                None => orders_full,
+            };
         let pause = retry_after
             .or_else(|| {
                 fam.budgets

@@ -257,6 +257,17 @@ async fn a_429_on_an_order_pauses_order_placement_but_not_market_data() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_429_on_an_order_that_says_request_weight_pauses_the_family_even_with_the_order_count_at_its_limit() {
+    // -1003 is the weight limit (of the IP), -1015 the order limit: the code says which limit
+    // was broken. An order count at its limit does not make a -1003 an order-limit 429.
+    let g = Governor::new("h", &limits(100), None);
+    g.observe_headers_at("/fapi/v1/order", [("X-MBX-ORDER-COUNT-10S", "300")]);
+    let body = r#"{"code":-1003,"msg":"Too many requests; current limit of IP is 2400 requests per minute."}"#;
+    let _ = g.rate_limited("/fapi/v1/order", order(1), Some(Duration::from_secs(3)), body);
+    assert!(is_rate_limited(&g.reserve_at("/fapi/v1/depth", "depth", ip(5), RatePolicy::FailFast).await));
+}
+
+#[tokio::test(start_paused = true)]
 async fn an_order_count_header_at_its_limit_makes_a_429_on_an_order_pause_only_orders() {
     let g = Governor::new("h", &limits(100), None);
     g.observe_headers_at("/fapi/v1/order", [("X-MBX-ORDER-COUNT-10S", "300")]);

@@ -4,6 +4,8 @@
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -15,6 +17,23 @@ const PRUNE_AT: usize = 1024;
 
 /// What a caller gets back: the response frame, or why the connection went away first.
 pub(crate) type Answer = Result<String, String>;
+
+/// Why a connection could not be opened.
+#[derive(Debug)]
+pub(crate) enum OpenError {
+    /// The server answered the handshake with a rate-limit status (429, or 418 for a ban): the
+    /// handshake costs weight like a request, so this is a 429 or 418 like any other.
+    Limited {
+        /// 429 or 418.
+        status: u16,
+        /// `Retry-After` in seconds, when sent.
+        retry_after: Option<Duration>,
+        /// The answer's body (a Binance error body).
+        body: String,
+    },
+    /// Anything else: the network, TLS, another status.
+    Failed(String),
+}
 
 /// A request handed to the connection task.
 struct Outgoing {
@@ -31,28 +50,40 @@ pub(crate) struct Connection {
     opened: Instant,
     /// `session.logon` succeeded on this connection: requests carry no `apiKey`/`signature`.
     pub(crate) logged_on: bool,
+    /// The server revoked the connection's session (its API key became invalid).
+    revoked: Arc<AtomicBool>,
 }
 
 impl Connection {
     /// Connects (plain `ws://` or rustls `wss://`) and starts the task owning the socket.
     /// `keepalive`: after this long without a frame from the server, ping it; after as long
     /// again without one, the connection is dead.
-    pub(crate) async fn open(url: &str, connect_timeout: Duration, keepalive: Duration) -> Result<Connection, String> {
+    pub(crate) async fn open(
+        url: &str,
+        connect_timeout: Duration,
+        keepalive: Duration,
+    ) -> Result<Connection, OpenError> {
         let connecting = tokio_tungstenite::connect_async_with_config(url, None, true);
         let (socket, _response) = match tokio::time::timeout(connect_timeout, connecting).await {
             Ok(Ok(connected)) => connected,
-            Ok(Err(e)) => return Err(format!("cannot open the WebSocket connection to {url}: {e}")),
-            Err(_) => return Err(format!("no WebSocket handshake with {url} within {connect_timeout:?}")),
+            Ok(Err(e)) => return Err(open_error(url, e)),
+            Err(_) => {
+                return Err(OpenError::Failed(format!("no WebSocket handshake with {url} within {connect_timeout:?}")))
+            }
         };
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(socket, rx, keepalive));
+        let revoked = Arc::new(AtomicBool::new(false));
+        tokio::spawn(run(socket, rx, keepalive, revoked.clone()));
         tracing::debug!(url, "WebSocket API connection opened");
-        Ok(Connection { tx, opened: Instant::now(), logged_on: false })
+        Ok(Connection { tx, opened: Instant::now(), logged_on: false, revoked })
     }
 
-    /// The task is still running and the connection is younger than `max_age`.
+    /// The task is still running, the connection is younger than `max_age`, and its session
+    /// (if it logged on) was not revoked: requests on a revoked session carry no credentials, so
+    /// a new connection (which logs on again) is needed.
     pub(crate) fn is_usable(&self, max_age: Duration) -> bool {
-        !self.tx.is_closed() && self.opened.elapsed() < max_age
+        let revoked = self.logged_on && self.revoked.load(Ordering::Relaxed);
+        !self.tx.is_closed() && self.opened.elapsed() < max_age && !revoked
     }
 
     /// Queues one request frame; the receiver yields its response frame.
@@ -65,10 +96,32 @@ impl Connection {
     }
 }
 
+/// What a failed handshake means: a 429 or 418 answer is a rate limit or a ban.
+fn open_error(url: &str, e: tokio_tungstenite::tungstenite::Error) -> OpenError {
+    if let tokio_tungstenite::tungstenite::Error::Http(response) = &e {
+        let status = response.status().as_u16();
+        if matches!(status, 418 | 429) {
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            let body = response.body().as_deref().map(String::from_utf8_lossy).unwrap_or_default().into_owned();
+            return OpenError::Limited { status, retry_after, body };
+        }
+    }
+    OpenError::Failed(format!("cannot open the WebSocket connection to {url}: {e}"))
+}
+
 /// The task owning the socket. Pings from the server are answered by tungstenite itself (it
 /// queues the pong and flushes it on the next read or write).
-async fn run<S>(socket: S, mut requests: mpsc::UnboundedReceiver<Outgoing>, keepalive: Duration)
-where
+async fn run<S>(
+    socket: S,
+    mut requests: mpsc::UnboundedReceiver<Outgoing>,
+    keepalive: Duration,
+    revoked: Arc<AtomicBool>,
+) where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>>
         + futures_util::Sink<Message, Error = tokio_tungstenite::tungstenite::Error>
         + Unpin,
@@ -103,7 +156,12 @@ where
                 last_frame = Instant::now();
                 pinged = false;
                 match frame {
-                    Some(Ok(Message::Text(text))) => deliver(&mut pending, text.as_str()),
+                    Some(Ok(Message::Text(text))) => {
+                        if deliver(&mut pending, text.as_str()) == Delivered::SessionRevoked {
+                            tracing::warn!("the server revoked the WebSocket API session (its API key is no longer valid); the next call reconnects");
+                            revoked.store(true, Ordering::Relaxed);
+                        }
+                    }
                     Some(Ok(Message::Close(close))) => {
                         let why = close.map(|c| format!("code {}, {:?}", c.code, c.reason.as_str())).unwrap_or_default();
                         break format!("the server closed the connection ({why})");
@@ -136,17 +194,34 @@ where
     }
 }
 
+/// What became of a frame.
+#[derive(Debug, PartialEq, Eq)]
+enum Delivered {
+    /// Handed to its caller, or dropped (no caller waits for its id).
+    Done,
+    /// `{"id": null, "status": 401, …}`: the server revoked the session, whose API key became
+    /// invalid (Binance's "API key revocation"); it answers no request.
+    SessionRevoked,
+}
+
 /// Hands a response frame to the caller waiting for its `id`. Frames without a known id (a
 /// caller that gave up, or an unsolicited event) are dropped.
-fn deliver(pending: &mut HashMap<u64, oneshot::Sender<Answer>>, text: &str) {
+fn deliver(pending: &mut HashMap<u64, oneshot::Sender<Answer>>, text: &str) -> Delivered {
     #[derive(serde::Deserialize)]
-    struct IdOnly {
+    struct Head {
         #[serde(default)]
         id: serde_json::Value,
+        #[serde(default)]
+        status: Option<u16>,
     }
-    let id = match serde_json::from_str::<IdOnly>(text).map(|f| f.id) {
-        Ok(serde_json::Value::Number(n)) => n.as_u64(),
-        Ok(serde_json::Value::String(s)) => s.parse().ok(),
+    let Ok(head) = serde_json::from_str::<Head>(text) else {
+        tracing::debug!(bytes = text.len(), "WebSocket API frame that is not a response; dropped");
+        return Delivered::Done;
+    };
+    let id = match head.id {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        serde_json::Value::Null if head.status == Some(401) => return Delivered::SessionRevoked,
         _ => None,
     };
     match id.and_then(|id| pending.remove(&id)) {
@@ -155,6 +230,7 @@ fn deliver(pending: &mut HashMap<u64, oneshot::Sender<Answer>>, text: &str) {
         }
         None => tracing::debug!(bytes = text.len(), "WebSocket API frame with no waiting caller; dropped"),
     }
+    Delivered::Done
 }
 
 #[cfg(test)]
@@ -176,6 +252,9 @@ mod tests {
         deliver(&mut pending, r#"{"id":99,"status":200}"#);
         deliver(&mut pending, r#"{"id":1,"status":200,"result":"one"}"#);
         assert!(pending.is_empty());
+        let revoked = r#"{"id":null,"status":401,"error":{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."}}"#;
+        assert_eq!(deliver(&mut pending, revoked), Delivered::SessionRevoked);
+        assert_eq!(deliver(&mut pending, r#"{"id":null,"status":400}"#), Delivered::Done);
         for (id, mut rx) in receivers {
             let frame = rx.try_recv().unwrap().unwrap();
             let value: serde_json::Value = serde_json::from_str(&frame).unwrap();

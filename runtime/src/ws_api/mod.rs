@@ -9,8 +9,10 @@
 //!   and requests then carry only `timestamp`.
 //! * Error envelopes become the runtime's one [`Error`]: `Api` with code and message, 429 →
 //!   `RateLimited` and 418 → `Banned` (until `retryAfter`), shared with REST through the governor.
-//!   A `-1021` resyncs the clock of a REST client shared with [`WsApiBuilder::share_with`]
-//!   (the call itself is not resent).
+//!   A `TRADE` method answered with a 5xx, -1006 or -1007 (other than the 503s Binance calls
+//!   failures, and -1008) may have been executed: `OutcomeUnknown`, by REST's rule.
+//!   A `-1021` (to a call or to `session.logon`) resyncs the clock of a REST client shared with
+//!   [`WsApiBuilder::share_with`] (the call itself is not resent).
 //! * Each request reserves its endpoint's weight (once its connection exists, so callers
 //!   waiting for a connection hold no budget), and each connection handshake 5 (plus 2 for
 //!   `session.logon`), in a [`Governor`], in the path family of the product's REST API
@@ -24,7 +26,8 @@
 //!   reconnects. Connecting is single-flight: concurrent callers share one attempt, and no lock
 //!   is held while it runs. After a failed attempt, calls fail at once with its error until a
 //!   bounded exponential backoff has passed; a refusal by the local governor (budget, pause,
-//!   ban) is not a failed attempt. A connection older than the maximum age (default
+//!   ban) is not a failed attempt. A handshake the server refuses with 429 or 418 pauses the
+//!   family or bans the host in the governor, as the same answer to a REST request does. A connection older than the maximum age (default
 //!   23 h 50 min; Binance closes them at 24 h) is replaced before use.
 //!
 //! # Logging and secrets
@@ -64,7 +67,7 @@ use crate::params::JsonParams;
 use crate::product::ApiErrorCode;
 use crate::{Credentials, Error, KeyType, Product, RestClient, Result, WsEndpoint};
 use binance_spec::protocol::{check_recv_window, LOGON_WEIGHT};
-use connection::Connection;
+use connection::{Connection, OpenError};
 use signing::{Auth, Params};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -377,6 +380,24 @@ impl WsApiClient {
         }
     }
 
+    /// After a `-1021` (timestamp outside recvWindow) on a request signed in resync round
+    /// `epoch`: resyncs the shared REST clock so the next request is right. Single-flight, as on
+    /// REST: a burst of rejected requests costs one resync (each costs the time endpoint's
+    /// weight four times), not one per request.
+    async fn resync_after(&self, error: &Error, epoch: u64) {
+        if let (Some(-1021), TimeSource::Rest(rest)) = (error.code(), &self.inner.time) {
+            rest.resync_after_rejection(epoch).await;
+        }
+    }
+
+    /// The shared REST client's resync round (0 without one).
+    fn resync_epoch(&self) -> u64 {
+        match &self.inner.time {
+            TimeSource::Own(_) => 0,
+            TimeSource::Rest(rest) => rest.resync_epoch(),
+        }
+    }
+
     fn now_ms(&self) -> u64 {
         match &self.inner.time {
             TimeSource::Own(clock) => clock.now_ms(),
@@ -415,6 +436,9 @@ impl WsApiClient {
             let _reservation =
                 self.inner.governor.reserve_at(self.inner.family_path, E::NAME, weight, self.inner.rate_policy).await?;
             let mut params = params.clone();
+            // The resync round of the clock this request's `timestamp` comes from: a resync
+            // done since (by another rejected call) already corrected it.
+            let epoch = self.resync_epoch();
             match credentials {
                 Some(c) if signed => {
                     let auth = if connection.logged_on { Auth::Session } else { Auth::Sign(c) };
@@ -426,7 +450,7 @@ impl WsApiClient {
                 None => {}
             }
             let text = self.exchange(E::NAME, E::SECURITY, connection, E::METHOD, params).await?;
-            let answer = reply::classify::<E::Response>(&self.context(), E::NAME, weight, &text);
+            let answer = reply::classify::<E::Response>(&self.context(), E::NAME, E::SECURITY, weight, &text);
             match &answer {
                 // Rejected, not executed: under `Wait` the governor now holds the next attempt
                 // until the pause ends (or refuses it if that is longer than its maximum wait).
@@ -436,15 +460,8 @@ impl WsApiClient {
                     rate_limited += 1;
                     continue;
                 }
-                Err(e) if e.code() == Some(-1021) => {
-                    // Timestamp outside recvWindow: resync the shared clock so the next call is right.
-                    if let TimeSource::Rest(rest) = &self.inner.time {
-                        if let Err(sync_error) = rest.sync_time().await {
-                            tracing::warn!(error = %sync_error, "clock resync after -1021 failed");
-                        }
-                    }
-                }
-                _ => {}
+                Err(e) => self.resync_after(e, epoch).await,
+                Ok(_) => {}
             }
             return answer;
         }
@@ -610,24 +627,43 @@ impl WsApiClient {
         let handshake = Weight { kind: WeightKind::Ip, value: HANDSHAKE_WEIGHT, orders: &[] };
         let _reservation =
             governor.reserve_at(family, "ws_api_handshake", handshake, policy).await.map_err(Failure::Local)?;
-        let mut connection = Connection::open(&self.inner.url, self.inner.connect_timeout, self.inner.keepalive)
-            .await
-            .map_err(|reason| Failure::Remote(Error::Transport { endpoint, reason }))?;
+        let opened = Connection::open(&self.inner.url, self.inner.connect_timeout, self.inner.keepalive).await;
+        let mut connection = opened.map_err(|e| match e {
+            // A handshake refused for rate: the governor pauses the family (or bans the host),
+            // so no handshake is sent into the pause, here or by a REST client sharing it.
+            OpenError::Limited { status: 418, retry_after, body } => {
+                Failure::Local(governor.banned(retry_after, &body))
+            }
+            OpenError::Limited { retry_after, body, .. } => {
+                Failure::Local(governor.rate_limited(family, handshake, retry_after, &body))
+            }
+            OpenError::Failed(reason) => Failure::Remote(Error::Transport { endpoint, reason }),
+        })?;
         if let (true, Some(credentials)) = (self.inner.logon, &self.inner.credentials) {
             let weight = Weight { kind: WeightKind::Ip, value: LOGON_WEIGHT, orders: &[] };
             let _logon = governor.reserve_at(family, "session.logon", weight, policy).await.map_err(Failure::Local)?;
             let mut params = Params::new();
+            let epoch = self.resync_epoch();
             signing::sign(&mut params, Auth::Sign(credentials), self.now_ms(), self.inner.recv_window);
             let text = self
                 .exchange("session.logon", Security::UserData, connection.clone(), "session.logon", params)
                 .await
                 .map_err(Failure::Remote)?;
-            reply::classify::<serde_json::Value>(&self.context(), "session.logon", weight, &text).map_err(
-                |e| match e {
-                    Error::RateLimited { .. } | Error::Banned { .. } => Failure::Local(e),
-                    other => Failure::Remote(other),
-                },
-            )?;
+            let logon = reply::classify::<serde_json::Value>(
+                &self.context(),
+                "session.logon",
+                Security::UserData,
+                weight,
+                &text,
+            );
+            if let Err(e) = &logon {
+                // A logon signed on a wrong clock: without a resync every later one fails too.
+                self.resync_after(e, epoch).await;
+            }
+            logon.map_err(|e| match e {
+                Error::RateLimited { .. } | Error::Banned { .. } => Failure::Local(e),
+                other => Failure::Remote(other),
+            })?;
             connection.logged_on = true;
             tracing::debug!(url = %self.inner.url, "WebSocket API session logged on");
         }
@@ -637,8 +673,8 @@ impl WsApiClient {
 
 /// Why a connect attempt failed.
 enum Failure {
-    /// The governor refused to spend the weight (or the server rate-limited the logon): no
-    /// backoff, the budget decides when to try again.
+    /// The governor refused to spend the weight (or the server rate-limited the handshake or
+    /// the logon): no backoff, the budget decides when to try again.
     Local(Error),
     /// The server or the network failed: counts towards the reconnect backoff.
     Remote(Error),

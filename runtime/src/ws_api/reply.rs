@@ -1,7 +1,8 @@
 //! From a response frame to the caller's answer: the typed `result` with its `rateLimits`, or
 //! the runtime's one [`Error`], exactly as REST maps the same failures.
 
-use crate::endpoint::Weight;
+use crate::client::outcome::{leaves_outcome_unknown, unknown_reason, ApiErrorBody};
+use crate::endpoint::{Security, Weight};
 use crate::error::ErrorBody;
 use crate::governor::Governor;
 use crate::product::ApiErrorCode;
@@ -32,12 +33,14 @@ pub(crate) struct Context<'a> {
     pub(crate) error_codes: &'static [ApiErrorCode],
 }
 
-/// Classifies one response frame of request `endpoint` (which booked `weight`). Every answer's
-/// `rateLimits` is fed to the governor; a 429 pauses the family (or order placement) and a 418
-/// bans the host there, as for REST.
+/// Classifies one response frame of request `endpoint` (of `security`, which booked `weight`).
+/// Every answer's `rateLimits` is fed to the governor; a 429 pauses the family (or order
+/// placement) and a 418 bans the host there, as for REST. A `TRADE` method answered with a 5xx,
+/// -1006 or -1007 may have been executed: [`Error::OutcomeUnknown`], by REST's rule.
 pub(crate) fn classify<T: DeserializeOwned>(
     cx: &Context<'_>,
     endpoint: &'static str,
+    security: Security,
     weight: Weight,
     text: &str,
 ) -> Result<WsReply<T>> {
@@ -54,6 +57,21 @@ pub(crate) fn classify<T: DeserializeOwned>(
     let governor = cx.governor;
     governor.observe_ws_usage_at(cx.family_path, &envelope.rate_limits);
     let status = envelope.status;
+    let failed = envelope.error.as_ref().map(|e| ApiErrorBody { code: e.code, msg: Some(e.msg.clone()) });
+    // Like a non-GET on REST, a TRADE method changes state: Binance may have executed it.
+    let unknown = security == Security::Trade
+        && !matches!(status, 200..=299 | 418 | 429)
+        && leaves_outcome_unknown(status, failed.as_ref(), text.as_bytes());
+    if unknown {
+        return Err(Error::OutcomeUnknown {
+            endpoint,
+            reason: unknown_reason("status", status, failed.as_ref()),
+            status: Some(status),
+            code: failed.as_ref().map(|e| e.code),
+            msg: failed.and_then(|e| e.msg),
+            body: Some(body()),
+        });
+    }
     if let Some(error) = envelope.error {
         let data = error.data.as_ref();
         let epoch_ms = |name: &str| data.and_then(|d| d.get(name)).and_then(serde_json::Value::as_u64);
@@ -109,7 +127,7 @@ mod tests {
     }
 
     fn classify_v(g: &Governor, text: &str) -> Result<WsReply<serde_json::Value>> {
-        classify(&cx(g), "e", Weight::ip(1), text)
+        classify(&cx(g), "e", Security::UserData, Weight::ip(1), text)
     }
 
     #[tokio::test(start_paused = true)]
@@ -171,7 +189,10 @@ mod tests {
         let order = Weight { kind: WeightKind::Ip, value: 1, orders: ORDERS };
         let g = governor();
         let text = r#"{"id":1,"status":429,"error":{"code":-1015,"msg":"Too many new orders.","data":{"serverTime":1700000000000,"retryAfter":1700000010000}}}"#;
-        assert!(matches!(classify::<serde_json::Value>(&cx(&g), "o", order, text), Err(Error::RateLimited { .. })));
+        assert!(matches!(
+            classify::<serde_json::Value>(&cx(&g), "o", Security::Trade, order, text),
+            Err(Error::RateLimited { .. })
+        ));
         drop(g.reserve_at("/fapi/v1/depth", "d", Weight::ip(1), RatePolicy::FailFast).await.unwrap());
         let refused = g.reserve_at("/fapi/v1/order", "o", order, RatePolicy::FailFast).await;
         assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
@@ -181,7 +202,8 @@ mod tests {
     async fn decimals_sent_as_json_numbers_keep_every_digit() {
         let g = governor();
         let text = r#"{"id":"1","status":200,"result":{"p":103.123456789012345678,"q":1.10}}"#;
-        let reply = classify::<Box<serde_json::value::RawValue>>(&cx(&g), "e", Weight::ip(1), text).unwrap();
+        let reply = classify::<Box<serde_json::value::RawValue>>(&cx(&g), "e", Security::UserData, Weight::ip(1), text)
+            .unwrap();
         assert_eq!(reply.result.get(), r#"{"p":103.123456789012345678,"q":1.10}"#);
     }
 
@@ -194,11 +216,11 @@ mod tests {
         }
         let g = governor();
         let text = r#"{"id":1,"status":200,"result":{"y":1}}"#;
-        match classify::<Needs>(&cx(&g), "e", Weight::ip(1), text) {
+        match classify::<Needs>(&cx(&g), "e", Security::UserData, Weight::ip(1), text) {
             Err(Error::Decode { body, status: 200, .. }) => assert_eq!(body.as_bytes(), text.as_bytes()),
             other => panic!("expected Decode, got {other:?}"),
         }
-        let not_json = classify::<Needs>(&cx(&g), "e", Weight::ip(1), "not json");
+        let not_json = classify::<Needs>(&cx(&g), "e", Security::UserData, Weight::ip(1), "not json");
         assert!(matches!(not_json, Err(Error::Decode { status: 0, .. })));
     }
 }
