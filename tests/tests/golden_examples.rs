@@ -262,3 +262,14 @@ fn a_missing_required_field_is_a_clear_decode_error() {
         .to_string();
     assert!(err.contains("missing field `maxWithdrawAmountUSD`"), "{err}");
 }
+
+#[test]
+fn um_bracket_cum_decodes_as_the_float_binance_sends() {
+    // The PM UM brackets page shows `"cum":0`, the CM and USDⓈ-M pages `"cum": 0.0`; the wire
+    // sends a float (`9400.0`), which an integer field would refuse.
+    let json = r#"{"bracket": 2, "initialLeverage": 50, "notionalCap": 50000, "notionalFloor": 10000,
+        "maintMarginRatio": 0.01, "cum": 9400.0}"#;
+    let bracket: portfolio_margin::UmNotionalAndLeverageBracketsBracket =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("does not decode: {e}"));
+    assert_eq!(bracket.cum.to_string().parse::<f64>().unwrap(), 9400.0);
+}
