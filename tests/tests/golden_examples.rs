@@ -262,3 +262,32 @@ fn a_missing_required_field_is_a_clear_decode_error() {
         .to_string();
     assert!(err.contains("missing field `maxWithdrawAmountUSD`"), "{err}");
 }
+
+#[test]
+fn um_bracket_cum_decodes_as_the_float_binance_sends() {
+    // The PM UM brackets page shows `"cum":0`, the CM and USDⓈ-M pages `"cum": 0.0`; the wire
+    // sends a float (`9400.0`), which an integer field would refuse.
+    let json = r#"{"bracket": 2, "initialLeverage": 50, "notionalCap": 50000, "notionalFloor": 10000,
+        "maintMarginRatio": 0.01, "cum": 9400.0}"#;
+    let bracket: portfolio_margin::UmNotionalAndLeverageBracketsBracket =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("does not decode: {e}"));
+    assert_eq!(bracket.cum.to_string().parse::<f64>().unwrap(), 9400.0);
+}
+
+#[test]
+fn a_margin_order_acknowledged_with_ack_decodes() {
+    // New-Margin-Order: "MARKET and LIMIT order types default to FULL, all other orders default
+    // to ACK"; the page shows only the FULL reply. An ACK (and a RESULT, without `fills`) must
+    // decode too, or a placed stop order is reported as a failure.
+    let ack = r#"{"symbol": "BTCUSDT", "orderId": 28, "clientOrderId": "6gCrw2kRUAF9CvJDGP16IP",
+        "transactTime": 1507725176595}"#;
+    let order: portfolio_margin::NewMarginOrder =
+        serde_json::from_str(ack).unwrap_or_else(|e| panic!("ACK does not decode: {e}"));
+    assert_eq!(order.order_id, 28);
+    let result = r#"{"symbol": "BTCUSDT", "orderId": 28, "clientOrderId": "6gCrw2kRUAF9CvJDGP16IP",
+        "transactTime": 1507725176595, "price": "1.00000000", "origQty": "10.00000000",
+        "executedQty": "10.00000000", "cummulativeQuoteQty": "10.00000000", "status": "FILLED",
+        "timeInForce": "GTC", "type": "MARKET", "side": "SELL"}"#;
+    serde_json::from_str::<portfolio_margin::NewMarginOrder>(result)
+        .unwrap_or_else(|e| panic!("RESULT does not decode: {e}"));
+}

@@ -1,7 +1,7 @@
 //! Names the importer gives: endpoint names (stable, from the page URL) and enum names (from
 //! the parameter or field name, the same on every page so that enums merge across pages).
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 
 /// One concept, one enum name on every page: a parameter or field name → its enum. Names not
 /// listed get the PascalCase of the name.
@@ -33,6 +33,17 @@ const ENUM_NAMES: &[(&str, &str)] = &[
 /// one of the concepts every page shares.
 pub fn canonical_enum(name: &str) -> Option<&'static str> {
     ENUM_NAMES.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
+}
+
+/// The shared enum a value list's title names: `Order Type` → `OrderType`, `Side` → `OrderSide`,
+/// `Time in force` → `TimeInForce`, `Order Status` → `OrderStatus`; `None` for other titles
+/// (`Execution Type`).
+pub fn shared_enum_titled(title: &str) -> Option<&'static str> {
+    let title = title.trim().trim_end_matches(':').trim();
+    canonical_enum(&title.to_lower_camel_case()).or_else(|| {
+        let t = type_name(title);
+        ENUM_NAMES.iter().map(|(_, e)| *e).find(|e| *e == t)
+    })
 }
 
 /// A type name that is not one of the shared enums' names (`OrderStatus` is the enum, so the

@@ -161,7 +161,8 @@ fn clean_heading(heading: &str) -> String {
 fn kind_of(heading: &str) -> SectionKind {
     let h = heading.to_ascii_lowercase();
     let h = h.trim();
-    if h.starts_with("request weight") || h.starts_with("请求权重") || h == "weight" || h == "权重" {
+    // "request weigh": also the misspelt "Request Weigh" of TradFi-Perps.
+    if h.starts_with("request weigh") || h.starts_with("请求权重") || h == "weight" || h == "权重" {
         SectionKind::Weight
     } else if h.starts_with("request param") || h.starts_with("请求参数") || h == "parameters" || h == "参数" {
         SectionKind::Params
@@ -246,6 +247,15 @@ mod tests {
         assert_eq!(page.sections[0].heading, "HTTP Request");
         assert_eq!(page.sections[0].kind, SectionKind::Http);
         assert_eq!(page.sections[1].kind, SectionKind::WsMethod);
+    }
+
+    #[test]
+    fn weight_headings_with_a_misspelt_or_kind_suffixed_name_are_weight_sections() {
+        // TradFi-Perps: "## Request Weigh" (sic) over "**50**".
+        for heading in ["Request Weigh", "Request Weight", "Request Weight(IP)", "Request Weight(Order)", "Weight"] {
+            assert_eq!(kind_of(heading), SectionKind::Weight, "{heading}");
+        }
+        assert_eq!(kind_of("Request Parameters"), SectionKind::Params);
     }
 
     #[test]

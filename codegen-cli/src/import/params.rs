@@ -32,6 +32,9 @@ pub fn read(lines: &[String], prefix: &str, notes: &mut Vec<String>, warnings: &
     let mut tables: Vec<(String, Vec<Row>)> = Vec::new();
     let mut text_before = String::new();
     let mut in_table = false;
+    // The previous line was a row: a text line right after it (no blank line between) is the
+    // rest of its description, broken by a line break in the cell (`<br>` on the site).
+    let mut after_row = false;
     for line in lines {
         let trimmed = line.trim();
         if let Some(q) = trimmed.strip_prefix('>') {
@@ -40,16 +43,26 @@ pub fn read(lines: &[String], prefix: &str, notes: &mut Vec<String>, warnings: &
                 notes.push(q.to_string());
             }
             in_table = false;
+            after_row = false;
             continue;
         }
         if !trimmed.contains('|') {
-            if !trimmed.is_empty() {
+            if trimmed.is_empty() {
+                after_row = false;
+            } else if let Some(row) = tables.last_mut().and_then(|(_, rows)| rows.last_mut()).filter(|_| after_row) {
+                let doc = row.doc.get_or_insert_with(String::new);
+                if !doc.is_empty() {
+                    doc.push(' ');
+                }
+                doc.push_str(trimmed);
+            } else {
                 text_before.push_str(trimmed);
                 text_before.push(' ');
                 in_table = false;
             }
             continue;
         }
+        after_row = false;
         let cells: Vec<&str> = trimmed.trim_matches('|').split('|').map(str::trim).collect();
         let is_rule = cells.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
         let is_header =
@@ -63,6 +76,7 @@ pub fn read(lines: &[String], prefix: &str, notes: &mut Vec<String>, warnings: &
             continue;
         }
         let Some((_, rows)) = tables.last_mut() else { continue };
+        after_row = true;
         rows.push(Row {
             name: cells[0].trim_matches(['`', '*']).trim().to_string(),
             ty: cells[1].trim_matches('`').to_string(),
@@ -229,6 +243,37 @@ mod tests {
             ]
         );
         assert_eq!(got.enums.len(), 1);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_description_wrapped_onto_the_next_line_continues_its_row() {
+        // Cancel-Multiple-Orders: a description cell broken by a line break (`<br>` on the
+        // site) continues on a line without `|`; the rows after it still belong to the table.
+        let page = "Name| Type| Mandatory| Description  \n---|---|---|---  \n\
+            symbol| STRING| YES|   \n\
+            orderIdList| LIST<LONG>| NO| max length 10   \n\
+            e.g. [1234567,2345678]  \n\
+            origClientOrderIdList| LIST<STRING>| NO| max length 10  \n\
+            e.g. [\"my_id_1\",\"my_id_2\"], encode the double quotes. No space after comma.  \n\
+            recvWindow| LONG| NO|   \n\
+            timestamp| LONG| YES|   \n  \n\
+            >   * Either `orderIdList` or `origClientOrderIdList ` must be sent.\n";
+        let mut warnings = Vec::new();
+        let got = read(&lines(page), "CancelMultipleOrders", &mut Vec::new(), &mut warnings);
+        let params: Vec<(&str, &str, bool, bool)> =
+            got.params.iter().map(|p| (p.name.as_str(), p.ty.as_str(), p.list, p.required)).collect();
+        assert_eq!(
+            params,
+            [
+                ("symbol", "STRING", false, true),
+                ("orderIdList", "LONG", true, false),
+                ("origClientOrderIdList", "STRING", true, false),
+                ("recvWindow", "LONG", false, false),
+                ("timestamp", "LONG", false, true),
+            ]
+        );
+        assert_eq!(got.params[1].doc.as_deref(), Some("max length 10 e.g. [1234567,2345678]"));
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 

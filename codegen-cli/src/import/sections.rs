@@ -47,6 +47,7 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
         .unwrap_or_default();
     let read = params::read(&params_lines, &type_name, &mut notes, &mut warnings);
     let params = read.params;
+    let security = security.unwrap_or_else(|| untitled_security(http.as_ref(), &params, &mut warnings));
     let weight = match weight_lines(&page) {
         Some((kind, lines)) => weight::parse(kind, &lines, &params, &mut warnings),
         None => None,
@@ -215,14 +216,28 @@ fn weight_lines(page: &Page) -> Option<(weight::HeadingKind, Vec<String>)> {
     None
 }
 
-/// The title without its security suffix, and the security (`NONE` when the title has none).
+/// The title without its security suffix, and the security (`None` when the title names none
+/// of [`SECURITY`]; see [`untitled_security`]).
 /// Scraped pages put the English title in `#` and the suffixed Chinese one in the first `##`.
-fn title(page: &Page) -> (String, String) {
+fn title(page: &Page) -> (String, Option<String>) {
     let (name, security) = split_security(&page.h1);
     let security = security.or_else(|| {
         page.sections.first().filter(|s| s.kind == SectionKind::Other).and_then(|s| split_security(&s.heading).1)
     });
-    (name, security.unwrap_or_else(|| "NONE".to_string()))
+    (name, security)
+}
+
+/// The security of a page whose title names none (`Margin Account Borrow(MARGIN)`, or no suffix):
+/// signed when its parameter table lists `timestamp`, which only signed requests carry: `TRADE`
+/// unless it is a GET (a lost answer to a POST may have moved funds), `USER_DATA` for a GET;
+/// public (`NONE`) otherwise.
+fn untitled_security(http: Option<&Http>, params: &[crate::ast::Param], warnings: &mut Vec<String>) -> String {
+    if !params.iter().any(|p| p.name == "timestamp") {
+        return "NONE".to_string();
+    }
+    let security = if http.is_some_and(|h| h.method == "GET") { "USER_DATA" } else { "TRADE" };
+    warnings.push(format!("security: the title names no security type but `timestamp` is a parameter; {security}"));
+    security.to_string()
 }
 
 fn split_security(title: &str) -> (String, Option<String>) {
@@ -449,5 +464,31 @@ mod tests {
             .starts_with("index or moved page"));
         let r = reason(&format!("{base}/faq/stp-faq"), "# STP FAQ\n## What is STP\n");
         assert_eq!(r, "FAQ page: no HTTP Request or WebSocket Method section");
+    }
+
+    #[test]
+    fn a_title_without_a_known_security_type_is_signed_when_the_table_has_timestamp() {
+        // Margin-Account-Borrow: "# Margin Account Borrow(MARGIN)", a POST with `timestamp`;
+        // Bankruptcy-Loan-Repay: no suffix at all. Both need a signature.
+        let page = |title: &str, method: &str, timestamp: bool| {
+            let ts = if timestamp { "timestamp| LONG| YES|\n" } else { "" };
+            format!(
+                "---\nsource_url: https://x/trade/Margin-Account-Borrow\n---\n# {title}\n\
+                 ## HTTP Request\n{method} `/papi/v1/marginLoan`\n## Request Weight(IP)\n**100**\n\
+                 ## Request Parameters\nName| Type| Mandatory| Description\n---|---|---|---\n\
+                 asset| STRING| YES|\nrecvWindow| LONG| NO|\n{ts}\n\
+                 ## Response Example\n```\n{{\"tranId\": 100000001}}\n```\n"
+            )
+        };
+        let security = |title: &str, method: &str, timestamp: bool| {
+            import(Path::new("p.md"), &page(title, method, timestamp)).unwrap().endpoint.security
+        };
+        assert_eq!(security("Margin Account Borrow(MARGIN)", "POST", true), "TRADE");
+        assert_eq!(security("Portfolio Margin Pro Bankruptcy Loan Repay", "POST", true), "TRADE");
+        assert_eq!(security("Get Something", "GET", true), "USER_DATA");
+        // Without `timestamp` a title without a security type stays public.
+        assert_eq!(security("Test Connectivity", "GET", false), "NONE");
+        // A security type the title gives is kept as written.
+        assert_eq!(security("Query Something (USER_DATA)", "POST", true), "USER_DATA");
     }
 }

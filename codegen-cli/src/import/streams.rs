@@ -99,6 +99,7 @@ fn read(page_path: &Path, page: &Page, is_market: bool) -> Result<ImportedStream
         }
     }
     warnings.extend(inferred.warnings);
+    listed_values(page, &mut inferred.models, &mut inferred.enums);
     let defined = if is_market {
         let names = stream_names(page).ok_or_else(|| format!("{at}: the Stream Name section names no stream"))?;
         let update_speed = page
@@ -127,6 +128,61 @@ fn read(page_path: &Path, page: &Page, is_market: bool) -> Result<ImportedStream
         )
     };
     Ok(ImportedStream { defined, models: inferred.models, enums: inferred.enums, warnings })
+}
+
+/// The value lists of a page (`**Order Type**` over `* MARKET`, `* CALCULATED - Liquidation
+/// Execution`): when the bold title names a shared enum (`Order Type` → `OrderType`, `Side` →
+/// `OrderSide`, see [`naming::shared_enum_titled`]), its upper-case values join that enum (after
+/// the values the examples send), and a STRING field whose comment is that title
+/// (`"X": "NEW", // Order Status`) takes the enum. Lists of other titles are left alone.
+fn listed_values(page: &Page, models: &mut [(String, Model)], enums: &mut Vec<(String, Enum)>) {
+    let mut lists: Vec<(String, &'static str, Vec<String>)> = Vec::new();
+    let mut open = false;
+    for line in page.sections.iter().flat_map(|s| &s.lines) {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(item) = t.strip_prefix("* ").or_else(|| t.strip_prefix("- ")) {
+            let word = item.split_whitespace().next().unwrap_or_default().trim_matches('`');
+            let upper = word.len() >= 2
+                && word.starts_with(|c: char| c.is_ascii_uppercase())
+                && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            match lists.last_mut() {
+                Some((_, _, values)) if open && upper => values.push(word.to_string()),
+                _ => open = false,
+            }
+            continue;
+        }
+        let title = t.strip_prefix("**").and_then(|r| r.strip_suffix("**")).map(str::trim);
+        match title.and_then(|title| Some((title, naming::shared_enum_titled(title)?))) {
+            Some((title, e)) => {
+                lists.push((title.to_string(), e, Vec::new()));
+                open = true;
+            }
+            None => open = false,
+        }
+    }
+    for (title, name, values) in lists.into_iter().filter(|(_, _, v)| !v.is_empty()) {
+        let slot = match enums.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                enums.push((name.to_string(), Enum { doc: None, values: Vec::new() }));
+                enums.len() - 1
+            }
+        };
+        let e = &mut enums[slot].1;
+        for v in values {
+            if !e.values.iter().any(|x| x.value() == v) {
+                e.values.push(crate::ast::EnumValue::Bare(v));
+            }
+        }
+        for f in models.iter_mut().flat_map(|(_, m)| m.fields.iter_mut()) {
+            if f.ty == "STRING" && f.doc.as_deref().is_some_and(|d| d.trim().eq_ignore_ascii_case(&title)) {
+                f.ty = name.to_string();
+            }
+        }
+    }
 }
 
 /// The event type as sent: the first example's `"e"` (the wire value the decoder matches),
@@ -337,6 +393,38 @@ mod tests {
         assert_eq!(f("E"), Some((Some("event_time".into()), "TIMESTAMP".into())));
         assert_eq!(f("a"), Some((Some("aggregate_trade_id".into()), "LONG".into())));
         assert_eq!(f("p"), Some((Some("price".into()), "DECIMAL".into())));
+    }
+
+    #[test]
+    fn value_lists_of_an_event_page_extend_the_shared_enums() {
+        // Event-Order-Update: "**Order Type**" / "**Order Status**" over bullet lists are the
+        // values `o` and `X` take; the example alone shows one value of each.
+        let text = "---\nsource_url: https://x/user-data-streams/Event-Order-Update\n---\n\n# Event: Order Update\n\n\
+            ## Event Description\n\nWhen new order created.\n\n**Side**\n\n  * BUY\n  * SELL\n\n\n\n\
+            **Order Type**\n\n  * LIMIT\n  * MARKET\n  * STOP_MARKET\n\n\n\n\
+            **Execution Type**\n\n  * NEW\n  * CALCULATED - Liquidation Execution\n\n\n\n\
+            **Order Status**\n\n  * NEW\n  * PARTIALLY_FILLED\n  * FILLED\n\n\n\n\
+            **Liquidation and ADL:**\n\n  * If user gets liquidated due to insufficient margin balance:\n\n\
+            ## Event Name\n\n`ORDER_TRADE_UPDATE`\n\n## Response Example\n\n    {\n      \
+            \"e\": \"ORDER_TRADE_UPDATE\",  // Event type\n      \"S\": \"SELL\",  // Side\n      \
+            \"o\": \"TRAILING_STOP_MARKET\",  // Order Type\n      \"x\": \"NEW\",  // Execution Type\n      \
+            \"X\": \"NEW\"  // Order Status\n    }\n";
+        let Some(Ok(s)) = import(Path::new("p.md"), text) else { panic!("not imported") };
+        let values = |name: &str| -> Vec<String> {
+            let e = &s.enums.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no enum {name}")).1;
+            e.values.iter().map(|v| v.value().to_string()).collect()
+        };
+        assert_eq!(values("OrderType"), ["LIMIT", "MARKET", "STOP_MARKET"]);
+        assert_eq!(values("OrderStatus"), ["NEW", "PARTIALLY_FILLED", "FILLED"]);
+        assert_eq!(values("OrderSide"), ["SELL", "BUY"]);
+        let (_, m) = &s.models[0];
+        let ty = |wire: &str| m.fields.iter().find(|f| f.name == wire).map(|f| f.ty.clone()).unwrap();
+        assert_eq!(ty("S"), "OrderSide");
+        assert_eq!(ty("o"), "OrderType");
+        assert_eq!(ty("X"), "OrderStatus");
+        // A list that names no shared enum changes nothing.
+        assert_eq!(ty("x"), "STRING");
+        assert!(!s.enums.iter().any(|(n, _)| n == "ExecutionType"));
     }
 
     #[test]
