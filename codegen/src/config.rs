@@ -66,7 +66,9 @@ impl Config {
         self
     }
 
-    /// Print `cargo:rerun-if-changed` for every spec file and directory (for build scripts).
+    /// Print `cargo:rerun-if-changed` for every spec file and directory (for build scripts)
+    /// whenever the specs are read: by [`validate`](Self::validate), [`generate`](Self::generate)
+    /// and [`write`](Self::write).
     pub fn emit_rerun_if_changed(&mut self, yes: bool) -> &mut Self {
         self.rerun_if_changed = yes;
         self
@@ -170,7 +172,22 @@ impl Config {
 
     /// Loads and validates every spec file, collecting the problems of all of them.
     pub fn validate(&self) -> Result<Vec<ir::Product>, Diagnostics> {
+        self.print_rerun_if_changed()?;
         self.specs.validate()
+    }
+
+    /// The `cargo:rerun-if-changed` lines, when asked for: printed before the specs are loaded,
+    /// so that fixing a file that fails to load re-runs the build script too.
+    fn print_rerun_if_changed(&self) -> Result<(), Diagnostics> {
+        if self.rerun_if_changed {
+            for dir in self.specs.dirs() {
+                println!("cargo:rerun-if-changed={}", dir.display());
+            }
+            for file in self.files()? {
+                println!("cargo:rerun-if-changed={}", file.display());
+            }
+        }
+        Ok(())
     }
 
     /// Generates one formatted module per spec file.
@@ -197,15 +214,6 @@ impl Config {
     /// the out dir (`$OUT_DIR` when none was set). Files are only rewritten when their content
     /// changed, so cargo does not rebuild what did not change.
     pub fn write(&self) -> Result<Vec<PathBuf>, Diagnostics> {
-        if self.rerun_if_changed {
-            for dir in self.specs.dirs() {
-                println!("cargo:rerun-if-changed={}", dir.display());
-            }
-            // Print the files even when generation fails, so fixing one re-runs the script.
-            for file in self.files()? {
-                println!("cargo:rerun-if-changed={}", file.display());
-            }
-        }
         let out_dir = match self.out_dir.clone().or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from)) {
             Some(d) => d,
             None => {
