@@ -112,9 +112,11 @@ pub fn read(lines: &[String], prefix: &str, notes: &mut Vec<String>, warnings: &
                 continue;
             }
             let p = param(row, &mut out.enums, warnings);
+            // An ENUM without listed values stays `ENUM` here: the page's shared enums are only
+            // known once its examples are read (`sections::shared_enums_for_unlisted`).
             let ty = match (p.ty.as_str(), &p.enum_name) {
                 ("ENUM", Some(e)) => e.clone(),
-                ("ENUM", None) | (JSON, _) => "STRING".to_string(),
+                (JSON, _) => "STRING".to_string(),
                 (t, _) => t.to_string(),
             };
             fields.push(Field { name: p.name, ty, list: p.list, optional: !p.required, doc: p.doc, rust_name: None });

@@ -98,9 +98,10 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
 
     // An ENUM parameter whose description lists no values still takes the shared enum when the
     // page's examples gave it values (`side` with a response showing `"side": "BUY"`).
+    let shared = |name: &str| naming::canonical_enum(name).filter(|e| enums.iter().any(|(n, _)| n == e));
     let mut params = params;
     for p in params.iter_mut().filter(|p| p.ty == "ENUM" && p.enum_name.is_none()) {
-        if let Some(shared) = naming::canonical_enum(&p.name).filter(|e| enums.iter().any(|(n, _)| n == e)) {
+        if let Some(shared) = shared(&p.name) {
             p.enum_name = Some(shared.to_string());
             warnings.retain(|w| !w.starts_with(&format!("parameter {}: ENUM without listed values", p.name)));
             warnings.push(format!(
@@ -108,6 +109,17 @@ pub(super) fn import(path: &Path, text: &str) -> Result<ImportedEndpoint, Import
                 p.name
             ));
         }
+    }
+    // The same for the fields of a nested parameter table (a batch order's `side`, `type`), which
+    // are left `ENUM` by `params::read`; without a shared enum they are strings.
+    for f in models.iter_mut().flat_map(|(_, m)| m.fields.iter_mut()).filter(|f| f.ty == "ENUM") {
+        f.ty = match shared(&f.name) {
+            Some(e) => {
+                warnings.retain(|w| !w.starts_with(&format!("parameter {}: ENUM without listed values", f.name)));
+                e.to_string()
+            }
+            None => "STRING".to_string(),
+        };
     }
 
     let endpoint = Endpoint {
@@ -490,5 +502,28 @@ mod tests {
         assert_eq!(security("Test Connectivity", "GET", false), "NONE");
         // A security type the title gives is kept as written.
         assert_eq!(security("Query Something (USER_DATA)", "POST", true), "USER_DATA");
+    }
+
+    /// Place-Multiple-Orders lists a batch order's `side`, `type` and `timeInForce` as ENUM
+    /// without values; like the top-level parameters of New-Order, they take the shared enum
+    /// that the page's examples give values to, and stay strings without one.
+    #[test]
+    fn enum_fields_of_a_nested_table_take_the_shared_enum_the_examples_fill() {
+        let page =
+            "---\nsource_url: https://x/trade/rest-api/Place-Multiple-Orders\n---\n# Place Multiple Orders (TRADE)\n\
+             ## HTTP Request\nPOST `/fapi/v1/batchOrders`\n## Request Weight\n**5**\n\
+             ## Request Parameters\nName| Type| Mandatory| Description\n---|---|---|---\n\
+             batchOrders| LIST<JSON>| YES| order list\ntimestamp| LONG| YES|\n\n\
+             **Where `batchOrders` is the list of order parameters in JSON**\n\n\
+             Name| Type| Mandatory| Description\n---|---|---|---\n\
+             symbol| STRING| YES|\nside| ENUM| YES|\nworkingType| ENUM| NO|\nquantity| DECIMAL| YES|\n\n\
+             ## Response Example\n```\n[{\"orderId\": 1, \"side\": \"BUY\"}]\n```\n";
+        let imported = import(Path::new("p.md"), page).unwrap();
+        let (_, batch) =
+            imported.models.iter().find(|(n, _)| n.ends_with("BatchOrder")).expect("the batch order model");
+        let ty = |name: &str| batch.fields.iter().find(|f| f.name == name).map(|f| f.ty.as_str());
+        assert_eq!(ty("side"), Some("OrderSide"), "the response example sends `side`");
+        assert_eq!(ty("workingType"), Some("STRING"), "no example gives `workingType` values");
+        assert_eq!(ty("quantity"), Some("DECIMAL"));
     }
 }
