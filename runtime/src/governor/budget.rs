@@ -127,6 +127,12 @@ impl Budget {
         };
     }
 
+    /// What the server counts in its current window as far as this client can tell (see
+    /// `reported`), if it has reported on that window.
+    pub(super) fn reported_count(&self) -> Option<u64> {
+        self.reported.map(|(count, _)| count)
+    }
+
     /// When `amount` more fits, or `None` if it fits now. Call after `prune`.
     pub(super) fn fits_at(&self, now: Instant, amount: u32) -> Option<Instant> {
         let limit = u64::from(self.limit);

@@ -597,7 +597,10 @@ impl Governor {
             }
             budget.report(count, window_end(now, server_now, budget.window));
             if let Some(store) = self.shared.store.get() {
-                store.observe(self.host(), &fam.name, budget.spec(), count, server_now);
+                // The count plus this process's weight in flight, which the server may not have
+                // counted yet: the other processes must not book it a second time.
+                let shared = budget.reported_count().unwrap_or(count);
+                store.observe(self.host(), &fam.name, budget.spec(), shared, server_now);
             }
         }
     }
