@@ -122,9 +122,16 @@ impl Budget {
         let count = count.min(u64::from(self.limit)) + self.in_flight;
         self.reported = match self.reported {
             // The same server window: an older (smaller) count arriving late lowers nothing.
-            Some((old, until)) if until == window_end => Some((old.max(count), until)),
+            Some((old, until)) if self.same_window(until, window_end) => Some((old.max(count), until.max(window_end))),
             _ => Some((count, window_end)),
         };
+    }
+
+    /// Whether two computed ends are one server window's. They are seldom equal: each is read
+    /// off a clock finer than the server's milliseconds (and a resync moves them a little), but
+    /// the ends of different windows are a whole window apart.
+    fn same_window(&self, a: Instant, b: Instant) -> bool {
+        a.max(b) - a.min(b) < self.window / 2
     }
 
     /// What the server counts in its current window as far as this client can tell (see

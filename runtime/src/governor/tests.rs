@@ -481,3 +481,18 @@ async fn weight_not_in_the_servers_count_yet_is_added_on_top_of_it() {
     drop(r);
     assert!(is_rate_limited(&g.reserve_at(path, "e", ip(10), RatePolicy::FailFast).await));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_late_smaller_count_of_the_same_window_lowers_nothing_on_a_clock_finer_than_a_millisecond() {
+    let g = Governor::new("h", &limits(100), None);
+    g.set_server_time_ms(1_700_000_010_000); // :30 on the server clock
+    let path = "/fapi/v1/depth";
+    drop(g.reserve_at(path, "e", ip(10), RatePolicy::FailFast).await.unwrap());
+    g.observe_headers_at(path, [("X-MBX-USED-WEIGHT-1M", "90")]);
+    // An answer the server gave earlier in the same window arrives later; real clocks are not
+    // whole milliseconds apart.
+    tokio::time::advance(Duration::from_micros(500)).await;
+    g.observe_headers_at(path, [("X-MBX-USED-WEIGHT-1M", "50")]);
+    assert_eq!(weight_used(&g), 90);
+    assert!(is_rate_limited(&g.reserve_at(path, "e", ip(20), RatePolicy::FailFast).await));
+}
