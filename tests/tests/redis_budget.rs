@@ -227,3 +227,24 @@ async fn a_partition_falls_back_to_the_local_share_and_heals() {
     // Mended: Redis counts again (2 booked before the cut, 8 left there).
     eventually("Redis is used again", async || take(&g, 1).await.is_ok()).await;
 }
+
+#[tokio::test]
+async fn a_booking_just_after_a_boundary_counts_in_the_window_before_too() {
+    // An hour boundary of the server clock.
+    const HOUR_START: u64 = 1_700_002_800_000;
+    let redis = RedisServer::start();
+    let a = governor(budget(&redis.url(), "t9").connect().await.unwrap()).await;
+    let b = governor(budget(&redis.url(), "t9").connect().await.unwrap()).await;
+    // B fills the last hour shortly before the boundary.
+    b.set_server_time_ms(HOUR_START - 5_000);
+    take(&b, 10).await.unwrap();
+    // A's clock reads 200 ms past the boundary, but a clock synced over the network can run
+    // ahead of the server's by part of a round trip (the boundary margin covers that error):
+    // its request may reach the server while the full hour is still running.
+    a.set_server_time_ms(HOUR_START + 200);
+    let refused = take(&a, 1).await;
+    assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
+    // Once the margin has passed, the new hour is A's alone.
+    a.set_server_time_ms(HOUR_START + 1_000);
+    take(&a, 10).await.unwrap();
+}

@@ -7,6 +7,7 @@ use super::outcome::{classify, Context, Exchange, Outcome};
 use super::{Call, RestClient, Success};
 use crate::clock::local_ms;
 use crate::endpoint::HttpMethod;
+use crate::governor::Reservation;
 use crate::{Error, ParamWriter as _, Result};
 use std::time::Duration;
 
@@ -80,9 +81,8 @@ impl RestClient {
             "sending"
         );
         let sent_ms = local_ms();
-        let exchange = self.send(call, self.url(call.path, query.as_str())).await;
+        let exchange = self.send(call, self.url(call.path, query.as_str()), reservation).await;
         let received_ms = local_ms();
-        drop(reservation);
         let cx = Context {
             endpoint: call.name,
             method: call.method,
@@ -129,8 +129,11 @@ impl RestClient {
         url
     }
 
-    /// Sends, reconciles usage headers on every answer, and reads the body up to the cap.
-    async fn send(&self, call: &Call<'_>, url: reqwest::Url) -> Exchange {
+    /// Sends, reconciles usage headers on every answer, and reads the body up to the cap. The
+    /// reservation is settled when the answer (or the failure) arrives, before its usage headers
+    /// are read: the server's count includes this request, and weight still in flight when the
+    /// count is read is added on top of it.
+    async fn send(&self, call: &Call<'_>, url: reqwest::Url, reservation: Reservation) -> Exchange {
         let method = match call.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
@@ -141,7 +144,9 @@ impl RestClient {
         if let Some(key) = self.inner.api_key_header.as_ref().filter(|_| call.needs_api_key) {
             request.headers_mut().insert(API_KEY_HEADER, key.clone());
         }
-        let mut response = match self.inner.http.execute(request).await {
+        let sent = self.inner.http.execute(request).await;
+        drop(reservation);
+        let mut response = match sent {
             Ok(response) => response,
             Err(e) => return Exchange::NoResponse(e),
         };

@@ -22,9 +22,11 @@ pub(super) struct Budget {
     expiring: VecDeque<(Instant, u32)>,
     /// Sum of the amounts in `expiring`.
     expiring_total: u64,
-    /// What the server last reported for its current window (at most `limit`), and when that
-    /// window ends on the server's clock. The local count never goes below it until then.
-    reported: Option<(u32, Instant)>,
+    /// What the server counts in its current window, as far as this client can tell, and when
+    /// that window ends on the server's clock: the last reported count (at most `limit`), plus
+    /// what was in flight when it arrived (the server may not have counted it yet) and what was
+    /// booked since (it had not). The local count never goes below it until then.
+    reported: Option<(u64, Instant)>,
 }
 
 impl Budget {
@@ -71,16 +73,23 @@ impl Budget {
     /// The count this client must assume: its own, or the server's when that is higher.
     /// Call after `prune`.
     pub(super) fn used(&self) -> u64 {
-        self.local().max(self.reported.map_or(0, |(count, _)| u64::from(count)))
+        self.local().max(self.reported.map_or(0, |(count, _)| count))
     }
 
     pub(super) fn book(&mut self, amount: u32) {
         self.in_flight += u64::from(amount);
+        // Sent after the server's count was taken: on top of it.
+        if let Some((count, _)) = self.reported.as_mut() {
+            *count += u64::from(amount);
+        }
     }
 
     /// Takes back a booking whose request was never sent.
     pub(super) fn unbook(&mut self, amount: u32) {
         self.in_flight = self.in_flight.saturating_sub(u64::from(amount));
+        if let Some((count, _)) = self.reported.as_mut() {
+            *count = count.saturating_sub(u64::from(amount));
+        }
     }
 
     /// This budget as a shared store sees it.
@@ -106,14 +115,29 @@ impl Budget {
 
     /// The server counted `count` in its current window, which ends at `window_end`. The count
     /// is clamped to the limit: a header can say "used up", never more, so a hostile or broken
-    /// value blocks this budget until the server's window ends and no longer.
+    /// value blocks this budget until the server's window ends and no longer. Requests still in
+    /// flight may reach the server after it took that count, so they count on top of it (the
+    /// caller settles the request whose answer carries the count first).
     pub(super) fn report(&mut self, count: u64, window_end: Instant) {
-        let count = u32::try_from(count.min(u64::from(self.limit))).unwrap_or(self.limit);
+        let count = count.min(u64::from(self.limit)) + self.in_flight;
         self.reported = match self.reported {
-            // The same server window: counts only grow within it.
-            Some((old, until)) if until == window_end => Some((old.max(count), until)),
+            // The same server window: an older (smaller) count arriving late lowers nothing.
+            Some((old, until)) if self.same_window(until, window_end) => Some((old.max(count), until.max(window_end))),
             _ => Some((count, window_end)),
         };
+    }
+
+    /// Whether two computed ends are one server window's. They are seldom equal: each is read
+    /// off a clock finer than the server's milliseconds (and a resync moves them a little), but
+    /// the ends of different windows are a whole window apart.
+    fn same_window(&self, a: Instant, b: Instant) -> bool {
+        a.max(b) - a.min(b) < self.window / 2
+    }
+
+    /// What the server counts in its current window as far as this client can tell (see
+    /// `reported`), if it has reported on that window.
+    pub(super) fn reported_count(&self) -> Option<u64> {
+        self.reported.map(|(count, _)| count)
     }
 
     /// When `amount` more fits, or `None` if it fits now. Call after `prune`.
@@ -137,7 +161,7 @@ impl Budget {
             at = Some(local_at.unwrap_or(now + self.window));
         }
         if let Some((count, until)) = self.reported {
-            if u64::from(count) + amount > limit {
+            if count + amount > limit {
                 at = Some(at.map_or(until, |a| a.max(until)));
             }
         }

@@ -18,8 +18,9 @@
 //! Response headers (`X-MBX-USED-WEIGHT-<n><S|M|H|D>`, `X-SAPI-USED-IP-WEIGHT-1M`,
 //! `X-SAPI-USED-UID-WEIGHT-1M`, `X-MBX-ORDER-COUNT-10S`/`-1M`) and WebSocket `rateLimits` report
 //! what the server counted in its own **fixed** window, which includes traffic from other
-//! processes on the same IP or account. The governor never counts less than that until the
-//! server's window ends (windows aligned like Binance's: a minute starts at :00 of the server
+//! processes on the same IP or account. The governor never counts less than that, plus the
+//! weight it had in flight when the count arrived (the server may not have counted it yet) and
+//! the weight it booked since (it had not), until the server's window ends (windows aligned like Binance's: a minute starts at :00 of the server
 //! clock, see [`Governor::set_clock_offset_ms`]). A reported count is clamped to the limit, so a
 //! broken or hostile header can block a budget for the rest of one window, never longer.
 //!
@@ -596,7 +597,10 @@ impl Governor {
             }
             budget.report(count, window_end(now, server_now, budget.window));
             if let Some(store) = self.shared.store.get() {
-                store.observe(self.host(), &fam.name, budget.spec(), count, server_now);
+                // The count plus this process's weight in flight, which the server may not have
+                // counted yet: the other processes must not book it a second time.
+                let shared = budget.reported_count().unwrap_or(count);
+                store.observe(self.host(), &fam.name, budget.spec(), shared, server_now);
             }
         }
     }

@@ -8,7 +8,9 @@
 //! * Budgets count in **fixed windows aligned like Binance's**: the window of a minute budget
 //!   starts at :00 of the server clock (the caller's server-synced clock, not Redis's). A request
 //!   booked within [`boundary_margin`](RedisBudgetBuilder::boundary_margin) of a window's end
-//!   counts in the next window too, since it may reach the server after the boundary.
+//!   counts in the next window too, since it may reach the server after the boundary; one
+//!   booked within it of a window's start counts in the window before too, since the caller's
+//!   clock may run ahead of the server's.
 //! * What a process learns from response headers **raises** the shared count of the server's
 //!   current window, never lowers it; a 429 pause and a 418 ban are stored (as server epoch
 //!   milliseconds) and stop every sharer until then.
@@ -148,8 +150,9 @@ impl RedisBudgetBuilder {
         self
     }
 
-    /// A request booked this close to a window's end counts in the next window too (default
-    /// 1 s): it should cover the time to reach the server plus the clock's error.
+    /// A request booked this close to a window's end counts in the next window too, and one
+    /// booked this close to a window's start in the window before too (default 1 s): it should
+    /// cover the time to reach the server plus the clock's error, which goes either way.
     pub fn boundary_margin(mut self, margin: Duration) -> Self {
         self.boundary_margin = margin;
         self
@@ -407,8 +410,16 @@ impl Inner {
             if now.saturating_add(margin) >= start.saturating_add(window) {
                 starts.push(start.saturating_add(window));
             }
+            // Booked this soon after a boundary on a clock that may run ahead of the server's
+            // (a synced clock errs either way), it may reach the server in the window before.
+            if now < start.saturating_add(margin) && start >= window {
+                starts.insert(0, start - window);
+            }
             for s in starts {
-                let left_ms = s.saturating_add(window).saturating_sub(now).max(1);
+                // A full counter holds the request until its window ends; the window before
+                // only until this booking no longer needs it.
+                let until = if s < start { start.saturating_add(margin) } else { s.saturating_add(window) };
+                let left_ms = until.saturating_sub(now).max(1);
                 counters.push(Counter {
                     key: self.counter_key(host, family, &booking.budget, s),
                     limit: booking.budget.limit,

@@ -152,3 +152,16 @@ async fn a_governor_takes_one_store_only() {
     let same = Arc::clone(g.shared_budget().unwrap());
     assert!(g.set_shared_budget(same).is_ok(), "the same store again is fine");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_count_written_to_the_store_includes_this_processs_weight_still_in_flight() {
+    let store = Arc::new(Scripted::default());
+    let g = governor(&store);
+    // 10 still in flight when an answer says 42: it may reach the server after that count, so
+    // the other processes must see 52, as this one does.
+    let held = g.reserve_at("/fapi/v1/time", "e", Weight::ip(10), RatePolicy::Wait).await.unwrap();
+    g.observe_headers_at("/fapi/v1/time", [("X-MBX-USED-WEIGHT-1M", "42")]);
+    assert_eq!(ip_used(&g), 52);
+    assert_eq!(store.reports.lock().unwrap().clone(), ["observe fapi RequestWeight 52"]);
+    drop(held);
+}

@@ -149,7 +149,8 @@ async fn header_counts_raise_usage_never_lower_it_and_expire_at_the_servers_wind
     let g = Governor::new("h", &limits(100), None);
     // 12:00:45 on the server clock: its minute window ends in 15 s.
     g.set_server_time_ms(1_700_000_025_000);
-    let r = g.reserve("e", ip(5), RatePolicy::Wait).await.unwrap();
+    // Settled before its headers are read, as the clients do: the server's 42 includes it.
+    drop(g.reserve("e", ip(5), RatePolicy::Wait).await.unwrap());
     g.observe_headers([("X-MBX-USED-WEIGHT-1M", "42"), ("Content-Type", "application/json")]);
     assert_eq!(weight_used(&g), 42);
     g.observe_headers([("x-mbx-used-weight-1m", "7")]);
@@ -157,7 +158,6 @@ async fn header_counts_raise_usage_never_lower_it_and_expire_at_the_servers_wind
     // A header for a window the product does not declare changes nothing.
     g.observe_headers([("x-mbx-used-weight-1h", "99")]);
     assert_eq!(weight_used(&g), 42);
-    drop(r);
     assert!(is_rate_limited(&g.reserve("e", ip(60), RatePolicy::FailFast).await));
     // The server's window rolls at :00, not one minute after the header arrived.
     tokio::time::advance(Duration::from_secs(15)).await;
@@ -455,4 +455,44 @@ async fn by_default_a_request_waits_for_a_full_window_plus_the_latency_of_those_
     let (result, at) = waiter.await.unwrap();
     result.unwrap();
     assert_eq!(at - answered, MINUTE);
+}
+
+#[tokio::test(start_paused = true)]
+async fn weight_not_in_the_servers_count_yet_is_added_on_top_of_it() {
+    let g = Governor::new("h", &limits(100), None);
+    g.set_server_time_ms(1_700_000_010_000); // :30 on the server clock
+    let path = "/fapi/v1/depth";
+    // Two requests in flight; the first one's answer says the IP has used 90 (another process
+    // used 80). The second one may reach the server after that count was taken.
+    let first = g.reserve_at(path, "e", ip(10), RatePolicy::FailFast).await.unwrap();
+    let second = g.reserve_at(path, "e", ip(10), RatePolicy::FailFast).await.unwrap();
+    drop(first);
+    g.observe_headers_at(path, [("X-MBX-USED-WEIGHT-1M", "90")]);
+    assert_eq!(weight_used(&g), 100, "90 counted by the server, plus 10 still in flight");
+    assert!(is_rate_limited(&g.reserve_at(path, "e", ip(10), RatePolicy::FailFast).await));
+    drop(second);
+
+    // A fresh window: a header of 90 leaves room for 10, not for 10 more than the client's own.
+    tokio::time::advance(Duration::from_secs(30)).await;
+    tokio::time::advance(MINUTE).await;
+    g.observe_headers_at(path, [("X-MBX-USED-WEIGHT-1M", "90")]);
+    let r = g.reserve_at(path, "e", ip(10), RatePolicy::FailFast).await.unwrap();
+    assert_eq!(weight_used(&g), 100);
+    drop(r);
+    assert!(is_rate_limited(&g.reserve_at(path, "e", ip(10), RatePolicy::FailFast).await));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_late_smaller_count_of_the_same_window_lowers_nothing_on_a_clock_finer_than_a_millisecond() {
+    let g = Governor::new("h", &limits(100), None);
+    g.set_server_time_ms(1_700_000_010_000); // :30 on the server clock
+    let path = "/fapi/v1/depth";
+    drop(g.reserve_at(path, "e", ip(10), RatePolicy::FailFast).await.unwrap());
+    g.observe_headers_at(path, [("X-MBX-USED-WEIGHT-1M", "90")]);
+    // An answer the server gave earlier in the same window arrives later; real clocks are not
+    // whole milliseconds apart.
+    tokio::time::advance(Duration::from_micros(500)).await;
+    g.observe_headers_at(path, [("X-MBX-USED-WEIGHT-1M", "50")]);
+    assert_eq!(weight_used(&g), 90);
+    assert!(is_rate_limited(&g.reserve_at(path, "e", ip(20), RatePolicy::FailFast).await));
 }

@@ -433,7 +433,7 @@ impl WsApiClient {
             // The connection first: a request holds no weight while it waits for one, so callers
             // waiting for a connection cannot starve the handshake of budget.
             let connection = self.connection(E::NAME).await?;
-            let _reservation =
+            let reservation =
                 self.inner.governor.reserve_at(self.inner.family_path, E::NAME, weight, self.inner.rate_policy).await?;
             let mut params = params.clone();
             // The resync round of the clock this request's `timestamp` comes from: a resync
@@ -450,6 +450,9 @@ impl WsApiClient {
                 None => {}
             }
             let text = self.exchange(E::NAME, E::SECURITY, connection, E::METHOD, params).await?;
+            // Answered: settled before its `rateLimits` are read, which count this request
+            // already (weight still in flight is added on top of them).
+            drop(reservation);
             let answer = reply::classify::<E::Response>(&self.context(), E::NAME, E::SECURITY, weight, &text);
             match &answer {
                 // Rejected, not executed: under `Wait` the governor now holds the next attempt
@@ -641,7 +644,7 @@ impl WsApiClient {
         })?;
         if let (true, Some(credentials)) = (self.inner.logon, &self.inner.credentials) {
             let weight = Weight { kind: WeightKind::Ip, value: LOGON_WEIGHT, orders: &[] };
-            let _logon = governor.reserve_at(family, "session.logon", weight, policy).await.map_err(Failure::Local)?;
+            let logon = governor.reserve_at(family, "session.logon", weight, policy).await.map_err(Failure::Local)?;
             let mut params = Params::new();
             let epoch = self.resync_epoch();
             signing::sign(&mut params, Auth::Sign(credentials), self.now_ms(), self.inner.recv_window);
@@ -649,6 +652,7 @@ impl WsApiClient {
                 .exchange("session.logon", Security::UserData, connection.clone(), "session.logon", params)
                 .await
                 .map_err(Failure::Remote)?;
+            drop(logon); // answered: settled before its `rateLimits` are read
             let logon = reply::classify::<serde_json::Value>(
                 &self.context(),
                 "session.logon",
