@@ -20,8 +20,9 @@
 //! what the server counted in its own **fixed** window, which includes traffic from other
 //! processes on the same IP or account. The governor never counts less than that, plus the
 //! weight it had in flight when the count arrived (the server may not have counted it yet) and
-//! the weight it booked since (it had not), until the server's window ends (windows aligned like Binance's: a minute starts at :00 of the server
-//! clock, see [`Governor::set_clock_offset_ms`]). A reported count is clamped to the limit, so a
+//! the weight it booked since (it had not), until the server's window ends (windows aligned
+//! like Binance's: a minute starts at :00 of the server clock, see
+//! [`Governor::set_clock_offset_ms`]). A reported count is clamped to the limit, so a
 //! broken or hostile header can block a budget for the rest of one window, never longer.
 //!
 //! # Waiting, pauses and bans
