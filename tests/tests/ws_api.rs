@@ -342,3 +342,25 @@ async fn websocket_bookings_go_through_a_shared_redis_budget() {
     assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
     assert_eq!(mock.stats().requests_to("account.status"), 1);
 }
+
+/// Binance counts an order placed over the WebSocket API against the account's ORDERS limits,
+/// shared with REST (its WebSocket API general info shows `order.place` answered with an ORDERS
+/// count of 1 in each window), although the method's page gives only "Weight: 0".
+#[tokio::test]
+async fn an_order_placed_over_the_websocket_api_counts_against_the_orders_budgets() {
+    let mock = mock().await;
+    let ws = client(&mock, hmac());
+    let order =
+        usds_futures::OrderPlaceRequest::new("BTCUSDT", usds_futures::OrderSide::Buy, usds_futures::OrderType::Market)
+            .quantity(Decimal::from_str("0.001").unwrap());
+    ws.order_place(&order).await.unwrap();
+    let orders: Vec<(u32, u32)> = ws
+        .ws()
+        .governor()
+        .usage()
+        .into_iter()
+        .filter(|u| u.limit_type == RateLimitType::Orders)
+        .map(|u| (u.interval_num, u.used))
+        .collect();
+    assert_eq!(orders, [(10, 1), (1, 1)], "ORDERS per 10 s and per minute");
+}
