@@ -7,24 +7,13 @@
 mod support;
 
 use binance_runtime::ws_api::WsApiBuilder;
-use binance_runtime::{Endpoint, Error, ParamWriter, Product, Security, Weight, WsEndpoint};
+use binance_runtime::{Endpoint, Error, ParamWriter, Security, Weight, WsEndpoint};
 use futures_util::{SinkExt as _, StreamExt as _};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use support::ws::{ws_server, PRODUCT};
 use tokio_tungstenite::tungstenite::Message;
-
-static PRODUCT: Product = Product {
-    name: "test",
-    title: "Test",
-    rest_url: None,
-    rest_testnet_url: None,
-    ws_api_url: None,
-    ws_api_testnet_url: None,
-    time_path: Some("/fapi/v1/time"),
-    rate_limits: &[],
-    error_codes: &[],
-};
 
 /// `order.place`: a TRADE method, whose outcome matters.
 struct PlaceOrder;
@@ -73,27 +62,7 @@ async fn server_after(
     delay: Duration,
     answer: impl Fn(&serde_json::Value) -> serde_json::Value + Send + Sync + 'static,
 ) -> String {
-    let answer = Arc::new(answer);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/ws-fapi/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let answer = answer.clone();
-            tokio::spawn(async move {
-                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { return };
-                while let Some(Ok(frame)) = ws.next().await {
-                    if let Message::Text(text) = frame {
-                        let request: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
-                        tokio::time::sleep(delay).await;
-                        if ws.send(Message::text(answer(&request["id"]).to_string())).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    url
+    ws_server(delay, move |_, id| answer(id)).await.0
 }
 
 fn credentials() -> binance_runtime::Credentials {

@@ -2,29 +2,18 @@
 //! cannot deadlock on a small budget, fails fast during backoff, and does not count a local
 //! governor refusal as a connect failure. `tokio::time::timeout` is only a guard against hangs.
 
+mod support;
+
 use binance_runtime::governor::Governor;
 use binance_runtime::ws_api::WsApiBuilder;
 use binance_runtime::{
-    Endpoint, Error, Interval, LimitKind, ParamWriter, Product, RateLimit, RateLimitType, RatePolicy, Security, Weight,
+    Endpoint, Error, Interval, LimitKind, ParamWriter, RateLimit, RateLimitType, RatePolicy, Security, Weight,
     WsEndpoint,
 };
-use futures_util::{SinkExt as _, StreamExt as _};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
-
-static PRODUCT: Product = Product {
-    name: "test",
-    title: "Test",
-    rest_url: None,
-    rest_testnet_url: None,
-    ws_api_url: None,
-    ws_api_testnet_url: None,
-    time_path: Some("/fapi/v1/time"),
-    rate_limits: &[],
-    error_codes: &[],
-};
+use support::ws::{ws_server, PRODUCT};
 
 /// `ping`, weight 1, no parameters.
 struct Ping;
@@ -53,31 +42,7 @@ async fn server() -> (String, Arc<AtomicUsize>) {
 async fn server_with(
     answer: impl Fn(usize, &serde_json::Value) -> serde_json::Value + Send + Sync + 'static,
 ) -> (String, Arc<AtomicUsize>) {
-    let answer = Arc::new(answer);
-    let frames = Arc::new(AtomicUsize::new(0));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/ws-fapi/v1", listener.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counted = connections.clone();
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let (answer, frames) = (answer.clone(), frames.clone());
-            tokio::spawn(async move {
-                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { return };
-                while let Some(Ok(frame)) = ws.next().await {
-                    if let Message::Text(text) = frame {
-                        let request: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
-                        let reply = answer(frames.fetch_add(1, Ordering::SeqCst), &request["id"]);
-                        if ws.send(Message::text(reply.to_string())).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    (url, connections)
+    ws_server(Duration::ZERO, answer).await
 }
 
 fn weight_limit(limit: u32) -> RateLimit {

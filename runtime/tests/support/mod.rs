@@ -5,6 +5,8 @@
 #![allow(dead_code)] // each test file uses a different part
 
 pub mod api;
+#[cfg(feature = "ws")]
+pub mod ws;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
