@@ -151,7 +151,7 @@ fn param(row: Row, enums: &mut Vec<(String, Enum)>, warnings: &mut Vec<String>) 
 }
 
 /// Adds `values` to enum `name` (a union when the page uses the enum twice).
-fn add_enum(enums: &mut Vec<(String, Enum)>, name: &str, values: Vec<String>) {
+pub(super) fn add_enum(enums: &mut Vec<(String, Enum)>, name: &str, values: Vec<String>) {
     let slot = match enums.iter().position(|(n, _)| n == name) {
         Some(i) => i,
         None => {

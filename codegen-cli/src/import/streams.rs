@@ -164,19 +164,7 @@ fn listed_values(page: &Page, models: &mut [(String, Model)], enums: &mut Vec<(S
         }
     }
     for (title, name, values) in lists.into_iter().filter(|(_, _, v)| !v.is_empty()) {
-        let slot = match enums.iter().position(|(n, _)| n == name) {
-            Some(i) => i,
-            None => {
-                enums.push((name.to_string(), Enum { doc: None, values: Vec::new() }));
-                enums.len() - 1
-            }
-        };
-        let e = &mut enums[slot].1;
-        for v in values {
-            if !e.values.iter().any(|x| x.value() == v) {
-                e.values.push(crate::ast::EnumValue::Bare(v));
-            }
-        }
+        super::params::add_enum(enums, name, values);
         for f in models.iter_mut().flat_map(|(_, m)| m.fields.iter_mut()) {
             if f.ty == "STRING" && f.doc.as_deref().is_some_and(|d| d.trim().eq_ignore_ascii_case(&title)) {
                 f.ty = name.to_string();
