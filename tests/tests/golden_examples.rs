@@ -291,3 +291,52 @@ fn a_margin_order_acknowledged_with_ack_decodes() {
     serde_json::from_str::<portfolio_margin::NewMarginOrder>(result)
         .unwrap_or_else(|e| panic!("RESULT does not decode: {e}"));
 }
+
+#[test]
+fn events_without_their_conditionally_pushed_fields_decode() {
+    use portfolio_margin::streams::UserDataEvent as PmEvent;
+    use usds_futures::streams::UserDataEvent;
+    // Event-Order-Update.md: `AP` and `cr` are "only puhed with TRAILING_STOP_MARKET order"; a
+    // LIMIT order's update has neither, and it is the event a trader waits for.
+    let limit = r#"{"e":"ORDER_TRADE_UPDATE","E":1568879465651,"T":1568879465650,"o":{"s":"BTCUSDT",
+        "c":"TEST","S":"BUY","o":"LIMIT","f":"GTC","q":"0.001","p":"25000","ap":"0","sp":"0","x":"NEW",
+        "X":"NEW","i":8886774,"l":"0","z":"0","L":"0","N":"USDT","n":"0","T":1568879465650,"t":0,
+        "b":"25","a":"0","m":false,"R":false,"wt":"CONTRACT_PRICE","ot":"LIMIT","ps":"BOTH","cp":false,
+        "pP":false,"si":0,"ss":0,"rp":"0","V":"EXPIRE_TAKER","pm":"NONE","gtd":0,"er":"0"}}"#;
+    match UserDataEvent::decode_json(limit).unwrap_or_else(|e| panic!("a LIMIT order's update: {e}")) {
+        UserDataEvent::OrderTradeUpdate(e) => {
+            assert_eq!(e.order.order_id, 8886774);
+            assert_eq!(e.order.activation_price, None);
+            assert_eq!(e.order.callback_rate, None);
+        }
+        other => panic!("decoded as {other:?}"),
+    }
+    // Event-Algo-Order-Update.md: `ap`, `aq` and `act` are "only display when order is triggered
+    // and placed in matching engine": a new, untriggered algo order has none.
+    let algo = r#"{"e":"ALGO_UPDATE","T":1750515742297,"E":1750515742303,"o":{"caid":"Q5xaq5EGKgXXa0fD7fs0Ip",
+        "aid":2148719,"at":"CONDITIONAL","o":"TAKE_PROFIT","s":"BNBUSDT","S":"SELL","ps":"BOTH","f":"GTC",
+        "q":"0.01","X":"NEW","ai":"","tp":"750","p":"750","V":"EXPIRE_MAKER","wt":"CONTRACT_PRICE","pm":"NONE",
+        "cp":false,"pP":false,"R":false,"tt":0,"gtd":0,"rm":""}}"#;
+    match UserDataEvent::decode_json(algo).unwrap_or_else(|e| panic!("an untriggered algo order's update: {e}")) {
+        UserDataEvent::AlgoUpdate(e) => assert_eq!(e.o.algo_id, 2148719),
+        other => panic!("decoded as {other:?}"),
+    }
+    // Event-Margin-Call.md: `cw` is "Only pushed with crossed position margin call".
+    let isolated = r#"{"e":"MARGIN_CALL","E":1587727187525,"p":[{"s":"ETHUSDT","ps":"LONG","pa":"1.327",
+        "mt":"ISOLATED","iw":"1.5","mp":"187.17127","up":"-1.166074","mm":"1.614445"}]}"#;
+    match UserDataEvent::decode_json(isolated).unwrap_or_else(|e| panic!("an isolated margin call: {e}")) {
+        UserDataEvent::MarginCall(e) => assert_eq!(e.cross_wallet_balance, None),
+        other => panic!("decoded as {other:?}"),
+    }
+    // PM Event-Futures-Order-update.md: `st` and `si` are "only pushed with conditional order
+    // triggered", `N` and `n` "will not push if no commission"; a new plain order has none.
+    let pm = r#"{"e":"ORDER_TRADE_UPDATE","fs":"UM","E":1568879465651,"T":1568879465650,"i":"SfsR",
+        "o":{"s":"BTCUSDT","c":"TEST","S":"SELL","o":"LIMIT","f":"GTC","q":"0.001","p":"25000","ap":"0",
+        "sp":"0","x":"NEW","X":"NEW","i":8886774,"l":"0","z":"0","L":"0","T":1568879465650,"t":0,
+        "b":"0","a":"9.91","m":false,"R":false,"ps":"LONG","rp":"0",
+        "V":"EXPIRE_TAKER","pm":"NONE","gtd":0}}"#;
+    match PmEvent::decode_json(pm).unwrap_or_else(|e| panic!("a PM plain order's update: {e}")) {
+        PmEvent::OrderTradeUpdate(e) => assert_eq!((e.o.commission, e.o.strategy_type.is_none()), (None, true)),
+        other => panic!("decoded as {other:?}"),
+    }
+}

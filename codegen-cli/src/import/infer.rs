@@ -214,8 +214,9 @@ fn position_name(comment: &str) -> String {
 }
 
 /// Field docs that say the field is not always sent: "only returned with …", "will not return
-/// if …", "only for PM PRO SPAN". ("only for USDT asset" is not one: it says how a value is
-/// computed, and the field is always sent.)
+/// if …", "only for PM PRO SPAN", and the event pages' words for it: "only pushed with …" (also
+/// misspelt "only puhed"), "only display when …", "will not push if …". ("only for USDT asset"
+/// is not one: it says how a value is computed, and the field is always sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
     if d.contains("only for") && !d.contains("asset") {
@@ -230,6 +231,10 @@ fn is_conditional(doc: &str) -> bool {
         "only when",
         "only if",
         "only show",
+        "only pushed",
+        "only puhed",
+        "only display",
+        "will not push",
         "when exists",
         "may not",
         "仅在",
@@ -540,6 +545,22 @@ mod tests {
     fn field<'a>(inferred: &'a Inferred, model: &str, name: &str) -> &'a Field {
         let m = &inferred.models.iter().find(|(n, _)| n == model).unwrap().1;
         m.fields.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn fields_an_event_page_says_are_pushed_only_sometimes_are_optional() {
+        // Event-Order-Update.md ("puhed" sic), Event-Algo-Order-Update.md, Event-Margin-Call.md,
+        // PM Event-Futures-Order-update.md: a LIMIT order's update has no `AP`, an untriggered
+        // algo order no `ap`, an isolated margin call no `cw`, an order without commission no `n`.
+        let (_, got) = run(&[r#"{"AP": "7476.89", // Activation Price, only puhed with TRAILING_STOP_MARKET order
+            "ap": "0.00000", // avg fill price in matching engine, only display when order is triggered
+            "cw": "3.16812045", // Cross Wallet Balance. Only pushed with crossed position margin call
+            "n": "0", // Commission, will not push if no commission
+            "q": "0.001"}"#]);
+        for name in ["AP", "ap", "cw", "n"] {
+            assert!(field(&got, "Resp", name).optional, "{name}");
+        }
+        assert!(!field(&got, "Resp", "q").optional);
     }
 
     #[test]
