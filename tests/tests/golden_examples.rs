@@ -340,3 +340,31 @@ fn events_without_their_conditionally_pushed_fields_decode() {
         other => panic!("decoded as {other:?}"),
     }
 }
+
+#[test]
+fn algo_orders_have_typed_type_and_status_and_a_triggered_update_decodes() {
+    use usds_futures::streams::UserDataEvent;
+    use usds_futures::{AlgoStatus, AlgoType, OrderType};
+    // Event-Algo-Order-Update.md lists the **Algo Status** values; `act` is the "actual order
+    // type in matching engine" (the page's example shows "0"), so a triggered order sends a type.
+    let triggered = r#"{"e":"ALGO_UPDATE","T":1750515742297,"E":1750515742303,"o":{"caid":"Q5xaq5EGKgXXa0fD7fs0Ip",
+        "aid":2148719,"at":"CONDITIONAL","o":"STOP_MARKET","s":"BNBUSDT","S":"SELL","ps":"BOTH","f":"GTC",
+        "q":"0.01","X":"TRIGGERED","ai":"5000001","ap":"749.5","aq":"0.01","act":"MARKET","tp":"750","p":"0",
+        "V":"EXPIRE_MAKER","wt":"CONTRACT_PRICE","pm":"NONE","cp":false,"pP":false,"R":false,"tt":1750515742297,
+        "gtd":0,"rm":""}}"#;
+    match UserDataEvent::decode_json(triggered).unwrap_or_else(|e| panic!("a triggered algo order's update: {e}")) {
+        UserDataEvent::AlgoUpdate(e) => {
+            assert_eq!(e.o.algo_status, AlgoStatus::Triggered);
+            assert_eq!(e.o.actual_order_type_in_matching, Some(OrderType::Market));
+        }
+        other => panic!("decoded as {other:?}"),
+    }
+    let reply = r#"{"algoId": 2146760, "clientAlgoId": "6B2I9XVcJpCjqPAJ4YoFX7", "algoType": "CONDITIONAL",
+        "orderType": "STOP_MARKET", "symbol": "BNBUSDT", "side": "SELL", "positionSide": "BOTH", "timeInForce": "GTC",
+        "quantity": "0.01", "algoStatus": "NEW", "triggerPrice": "750.000", "price": "0", "icebergQuantity": null,
+        "selfTradePreventionMode": "EXPIRE_MAKER", "workingType": "CONTRACT_PRICE", "priceMatch": "NONE",
+        "closePosition": false, "priceProtect": false, "reduceOnly": false, "activatePrice": "", "callbackRate": "",
+        "createTime": 1750485492076, "updateTime": 1750485492076, "triggerTime": 0, "goodTillDate": 0}"#;
+    let placed: usds_futures::NewAlgoOrder = serde_json::from_str(reply).unwrap();
+    assert_eq!((placed.algo_type, placed.algo_status), (AlgoType::Conditional, AlgoStatus::New));
+}

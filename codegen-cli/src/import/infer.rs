@@ -278,8 +278,17 @@ const ORDER_KEYS: &[&str] = &["orderId", "clientOrderId", "algoId", "strategyId"
 
 /// Field names that take a shared enum wherever they appear in a response; `type`, `origType`
 /// and `status` only in an order (elsewhere they are a schedule's, a symbol's or a transfer's).
-const ALWAYS_SHARED: &[&str] =
-    &["side", "positionSide", "timeInForce", "workingType", "priceMatch", "selfTradePreventionMode", "strategyType"];
+const ALWAYS_SHARED: &[&str] = &[
+    "side",
+    "positionSide",
+    "timeInForce",
+    "workingType",
+    "priceMatch",
+    "selfTradePreventionMode",
+    "strategyType",
+    "algoType",
+    "algoStatus",
+];
 const SHARED_IN_ORDERS: &[&str] = &["type", "origType", "orderType", "status"];
 
 /// The field's type (adding nested models and enums to `out`) and its doc.
@@ -545,6 +554,15 @@ mod tests {
     fn field<'a>(inferred: &'a Inferred, model: &str, name: &str) -> &'a Field {
         let m = &inferred.models.iter().find(|(n, _)| n == model).unwrap().1;
         m.fields.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn an_algo_orders_type_and_status_take_the_shared_enums() {
+        // New-Algo-Order.md and the algo query pages: `algoType` is the request's AlgoType
+        // (`CONDITIONAL`), `algoStatus` the values Event-Algo-Order-Update.md lists.
+        let (_, got) = run(&[r#"{"algoId": 2146760, "algoType": "CONDITIONAL", "algoStatus": "NEW"}"#]);
+        assert_eq!(field(&got, "Resp", "algoType").ty, "AlgoType");
+        assert_eq!(field(&got, "Resp", "algoStatus").ty, "AlgoStatus");
     }
 
     #[test]

@@ -144,7 +144,8 @@ fn listed_values(page: &Page, models: &mut [(String, Model)], enums: &mut Vec<(S
             continue;
         }
         if let Some(item) = t.strip_prefix("* ").or_else(|| t.strip_prefix("- ")) {
-            let word = item.split_whitespace().next().unwrap_or_default().trim_matches('`');
+            // `* MARKET`, `* CALCULATED - Liquidation Execution`, `` * `NEW`: This status … ``
+            let word = item.split_whitespace().next().unwrap_or_default().trim_end_matches(':').trim_matches('`');
             let upper = word.len() >= 2
                 && word.starts_with(|c: char| c.is_ascii_uppercase())
                 && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
@@ -425,6 +426,24 @@ mod tests {
         // A list that names no shared enum changes nothing.
         assert_eq!(ty("x"), "STRING");
         assert!(!s.enums.iter().any(|(n, _)| n == "ExecutionType"));
+    }
+
+    #[test]
+    fn a_value_list_of_code_spans_with_explanations_extends_the_shared_enum() {
+        // Event-Algo-Order-Update: "**Algo Status**" over "* `NEW`: This status indicates …".
+        let text = "---\nsource_url: https://x/user-data-streams/Event-Algo-Order-Update\n---\n\n# Event: Algo Order Update\n\n\
+            ## Event Description\n\nWhen new algo order created.\n\n**Algo Status**\n\n\
+            \x20 * `NEW`: This status indicates that the order was placed.\n\
+            \x20 * `TRIGGERING`: This status suggests that the order has met the triggering condition.\n\
+            \x20 * `EXPIRED`: This status denotes that the order has been canceled by the system.\n\n\n\n\
+            ## Event Name\n\n`ALGO_UPDATE`\n\n## Response Example\n\n    {\n      \
+            \"e\": \"ALGO_UPDATE\",  // Event type\n      \"X\": \"NEW\"  // Algo status\n    }\n";
+        let Some(Ok(s)) = import(Path::new("p.md"), text) else { panic!("not imported") };
+        let e = &s.enums.iter().find(|(n, _)| n == "AlgoStatus").expect("no enum AlgoStatus").1;
+        let values: Vec<&str> = e.values.iter().map(|v| v.value()).collect();
+        assert_eq!(values, ["NEW", "TRIGGERING", "EXPIRED"]);
+        let (_, m) = &s.models[0];
+        assert_eq!(m.fields.iter().find(|f| f.name == "X").unwrap().ty, "AlgoStatus");
     }
 
     #[test]
