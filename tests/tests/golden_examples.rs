@@ -368,3 +368,23 @@ fn algo_orders_have_typed_type_and_status_and_a_triggered_update_decodes() {
     let placed: usds_futures::NewAlgoOrder = serde_json::from_str(reply).unwrap();
     assert_eq!((placed.algo_type, placed.algo_status), (AlgoType::Conditional, AlgoStatus::New));
 }
+
+#[test]
+fn an_order_updates_working_type_original_type_stp_and_price_match_are_the_shared_enums() {
+    use usds_futures::streams::UserDataEvent;
+    use usds_futures::{OrderType, PriceMatch, SelfTradePreventionMode, WorkingType};
+    // Event-Order-Update.md: `wt` "Stop Price Working Type", `ot` "Original Order Type", `V`
+    // "STP mode", `pm` "Price match mode": what the REST order models type as enums.
+    let json = r#"{"e":"ORDER_TRADE_UPDATE","E":1568879465651,"T":1568879465650,"o":{"s":"BTCUSDT",
+        "c":"TEST","S":"BUY","o":"LIMIT","f":"GTC","q":"0.001","p":"25000","ap":"0","sp":"0","x":"NEW",
+        "X":"NEW","i":8886774,"l":"0","z":"0","L":"0","N":"USDT","n":"0","T":1568879465650,"t":0,
+        "b":"25","a":"0","m":false,"R":false,"wt":"MARK_PRICE","ot":"LIMIT","ps":"BOTH","cp":false,
+        "pP":false,"si":0,"ss":0,"rp":"0","V":"EXPIRE_MAKER","pm":"QUEUE_5","gtd":0,"er":"0"}}"#;
+    let UserDataEvent::OrderTradeUpdate(e) = UserDataEvent::decode_json(json).unwrap() else {
+        panic!("not an order update")
+    };
+    assert_eq!(e.order.stop_price_working_type, WorkingType::MarkPrice);
+    assert_eq!(e.order.original_order_type, OrderType::Limit);
+    assert_eq!(e.order.stp_mode, SelfTradePreventionMode::ExpireMaker);
+    assert_eq!(e.order.price_match_mode, PriceMatch::Queue5);
+}
