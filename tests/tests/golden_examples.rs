@@ -388,3 +388,20 @@ fn an_order_updates_working_type_original_type_stp_and_price_match_are_the_share
     assert_eq!(e.order.stp_mode, SelfTradePreventionMode::ExpireMaker);
     assert_eq!(e.order.price_match_mode, PriceMatch::Queue5);
 }
+
+#[test]
+fn a_new_orders_update_without_commission_or_close_all_decodes() {
+    use usds_futures::streams::UserDataEvent;
+    // faq/stp-faq.md shows ORDER_TRADE_UPDATE with `N` and `n` "will not push if no commission",
+    // and Event-Order-Update.md (Chinese edition) says `cp` is pushed only for conditional
+    // orders: a new LIMIT order's update has none of them.
+    let json = r#"{"e":"ORDER_TRADE_UPDATE","E":1568879465651,"T":1568879465650,"o":{"s":"BTCUSDT",
+        "c":"TEST","S":"BUY","o":"LIMIT","f":"GTC","q":"0.001","p":"25000","ap":"0","sp":"0","x":"NEW",
+        "X":"NEW","i":8886774,"l":"0","z":"0","L":"0","T":1568879465650,"t":0,"b":"25","a":"0","m":false,
+        "R":false,"wt":"CONTRACT_PRICE","ot":"LIMIT","ps":"BOTH","pP":false,"si":0,"ss":0,"rp":"0",
+        "V":"EXPIRE_MAKER","pm":"NONE","gtd":0,"er":"0"}}"#;
+    match UserDataEvent::decode_json(json).unwrap_or_else(|e| panic!("a new LIMIT order's update: {e}")) {
+        UserDataEvent::OrderTradeUpdate(e) => assert_eq!(e.order.order_id, 8886774),
+        other => panic!("decoded as {other:?}"),
+    }
+}
