@@ -405,3 +405,22 @@ fn a_new_orders_update_without_commission_or_close_all_decodes() {
         other => panic!("decoded as {other:?}"),
     }
 }
+
+#[test]
+fn a_funding_fee_account_update_without_positions_decodes() {
+    // Event-Balance-and-Position-Update.md (and PM's Event-Futures-Balance-and-Position-Update.md):
+    // 'When "FUNDING FEE" occurs in a crossed position, ACCOUNT_UPDATE will be pushed with only
+    // the balance B …, without any position P message.'
+    let um = r#"{"e":"ACCOUNT_UPDATE","E":1564745798939,"T":1564745798938,"a":{"m":"FUNDING_FEE",
+        "B":[{"a":"USDT","wb":"122624.12345678","cw":"100.12345678","bc":"50.12345678"}]}}"#;
+    match usds_futures::streams::UserDataEvent::decode_json(um).unwrap_or_else(|e| panic!("USDⓈ-M: {e}")) {
+        usds_futures::streams::UserDataEvent::AccountUpdate(e) => assert_eq!(e.update_data.p, None),
+        other => panic!("decoded as {other:?}"),
+    }
+    let pm = r#"{"e":"ACCOUNT_UPDATE","fs":"UM","E":1564745798939,"T":1564745798938,"i":"","a":{"m":"FUNDING_FEE",
+        "B":[{"a":"USDT","wb":"122624.12345678","cw":"100.12345678","bc":"50.12345678"}]}}"#;
+    match portfolio_margin::streams::UserDataEvent::decode_json(pm).unwrap_or_else(|e| panic!("PM: {e}")) {
+        portfolio_margin::streams::UserDataEvent::AccountUpdate(e) => assert_eq!(e.update_data.p, None),
+        other => panic!("decoded as {other:?}"),
+    }
+}
