@@ -424,3 +424,17 @@ fn a_funding_fee_account_update_without_positions_decodes() {
         other => panic!("decoded as {other:?}"),
     }
 }
+
+#[test]
+fn leverage_brackets_of_a_symbol_whose_brackets_were_never_adjusted_decode() {
+    // Notional-and-Leverage-Brackets.md: `notionalCoef` "only appears when user's symbol bracket
+    // is adjusted"; PM's UM-Notional-and-Leverage-Brackets.md shows the same object.
+    let json = r#"[{"symbol": "ETHUSDT", "brackets": [{"bracket": 1, "initialLeverage": 75, "notionalCap": 10000,
+        "notionalFloor": 0, "maintMarginRatio": 0.0065, "cum": 0.0}]}]"#;
+    let um: Vec<usds_futures::NotionalAndLeverageBrackets> =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("USDⓈ-M: {e}"));
+    assert_eq!(um[0].notional_coef, None);
+    let pm: Vec<portfolio_margin::UmNotionalAndLeverageBrackets> =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("PM: {e}"));
+    assert_eq!(pm[0].notional_coef, None);
+}

@@ -215,7 +215,7 @@ fn position_name(comment: &str) -> String {
 
 /// Field docs that say the field is not always sent: "only returned with …", "will not return
 /// if …", "only for PM PRO SPAN", and the event pages' words for it: "only pushed with …" (also
-/// misspelt "only puhed"), "only display when …", "will not push if …". ("only for USDT asset"
+/// misspelt "only puhed"), "only display when …", "will not push if …", "only appears when …". ("only for USDT asset"
 /// is not one: it says how a value is computed, and the field is always sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
@@ -234,6 +234,7 @@ fn is_conditional(doc: &str) -> bool {
         "only pushed",
         "only puhed",
         "only display",
+        "only appears",
         "will not push",
         "when exists",
         "may not",
@@ -574,8 +575,9 @@ mod tests {
             "ap": "0.00000", // avg fill price in matching engine, only display when order is triggered
             "cw": "3.16812045", // Cross Wallet Balance. Only pushed with crossed position margin call
             "n": "0", // Commission, will not push if no commission
+            "notionalCoef": 1.50, //user symbol bracket multiplier, only appears when user's symbol bracket is adjusted
             "q": "0.001"}"#]);
-        for name in ["AP", "ap", "cw", "n"] {
+        for name in ["AP", "ap", "cw", "n", "notionalCoef"] {
             assert!(field(&got, "Resp", name).optional, "{name}");
         }
         assert!(!field(&got, "Resp", "q").optional);
