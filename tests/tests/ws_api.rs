@@ -342,3 +342,36 @@ async fn websocket_bookings_go_through_a_shared_redis_budget() {
     assert!(matches!(refused, Err(Error::RateLimited { .. })), "{refused:?}");
     assert_eq!(mock.stats().requests_to("account.status"), 1);
 }
+
+#[tokio::test]
+async fn order_place_counts_against_the_orders_budgets_before_it_is_sent() {
+    // trade/websocket-api.md (order.place): the response example's rateLimits show ORDERS
+    // counts of 1 per 10 s and per minute, as REST New Order; with an ORDERS budget of 1 per
+    // 10 s the second order must be refused before it is sent, not after Binance's 429.
+    let mock = mock().await;
+    let orders = RateLimit {
+        limit_type: RateLimitType::Orders,
+        kind: LimitKind::Account,
+        interval: Interval::Second,
+        interval_num: 10,
+        limit: 1,
+    };
+    // The budgets come from a REST client (never sent anything) that the WebSocket client shares.
+    let rest = usds_futures::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .credentials(hmac())
+        .rate_limits(vec![orders])
+        .rate_policy(RatePolicy::FailFast)
+        .build()
+        .unwrap();
+    let ws = WsClient::new(builder(&mock, hmac()).share_with(&rest).build().unwrap());
+    let order =
+        usds_futures::OrderPlaceRequest::new("BTCUSDT", usds_futures::OrderSide::Buy, usds_futures::OrderType::Limit)
+            .quantity(Decimal::from_str("0.001").unwrap())
+            .price(Decimal::from_str("25000").unwrap())
+            .time_in_force(usds_futures::TimeInForce::Gtc);
+    ws.order_place(&order).await.unwrap();
+    let second = ws.order_place(&order).await;
+    assert!(matches!(second, Err(Error::RateLimited { .. })), "{second:?}");
+    assert_eq!(mock.stats().requests_to("order.place"), 1);
+}
