@@ -438,3 +438,21 @@ fn leverage_brackets_of_a_symbol_whose_brackets_were_never_adjusted_decode() {
         serde_json::from_str(json).unwrap_or_else(|e| panic!("PM: {e}"));
     assert_eq!(pm[0].notional_coef, None);
 }
+
+#[test]
+fn a_margin_order_update_without_trailing_delta_or_iceberg_quantity_decodes() {
+    use portfolio_margin::streams::UserDataEvent;
+    // PM Event-Margin-Order-Update.md: `d` "Trailing Delta; This is only visible if the order was
+    // a trailing stop order", `F` "Iceberg quantity; Will not be visible if not iceberg order":
+    // a plain LIMIT margin order's executionReport has neither.
+    let json = r#"{"e": "executionReport", "E": 1499405658658, "s": "ETHBTC", "c": "mUvoqJxFIILMdfAW5iGSOW",
+        "S": "BUY", "o": "LIMIT", "f": "GTC", "q": "1.00000000", "p": "0.10264410", "P": "0.00000000",
+        "g": -1, "C": "", "x": "NEW", "X": "NEW", "r": "NONE", "i": 4293153, "l": "0.00000000",
+        "z": "0.00000000", "L": "0.00000000", "n": "0", "N": null, "T": 1499405658657, "t": -1, "I": 8641984,
+        "w": true, "m": false, "O": 1499405658657, "Z": "0.00000000", "Y": "0.00000000", "W": 1499405658657,
+        "V": "NONE"}"#;
+    match UserDataEvent::decode_json(json).unwrap_or_else(|e| panic!("a LIMIT margin order's update: {e}")) {
+        UserDataEvent::ExecutionReport(e) => assert_eq!(e.order_id, 4293153),
+        other => panic!("decoded as {other:?}"),
+    }
+}

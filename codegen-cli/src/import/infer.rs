@@ -215,7 +215,8 @@ fn position_name(comment: &str) -> String {
 
 /// Field docs that say the field is not always sent: "only returned with …", "will not return
 /// if …", "only for PM PRO SPAN", and the event pages' words for it: "only pushed with …" (also
-/// misspelt "only puhed"), "only display when …", "will not push if …", "only appears when …". ("only for USDT asset"
+/// misspelt "only puhed"), "only display when …", "will not push if …", "only appears when …",
+/// "only visible if …", "will not be visible if …". ("only for USDT asset"
 /// is not one: it says how a value is computed, and the field is always sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
@@ -235,6 +236,8 @@ fn is_conditional(doc: &str) -> bool {
         "only puhed",
         "only display",
         "only appears",
+        "only visible",
+        "not be visible",
         "will not push",
         "when exists",
         "may not",
@@ -576,8 +579,10 @@ mod tests {
             "cw": "3.16812045", // Cross Wallet Balance. Only pushed with crossed position margin call
             "n": "0", // Commission, will not push if no commission
             "notionalCoef": 1.50, //user symbol bracket multiplier, only appears when user's symbol bracket is adjusted
+            "d": 4, // Trailing Delta; This is only visible if the order was a trailing stop order.
+            "F": "0.00000000", // Iceberg quantity; Will not be visible if not iceberg order
             "q": "0.001"}"#]);
-        for name in ["AP", "ap", "cw", "n", "notionalCoef"] {
+        for name in ["AP", "ap", "cw", "n", "notionalCoef", "d", "F"] {
             assert!(field(&got, "Resp", name).optional, "{name}");
         }
         assert!(!field(&got, "Resp", "q").optional);
