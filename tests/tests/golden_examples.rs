@@ -456,3 +456,19 @@ fn a_margin_order_update_without_trailing_delta_or_iceberg_quantity_decodes() {
         other => panic!("decoded as {other:?}"),
     }
 }
+
+#[test]
+fn an_untriggered_pm_conditional_order_decodes() {
+    // PM Query-All-UM-Conditional-Orders.md (and the other conditional order queries): `orderId`
+    // and `status` are the "Normal orderID after trigger if appliable, only have when the
+    // strategy is triggered", `type` the "Normal order type after trigger if appliable": a
+    // stop order still waiting for its trigger has none of them.
+    let json = r#"[{"newClientStrategyId": "abc", "strategyId": 123445, "strategyStatus": "NEW",
+        "strategyType": "STOP_MARKET", "origQty": "0.40", "price": "0", "reduceOnly": false, "side": "BUY",
+        "positionSide": "SHORT", "stopPrice": "9300", "symbol": "BTCUSDT", "bookTime": 1566818724710,
+        "updateTime": 1566818724722, "triggerTime": 0, "timeInForce": "GTC", "selfTradePreventionMode": "NONE",
+        "goodTillDate": 0, "priceMatch": "NONE"}]"#;
+    let orders: Vec<portfolio_margin::QueryAllUmConditionalOrders> =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("an untriggered conditional order: {e}"));
+    assert_eq!(orders[0].strategy_id, 123445);
+}

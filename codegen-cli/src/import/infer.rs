@@ -216,7 +216,7 @@ fn position_name(comment: &str) -> String {
 /// Field docs that say the field is not always sent: "only returned with …", "will not return
 /// if …", "only for PM PRO SPAN", and the event pages' words for it: "only pushed with …" (also
 /// misspelt "only puhed"), "only display when …", "will not push if …", "only appears when …",
-/// "only visible if …", "will not be visible if …". ("only for USDT asset"
+/// "only visible if …", "will not be visible if …", "only have when …", "… if appliable" (sic). ("only for USDT asset"
 /// is not one: it says how a value is computed, and the field is always sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
@@ -238,6 +238,9 @@ fn is_conditional(doc: &str) -> bool {
         "only appears",
         "only visible",
         "not be visible",
+        "only have when",
+        "if appliable",
+        "if applicable",
         "will not push",
         "when exists",
         "may not",
@@ -581,8 +584,10 @@ mod tests {
             "notionalCoef": 1.50, //user symbol bracket multiplier, only appears when user's symbol bracket is adjusted
             "d": 4, // Trailing Delta; This is only visible if the order was a trailing stop order.
             "F": "0.00000000", // Iceberg quantity; Will not be visible if not iceberg order
+            "orderId": 12132343435, // Normal orderID after trigger if appliable, only have when the strategy is triggered
+            "type": "MARKET", // Normal order type after trigger if appliable
             "q": "0.001"}"#]);
-        for name in ["AP", "ap", "cw", "n", "notionalCoef", "d", "F"] {
+        for name in ["AP", "ap", "cw", "n", "notionalCoef", "d", "F", "orderId", "type"] {
             assert!(field(&got, "Resp", name).optional, "{name}");
         }
         assert!(!field(&got, "Resp", "q").optional);
