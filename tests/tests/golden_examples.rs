@@ -472,3 +472,12 @@ fn an_untriggered_pm_conditional_order_decodes() {
         serde_json::from_str(json).unwrap_or_else(|e| panic!("an untriggered conditional order: {e}"));
     assert_eq!(orders[0].strategy_id, 123445);
 }
+
+#[test]
+fn gte_gtc_is_a_known_time_in_force() {
+    // Event-Algo-Order-Update.md (Algo Status EXPIRED): "a user places a GTE_GTC Time-In-Force
+    // conditional order": Binance sends it as the `timeInForce` / `f` of such orders.
+    let tif: usds_futures::TimeInForce = serde_json::from_str(r#""GTE_GTC""#).unwrap();
+    assert_eq!(tif.as_str(), "GTE_GTC");
+    assert!(!matches!(tif, usds_futures::TimeInForce::Other(_)), "{tif:?}");
+}
