@@ -291,3 +291,193 @@ fn a_margin_order_acknowledged_with_ack_decodes() {
     serde_json::from_str::<portfolio_margin::NewMarginOrder>(result)
         .unwrap_or_else(|e| panic!("RESULT does not decode: {e}"));
 }
+
+#[test]
+fn events_without_their_conditionally_pushed_fields_decode() {
+    use portfolio_margin::streams::UserDataEvent as PmEvent;
+    use usds_futures::streams::UserDataEvent;
+    // Event-Order-Update.md: `AP` and `cr` are "only puhed with TRAILING_STOP_MARKET order"; a
+    // LIMIT order's update has neither, and it is the event a trader waits for.
+    let limit = r#"{"e":"ORDER_TRADE_UPDATE","E":1568879465651,"T":1568879465650,"o":{"s":"BTCUSDT",
+        "c":"TEST","S":"BUY","o":"LIMIT","f":"GTC","q":"0.001","p":"25000","ap":"0","sp":"0","x":"NEW",
+        "X":"NEW","i":8886774,"l":"0","z":"0","L":"0","N":"USDT","n":"0","T":1568879465650,"t":0,
+        "b":"25","a":"0","m":false,"R":false,"wt":"CONTRACT_PRICE","ot":"LIMIT","ps":"BOTH","cp":false,
+        "pP":false,"si":0,"ss":0,"rp":"0","V":"EXPIRE_TAKER","pm":"NONE","gtd":0,"er":"0"}}"#;
+    match UserDataEvent::decode_json(limit).unwrap_or_else(|e| panic!("a LIMIT order's update: {e}")) {
+        UserDataEvent::OrderTradeUpdate(e) => {
+            assert_eq!(e.order.order_id, 8886774);
+            assert_eq!(e.order.activation_price, None);
+            assert_eq!(e.order.callback_rate, None);
+        }
+        other => panic!("decoded as {other:?}"),
+    }
+    // Event-Algo-Order-Update.md: `ap`, `aq` and `act` are "only display when order is triggered
+    // and placed in matching engine": a new, untriggered algo order has none.
+    let algo = r#"{"e":"ALGO_UPDATE","T":1750515742297,"E":1750515742303,"o":{"caid":"Q5xaq5EGKgXXa0fD7fs0Ip",
+        "aid":2148719,"at":"CONDITIONAL","o":"TAKE_PROFIT","s":"BNBUSDT","S":"SELL","ps":"BOTH","f":"GTC",
+        "q":"0.01","X":"NEW","ai":"","tp":"750","p":"750","V":"EXPIRE_MAKER","wt":"CONTRACT_PRICE","pm":"NONE",
+        "cp":false,"pP":false,"R":false,"tt":0,"gtd":0,"rm":""}}"#;
+    match UserDataEvent::decode_json(algo).unwrap_or_else(|e| panic!("an untriggered algo order's update: {e}")) {
+        UserDataEvent::AlgoUpdate(e) => assert_eq!(e.o.algo_id, 2148719),
+        other => panic!("decoded as {other:?}"),
+    }
+    // Event-Margin-Call.md: `cw` is "Only pushed with crossed position margin call".
+    let isolated = r#"{"e":"MARGIN_CALL","E":1587727187525,"p":[{"s":"ETHUSDT","ps":"LONG","pa":"1.327",
+        "mt":"ISOLATED","iw":"1.5","mp":"187.17127","up":"-1.166074","mm":"1.614445"}]}"#;
+    match UserDataEvent::decode_json(isolated).unwrap_or_else(|e| panic!("an isolated margin call: {e}")) {
+        UserDataEvent::MarginCall(e) => assert_eq!(e.cross_wallet_balance, None),
+        other => panic!("decoded as {other:?}"),
+    }
+    // PM Event-Futures-Order-update.md: `st` and `si` are "only pushed with conditional order
+    // triggered", `N` and `n` "will not push if no commission"; a new plain order has none.
+    let pm = r#"{"e":"ORDER_TRADE_UPDATE","fs":"UM","E":1568879465651,"T":1568879465650,"i":"SfsR",
+        "o":{"s":"BTCUSDT","c":"TEST","S":"SELL","o":"LIMIT","f":"GTC","q":"0.001","p":"25000","ap":"0",
+        "sp":"0","x":"NEW","X":"NEW","i":8886774,"l":"0","z":"0","L":"0","T":1568879465650,"t":0,
+        "b":"0","a":"9.91","m":false,"R":false,"ps":"LONG","rp":"0",
+        "V":"EXPIRE_TAKER","pm":"NONE","gtd":0}}"#;
+    match PmEvent::decode_json(pm).unwrap_or_else(|e| panic!("a PM plain order's update: {e}")) {
+        PmEvent::OrderTradeUpdate(e) => assert_eq!((e.o.commission, e.o.strategy_type.is_none()), (None, true)),
+        other => panic!("decoded as {other:?}"),
+    }
+}
+
+#[test]
+fn algo_orders_have_typed_type_and_status_and_a_triggered_update_decodes() {
+    use usds_futures::streams::UserDataEvent;
+    use usds_futures::{AlgoStatus, AlgoType, OrderType};
+    // Event-Algo-Order-Update.md lists the **Algo Status** values; `act` is the "actual order
+    // type in matching engine" (the page's example shows "0"), so a triggered order sends a type.
+    let triggered = r#"{"e":"ALGO_UPDATE","T":1750515742297,"E":1750515742303,"o":{"caid":"Q5xaq5EGKgXXa0fD7fs0Ip",
+        "aid":2148719,"at":"CONDITIONAL","o":"STOP_MARKET","s":"BNBUSDT","S":"SELL","ps":"BOTH","f":"GTC",
+        "q":"0.01","X":"TRIGGERED","ai":"5000001","ap":"749.5","aq":"0.01","act":"MARKET","tp":"750","p":"0",
+        "V":"EXPIRE_MAKER","wt":"CONTRACT_PRICE","pm":"NONE","cp":false,"pP":false,"R":false,"tt":1750515742297,
+        "gtd":0,"rm":""}}"#;
+    match UserDataEvent::decode_json(triggered).unwrap_or_else(|e| panic!("a triggered algo order's update: {e}")) {
+        UserDataEvent::AlgoUpdate(e) => {
+            assert_eq!(e.o.algo_status, AlgoStatus::Triggered);
+            assert_eq!(e.o.actual_order_type_in_matching, Some(OrderType::Market));
+        }
+        other => panic!("decoded as {other:?}"),
+    }
+    let reply = r#"{"algoId": 2146760, "clientAlgoId": "6B2I9XVcJpCjqPAJ4YoFX7", "algoType": "CONDITIONAL",
+        "orderType": "STOP_MARKET", "symbol": "BNBUSDT", "side": "SELL", "positionSide": "BOTH", "timeInForce": "GTC",
+        "quantity": "0.01", "algoStatus": "NEW", "triggerPrice": "750.000", "price": "0", "icebergQuantity": null,
+        "selfTradePreventionMode": "EXPIRE_MAKER", "workingType": "CONTRACT_PRICE", "priceMatch": "NONE",
+        "closePosition": false, "priceProtect": false, "reduceOnly": false, "activatePrice": "", "callbackRate": "",
+        "createTime": 1750485492076, "updateTime": 1750485492076, "triggerTime": 0, "goodTillDate": 0}"#;
+    let placed: usds_futures::NewAlgoOrder = serde_json::from_str(reply).unwrap();
+    assert_eq!((placed.algo_type, placed.algo_status), (AlgoType::Conditional, AlgoStatus::New));
+}
+
+#[test]
+fn an_order_updates_working_type_original_type_stp_and_price_match_are_the_shared_enums() {
+    use usds_futures::streams::UserDataEvent;
+    use usds_futures::{OrderType, PriceMatch, SelfTradePreventionMode, WorkingType};
+    // Event-Order-Update.md: `wt` "Stop Price Working Type", `ot` "Original Order Type", `V`
+    // "STP mode", `pm` "Price match mode": what the REST order models type as enums.
+    let json = r#"{"e":"ORDER_TRADE_UPDATE","E":1568879465651,"T":1568879465650,"o":{"s":"BTCUSDT",
+        "c":"TEST","S":"BUY","o":"LIMIT","f":"GTC","q":"0.001","p":"25000","ap":"0","sp":"0","x":"NEW",
+        "X":"NEW","i":8886774,"l":"0","z":"0","L":"0","N":"USDT","n":"0","T":1568879465650,"t":0,
+        "b":"25","a":"0","m":false,"R":false,"wt":"MARK_PRICE","ot":"LIMIT","ps":"BOTH","cp":false,
+        "pP":false,"si":0,"ss":0,"rp":"0","V":"EXPIRE_MAKER","pm":"QUEUE_5","gtd":0,"er":"0"}}"#;
+    let UserDataEvent::OrderTradeUpdate(e) = UserDataEvent::decode_json(json).unwrap() else {
+        panic!("not an order update")
+    };
+    assert_eq!(e.order.stop_price_working_type, WorkingType::MarkPrice);
+    assert_eq!(e.order.original_order_type, OrderType::Limit);
+    assert_eq!(e.order.stp_mode, SelfTradePreventionMode::ExpireMaker);
+    assert_eq!(e.order.price_match_mode, PriceMatch::Queue5);
+}
+
+#[test]
+fn a_new_orders_update_without_commission_or_close_all_decodes() {
+    use usds_futures::streams::UserDataEvent;
+    // faq/stp-faq.md shows ORDER_TRADE_UPDATE with `N` and `n` "will not push if no commission",
+    // and Event-Order-Update.md (Chinese edition) says `cp` is pushed only for conditional
+    // orders: a new LIMIT order's update has none of them.
+    let json = r#"{"e":"ORDER_TRADE_UPDATE","E":1568879465651,"T":1568879465650,"o":{"s":"BTCUSDT",
+        "c":"TEST","S":"BUY","o":"LIMIT","f":"GTC","q":"0.001","p":"25000","ap":"0","sp":"0","x":"NEW",
+        "X":"NEW","i":8886774,"l":"0","z":"0","L":"0","T":1568879465650,"t":0,"b":"25","a":"0","m":false,
+        "R":false,"wt":"CONTRACT_PRICE","ot":"LIMIT","ps":"BOTH","pP":false,"si":0,"ss":0,"rp":"0",
+        "V":"EXPIRE_MAKER","pm":"NONE","gtd":0,"er":"0"}}"#;
+    match UserDataEvent::decode_json(json).unwrap_or_else(|e| panic!("a new LIMIT order's update: {e}")) {
+        UserDataEvent::OrderTradeUpdate(e) => assert_eq!(e.order.order_id, 8886774),
+        other => panic!("decoded as {other:?}"),
+    }
+}
+
+#[test]
+fn a_funding_fee_account_update_without_positions_decodes() {
+    // Event-Balance-and-Position-Update.md (and PM's Event-Futures-Balance-and-Position-Update.md):
+    // 'When "FUNDING FEE" occurs in a crossed position, ACCOUNT_UPDATE will be pushed with only
+    // the balance B …, without any position P message.'
+    let um = r#"{"e":"ACCOUNT_UPDATE","E":1564745798939,"T":1564745798938,"a":{"m":"FUNDING_FEE",
+        "B":[{"a":"USDT","wb":"122624.12345678","cw":"100.12345678","bc":"50.12345678"}]}}"#;
+    match usds_futures::streams::UserDataEvent::decode_json(um).unwrap_or_else(|e| panic!("USDⓈ-M: {e}")) {
+        usds_futures::streams::UserDataEvent::AccountUpdate(e) => assert_eq!(e.update_data.p, None),
+        other => panic!("decoded as {other:?}"),
+    }
+    let pm = r#"{"e":"ACCOUNT_UPDATE","fs":"UM","E":1564745798939,"T":1564745798938,"i":"","a":{"m":"FUNDING_FEE",
+        "B":[{"a":"USDT","wb":"122624.12345678","cw":"100.12345678","bc":"50.12345678"}]}}"#;
+    match portfolio_margin::streams::UserDataEvent::decode_json(pm).unwrap_or_else(|e| panic!("PM: {e}")) {
+        portfolio_margin::streams::UserDataEvent::AccountUpdate(e) => assert_eq!(e.update_data.p, None),
+        other => panic!("decoded as {other:?}"),
+    }
+}
+
+#[test]
+fn leverage_brackets_of_a_symbol_whose_brackets_were_never_adjusted_decode() {
+    // Notional-and-Leverage-Brackets.md: `notionalCoef` "only appears when user's symbol bracket
+    // is adjusted"; PM's UM-Notional-and-Leverage-Brackets.md shows the same object.
+    let json = r#"[{"symbol": "ETHUSDT", "brackets": [{"bracket": 1, "initialLeverage": 75, "notionalCap": 10000,
+        "notionalFloor": 0, "maintMarginRatio": 0.0065, "cum": 0.0}]}]"#;
+    let um: Vec<usds_futures::NotionalAndLeverageBrackets> =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("USDⓈ-M: {e}"));
+    assert_eq!(um[0].notional_coef, None);
+    let pm: Vec<portfolio_margin::UmNotionalAndLeverageBrackets> =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("PM: {e}"));
+    assert_eq!(pm[0].notional_coef, None);
+}
+
+#[test]
+fn a_margin_order_update_without_trailing_delta_or_iceberg_quantity_decodes() {
+    use portfolio_margin::streams::UserDataEvent;
+    // PM Event-Margin-Order-Update.md: `d` "Trailing Delta; This is only visible if the order was
+    // a trailing stop order", `F` "Iceberg quantity; Will not be visible if not iceberg order":
+    // a plain LIMIT margin order's executionReport has neither.
+    let json = r#"{"e": "executionReport", "E": 1499405658658, "s": "ETHBTC", "c": "mUvoqJxFIILMdfAW5iGSOW",
+        "S": "BUY", "o": "LIMIT", "f": "GTC", "q": "1.00000000", "p": "0.10264410", "P": "0.00000000",
+        "g": -1, "C": "", "x": "NEW", "X": "NEW", "r": "NONE", "i": 4293153, "l": "0.00000000",
+        "z": "0.00000000", "L": "0.00000000", "n": "0", "N": null, "T": 1499405658657, "t": -1, "I": 8641984,
+        "w": true, "m": false, "O": 1499405658657, "Z": "0.00000000", "Y": "0.00000000", "W": 1499405658657,
+        "V": "NONE"}"#;
+    match UserDataEvent::decode_json(json).unwrap_or_else(|e| panic!("a LIMIT margin order's update: {e}")) {
+        UserDataEvent::ExecutionReport(e) => assert_eq!(e.order_id, 4293153),
+        other => panic!("decoded as {other:?}"),
+    }
+}
+
+#[test]
+fn an_untriggered_pm_conditional_order_decodes() {
+    // PM Query-All-UM-Conditional-Orders.md (and the other conditional order queries): `orderId`
+    // and `status` are the "Normal orderID after trigger if appliable, only have when the
+    // strategy is triggered", `type` the "Normal order type after trigger if appliable": a
+    // stop order still waiting for its trigger has none of them.
+    let json = r#"[{"newClientStrategyId": "abc", "strategyId": 123445, "strategyStatus": "NEW",
+        "strategyType": "STOP_MARKET", "origQty": "0.40", "price": "0", "reduceOnly": false, "side": "BUY",
+        "positionSide": "SHORT", "stopPrice": "9300", "symbol": "BTCUSDT", "bookTime": 1566818724710,
+        "updateTime": 1566818724722, "triggerTime": 0, "timeInForce": "GTC", "selfTradePreventionMode": "NONE",
+        "goodTillDate": 0, "priceMatch": "NONE"}]"#;
+    let orders: Vec<portfolio_margin::QueryAllUmConditionalOrders> =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("an untriggered conditional order: {e}"));
+    assert_eq!(orders[0].strategy_id, 123445);
+}
+
+#[test]
+fn gte_gtc_is_a_known_time_in_force() {
+    // Event-Algo-Order-Update.md (Algo Status EXPIRED): "a user places a GTE_GTC Time-In-Force
+    // conditional order": Binance sends it as the `timeInForce` / `f` of such orders.
+    let tif: usds_futures::TimeInForce = serde_json::from_str(r#""GTE_GTC""#).unwrap();
+    assert_eq!(tif.as_str(), "GTE_GTC");
+    assert!(!matches!(tif, usds_futures::TimeInForce::Other(_)), "{tif:?}");
+}

@@ -343,24 +343,35 @@ async fn websocket_bookings_go_through_a_shared_redis_budget() {
     assert_eq!(mock.stats().requests_to("account.status"), 1);
 }
 
-/// Binance counts an order placed over the WebSocket API against the account's ORDERS limits,
-/// shared with REST (its WebSocket API general info shows `order.place` answered with an ORDERS
-/// count of 1 in each window), although the method's page gives only "Weight: 0".
 #[tokio::test]
-async fn an_order_placed_over_the_websocket_api_counts_against_the_orders_budgets() {
+async fn order_place_counts_against_the_orders_budgets_before_it_is_sent() {
+    // trade/websocket-api.md (order.place): the response example's rateLimits show ORDERS
+    // counts of 1 per 10 s and per minute, as REST New Order; with an ORDERS budget of 1 per
+    // 10 s the second order must be refused before it is sent, not after Binance's 429.
     let mock = mock().await;
-    let ws = client(&mock, hmac());
+    let orders = RateLimit {
+        limit_type: RateLimitType::Orders,
+        kind: LimitKind::Account,
+        interval: Interval::Second,
+        interval_num: 10,
+        limit: 1,
+    };
+    // The budgets come from a REST client (never sent anything) that the WebSocket client shares.
+    let rest = usds_futures::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .credentials(hmac())
+        .rate_limits(vec![orders])
+        .rate_policy(RatePolicy::FailFast)
+        .build()
+        .unwrap();
+    let ws = WsClient::new(builder(&mock, hmac()).share_with(&rest).build().unwrap());
     let order =
-        usds_futures::OrderPlaceRequest::new("BTCUSDT", usds_futures::OrderSide::Buy, usds_futures::OrderType::Market)
-            .quantity(Decimal::from_str("0.001").unwrap());
+        usds_futures::OrderPlaceRequest::new("BTCUSDT", usds_futures::OrderSide::Buy, usds_futures::OrderType::Limit)
+            .quantity(Decimal::from_str("0.001").unwrap())
+            .price(Decimal::from_str("25000").unwrap())
+            .time_in_force(usds_futures::TimeInForce::Gtc);
     ws.order_place(&order).await.unwrap();
-    let orders: Vec<(u32, u32)> = ws
-        .ws()
-        .governor()
-        .usage()
-        .into_iter()
-        .filter(|u| u.limit_type == RateLimitType::Orders)
-        .map(|u| (u.interval_num, u.used))
-        .collect();
-    assert_eq!(orders, [(10, 1), (1, 1)], "ORDERS per 10 s and per minute");
+    let second = ws.order_place(&order).await;
+    assert!(matches!(second, Err(Error::RateLimited { .. })), "{second:?}");
+    assert_eq!(mock.stats().requests_to("order.place"), 1);
 }

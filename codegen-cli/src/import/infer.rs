@@ -214,8 +214,10 @@ fn position_name(comment: &str) -> String {
 }
 
 /// Field docs that say the field is not always sent: "only returned with …", "will not return
-/// if …", "only for PM PRO SPAN". ("only for USDT asset" is not one: it says how a value is
-/// computed, and the field is always sent.)
+/// if …", "only for PM PRO SPAN", and the event pages' words for it: "only pushed with …" (also
+/// misspelt "only puhed"), "only display when …", "will not push if …", "only appears when …",
+/// "only visible if …", "will not be visible if …", "only have when …", "… if appliable" (sic). ("only for USDT asset"
+/// is not one: it says how a value is computed, and the field is always sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
     if d.contains("only for") && !d.contains("asset") {
@@ -230,6 +232,16 @@ fn is_conditional(doc: &str) -> bool {
         "only when",
         "only if",
         "only show",
+        "only pushed",
+        "only puhed",
+        "only display",
+        "only appears",
+        "only visible",
+        "not be visible",
+        "only have when",
+        "if appliable",
+        "if applicable",
+        "will not push",
         "when exists",
         "may not",
         "仅在",
@@ -273,8 +285,17 @@ const ORDER_KEYS: &[&str] = &["orderId", "clientOrderId", "algoId", "strategyId"
 
 /// Field names that take a shared enum wherever they appear in a response; `type`, `origType`
 /// and `status` only in an order (elsewhere they are a schedule's, a symbol's or a transfer's).
-const ALWAYS_SHARED: &[&str] =
-    &["side", "positionSide", "timeInForce", "workingType", "priceMatch", "selfTradePreventionMode", "strategyType"];
+const ALWAYS_SHARED: &[&str] = &[
+    "side",
+    "positionSide",
+    "timeInForce",
+    "workingType",
+    "priceMatch",
+    "selfTradePreventionMode",
+    "strategyType",
+    "algoType",
+    "algoStatus",
+];
 const SHARED_IN_ORDERS: &[&str] = &["type", "origType", "orderType", "status"];
 
 /// The field's type (adding nested models and enums to `out`) and its doc.
@@ -540,6 +561,36 @@ mod tests {
     fn field<'a>(inferred: &'a Inferred, model: &str, name: &str) -> &'a Field {
         let m = &inferred.models.iter().find(|(n, _)| n == model).unwrap().1;
         m.fields.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn an_algo_orders_type_and_status_take_the_shared_enums() {
+        // New-Algo-Order.md and the algo query pages: `algoType` is the request's AlgoType
+        // (`CONDITIONAL`), `algoStatus` the values Event-Algo-Order-Update.md lists.
+        let (_, got) = run(&[r#"{"algoId": 2146760, "algoType": "CONDITIONAL", "algoStatus": "NEW"}"#]);
+        assert_eq!(field(&got, "Resp", "algoType").ty, "AlgoType");
+        assert_eq!(field(&got, "Resp", "algoStatus").ty, "AlgoStatus");
+    }
+
+    #[test]
+    fn fields_an_event_page_says_are_pushed_only_sometimes_are_optional() {
+        // Event-Order-Update.md ("puhed" sic), Event-Algo-Order-Update.md, Event-Margin-Call.md,
+        // PM Event-Futures-Order-update.md: a LIMIT order's update has no `AP`, an untriggered
+        // algo order no `ap`, an isolated margin call no `cw`, an order without commission no `n`.
+        let (_, got) = run(&[r#"{"AP": "7476.89", // Activation Price, only puhed with TRAILING_STOP_MARKET order
+            "ap": "0.00000", // avg fill price in matching engine, only display when order is triggered
+            "cw": "3.16812045", // Cross Wallet Balance. Only pushed with crossed position margin call
+            "n": "0", // Commission, will not push if no commission
+            "notionalCoef": 1.50, //user symbol bracket multiplier, only appears when user's symbol bracket is adjusted
+            "d": 4, // Trailing Delta; This is only visible if the order was a trailing stop order.
+            "F": "0.00000000", // Iceberg quantity; Will not be visible if not iceberg order
+            "orderId": 12132343435, // Normal orderID after trigger if appliable, only have when the strategy is triggered
+            "type": "MARKET", // Normal order type after trigger if appliable
+            "q": "0.001"}"#]);
+        for name in ["AP", "ap", "cw", "n", "notionalCoef", "d", "F", "orderId", "type"] {
+            assert!(field(&got, "Resp", name).optional, "{name}");
+        }
+        assert!(!field(&got, "Resp", "q").optional);
     }
 
     #[test]

@@ -25,6 +25,7 @@ const ENUM_NAMES: &[(&str, &str)] = &[
     ("strategyType", "StrategyType"),
     ("autoCloseType", "AutoCloseType"),
     ("algoType", "AlgoType"),
+    ("algoStatus", "AlgoStatus"),
     ("stopLimitTimeInForce", "TimeInForce"),
     ("strategyStatus", "StrategyStatus"),
 ];

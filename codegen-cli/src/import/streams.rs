@@ -100,6 +100,7 @@ fn read(page_path: &Path, page: &Page, is_market: bool) -> Result<ImportedStream
     }
     warnings.extend(inferred.warnings);
     listed_values(page, &mut inferred.models, &mut inferred.enums);
+    commented_concepts(&bodies, &renames, &mut inferred.models, &mut inferred.enums);
     let defined = if is_market {
         let names = stream_names(page).ok_or_else(|| format!("{at}: the Stream Name section names no stream"))?;
         let update_speed = page
@@ -144,7 +145,8 @@ fn listed_values(page: &Page, models: &mut [(String, Model)], enums: &mut Vec<(S
             continue;
         }
         if let Some(item) = t.strip_prefix("* ").or_else(|| t.strip_prefix("- ")) {
-            let word = item.split_whitespace().next().unwrap_or_default().trim_matches('`');
+            // `* MARKET`, `* CALCULATED - Liquidation Execution`, `` * `NEW`: This status … ``
+            let word = item.split_whitespace().next().unwrap_or_default().trim_end_matches(':').trim_matches('`');
             let upper = word.len() >= 2
                 && word.starts_with(|c: char| c.is_ascii_uppercase())
                 && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
@@ -170,6 +172,72 @@ fn listed_values(page: &Page, models: &mut [(String, Model)], enums: &mut Vec<(S
                 f.ty = name.to_string();
             }
         }
+    }
+}
+
+/// Comments of one-letter keys that name a concept a shared enum types everywhere else
+/// (`"wt": "CONTRACT_PRICE", // Stop Price Working Type`).
+const COMMENTED_CONCEPTS: &[(&str, &str)] = &[
+    ("working type", "WorkingType"),
+    ("stop price working type", "WorkingType"),
+    ("order type", "OrderType"),
+    ("original order type", "OrderType"),
+    ("stp mode", "SelfTradePreventionMode"),
+    ("price match mode", "PriceMatch"),
+];
+
+/// A STRING field whose comment is one of [`COMMENTED_CONCEPTS`] takes that shared enum when
+/// every value the examples send for its key (by its renamed key in `bodies`) is a wire value (`EXPIRE_TAKER`, not `""`); the
+/// values join the enum.
+fn commented_concepts(
+    bodies: &[Json],
+    renames: &BTreeMap<String, String>,
+    models: &mut [(String, Model)],
+    enums: &mut Vec<(String, Enum)>,
+) {
+    fn sent(json: &Json, key: &str, out: &mut Vec<String>, other: &mut bool) {
+        match json {
+            Json::Object(members) => {
+                for m in members {
+                    match &m.value {
+                        Json::String(v) if m.key == key => out.push(v.clone()),
+                        Json::Object(_) | Json::Array(..) => {}
+                        _ if m.key == key => *other = true,
+                        _ => {}
+                    }
+                    sent(&m.value, key, out, other);
+                }
+            }
+            Json::Array(items, _) => items.iter().for_each(|i| sent(i, key, out, other)),
+            _ => {}
+        }
+    }
+    for f in models.iter_mut().flat_map(|(_, m)| m.fields.iter_mut()).filter(|f| f.ty == "STRING") {
+        let Some(doc) = f.doc.as_deref().map(|d| d.trim().to_ascii_lowercase()) else { continue };
+        let Some((_, name)) = COMMENTED_CONCEPTS.iter().find(|(c, _)| *c == doc) else { continue };
+        // The examples' keys were renamed (`wt` → `stopPriceWorkingType`) before inference.
+        let key = renames.iter().find(|(_, wire)| **wire == f.name).map_or(f.name.as_str(), |(k, _)| k.as_str());
+        let (mut values, mut other) = (Vec::new(), false);
+        for body in bodies {
+            sent(body, key, &mut values, &mut other);
+        }
+        if other || values.is_empty() || !values.iter().all(|v| super::enums_from_text::is_wire_value(v)) {
+            continue;
+        }
+        let slot = match enums.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                enums.push((name.to_string(), Enum { doc: None, values: Vec::new() }));
+                enums.len() - 1
+            }
+        };
+        let e = &mut enums[slot].1;
+        for v in values {
+            if !e.values.iter().any(|x| x.value() == v) {
+                e.values.push(crate::ast::EnumValue::Bare(v));
+            }
+        }
+        f.ty = name.to_string();
     }
 }
 
@@ -413,6 +481,50 @@ mod tests {
         // A list that names no shared enum changes nothing.
         assert_eq!(ty("x"), "STRING");
         assert!(!s.enums.iter().any(|(n, _)| n == "ExecutionType"));
+    }
+
+    #[test]
+    fn a_value_list_of_code_spans_with_explanations_extends_the_shared_enum() {
+        // Event-Algo-Order-Update: "**Algo Status**" over "* `NEW`: This status indicates …".
+        let text = "---\nsource_url: https://x/user-data-streams/Event-Algo-Order-Update\n---\n\n# Event: Algo Order Update\n\n\
+            ## Event Description\n\nWhen new algo order created.\n\n**Algo Status**\n\n\
+            \x20 * `NEW`: This status indicates that the order was placed.\n\
+            \x20 * `TRIGGERING`: This status suggests that the order has met the triggering condition.\n\
+            \x20 * `EXPIRED`: This status denotes that the order has been canceled by the system.\n\n\n\n\
+            ## Event Name\n\n`ALGO_UPDATE`\n\n## Response Example\n\n    {\n      \
+            \"e\": \"ALGO_UPDATE\",  // Event type\n      \"X\": \"NEW\"  // Algo status\n    }\n";
+        let Some(Ok(s)) = import(Path::new("p.md"), text) else { panic!("not imported") };
+        let e = &s.enums.iter().find(|(n, _)| n == "AlgoStatus").expect("no enum AlgoStatus").1;
+        let values: Vec<&str> = e.values.iter().map(|v| v.value()).collect();
+        assert_eq!(values, ["NEW", "TRIGGERING", "EXPIRED"]);
+        let (_, m) = &s.models[0];
+        assert_eq!(m.fields.iter().find(|f| f.name == "X").unwrap().ty, "AlgoStatus");
+    }
+
+    #[test]
+    fn fields_whose_comment_names_a_shared_concept_take_its_enum() {
+        // Event-Order-Update: `wt`, `ot`, `V` and `pm` are what WorkingType, OrderType,
+        // SelfTradePreventionMode and PriceMatch type everywhere else.
+        let text = "---\nsource_url: https://x/user-data-streams/Event-Order-Update\n---\n\n# Event: Order Update\n\n\
+            ## Event Description\n\nWhen new order created.\n\n## Event Name\n\n`ORDER_TRADE_UPDATE`\n\n\
+            ## Response Example\n\n    {\n      \"e\": \"ORDER_TRADE_UPDATE\",  // Event type\n      \
+            \"wt\": \"CONTRACT_PRICE\",  // Stop Price Working Type\n      \
+            \"ot\": \"TRAILING_STOP_MARKET\",  // Original Order Type\n      \
+            \"V\": \"EXPIRE_TAKER\",  // STP mode\n      \"pm\": \"OPPONENT\",  // Price match mode\n      \
+            \"c\": \"TEST\"  // Client Order Id\n    }\n";
+        let Some(Ok(s)) = import(Path::new("p.md"), text) else { panic!("not imported") };
+        let (_, m) = &s.models[0];
+        let ty = |wire: &str| m.fields.iter().find(|f| f.name == wire).map(|f| f.ty.clone()).unwrap();
+        assert_eq!(ty("wt"), "WorkingType");
+        assert_eq!(ty("ot"), "OrderType");
+        assert_eq!(ty("V"), "SelfTradePreventionMode");
+        assert_eq!(ty("pm"), "PriceMatch");
+        assert_eq!(ty("c"), "STRING");
+        let values = |name: &str| -> Vec<String> {
+            let e = &s.enums.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no enum {name}")).1;
+            e.values.iter().map(|v| v.value().to_string()).collect()
+        };
+        assert_eq!(values("PriceMatch"), ["OPPONENT"]);
     }
 
     #[test]
