@@ -224,19 +224,7 @@ fn commented_concepts(
         if other || values.is_empty() || !values.iter().all(|v| super::enums_from_text::is_wire_value(v)) {
             continue;
         }
-        let slot = match enums.iter().position(|(n, _)| n == name) {
-            Some(i) => i,
-            None => {
-                enums.push((name.to_string(), Enum { doc: None, values: Vec::new() }));
-                enums.len() - 1
-            }
-        };
-        let e = &mut enums[slot].1;
-        for v in values {
-            if !e.values.iter().any(|x| x.value() == v) {
-                e.values.push(crate::ast::EnumValue::Bare(v));
-            }
-        }
+        super::params::add_enum(enums, name, values);
         f.ty = name.to_string();
     }
 }
