@@ -216,8 +216,9 @@ fn position_name(comment: &str) -> String {
 /// Field docs that say the field is not always sent: "only returned with …", "will not return
 /// if …", "only for PM PRO SPAN", and the event pages' words for it: "only pushed with …" (also
 /// misspelt "only puhed"), "only display when …", "will not push if …", "only appears when …",
-/// "only visible if …", "will not be visible if …", "only have when …", "… if appliable" (sic). ("only for USDT asset"
-/// is not one: it says how a value is computed, and the field is always sent.)
+/// "only visible if …", "will not be visible if …", "only have when …", "… if appliable" (sic).
+/// ("only for USDT asset" is not one: it says how a value is computed, and the field is always
+/// sent.)
 fn is_conditional(doc: &str) -> bool {
     let d = doc.to_lowercase();
     if d.contains("only for") && !d.contains("asset") {

@@ -187,8 +187,8 @@ const COMMENTED_CONCEPTS: &[(&str, &str)] = &[
 ];
 
 /// A STRING field whose comment is one of [`COMMENTED_CONCEPTS`] takes that shared enum when
-/// every value the examples send for its key (by its renamed key in `bodies`) is a wire value (`EXPIRE_TAKER`, not `""`); the
-/// values join the enum.
+/// every value the examples send for its key (by its renamed key in `bodies`) is a wire value
+/// (`EXPIRE_TAKER`, not `""`); the values join the enum.
 fn commented_concepts(
     bodies: &[Json],
     renames: &BTreeMap<String, String>,

@@ -305,10 +305,7 @@ impl<E: EventSet> Lifecycle<E> {
             Some(Err(StreamError::Rejected(why))) => {
                 self.pending.push_back(Err(StreamError::Rejected(why)));
                 self.events = Box::pin(futures_util::stream::pending());
-                if self.renew_at.is_none() {
-                    self.config.retry.reset();
-                    self.renew_at = Some(Instant::now());
-                }
+                self.key_gone(Instant::now());
             }
             Some(Err(notice)) => self.pending.push_back(Err(notice)),
             // The stream client shut down: no more events will come.
@@ -333,12 +330,20 @@ impl<E: EventSet> Lifecycle<E> {
                 let gone = matches!(e, crate::Error::Api { code, .. } if code == LISTEN_KEY_DOES_NOT_EXIST);
                 self.pending.push_back(Err(StreamError::KeepAliveFailed(e.to_string())));
                 if gone || now >= self.valid_until {
-                    self.config.retry.reset();
-                    self.renew_at = Some(now);
+                    self.key_gone(now);
                 } else {
                     self.keep_alive_at = (now + self.config.retry.next_delay()).min(self.valid_until);
                 }
             }
+        }
+    }
+
+    /// The key no longer exists (refused, `-1125`, or past its validity): a new one is due now,
+    /// its attempts starting from the first delay.
+    fn key_gone(&mut self, now: Instant) {
+        if self.renew_at.is_none() {
+            self.config.retry.reset();
+            self.renew_at = Some(now);
         }
     }
 

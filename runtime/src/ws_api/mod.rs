@@ -27,8 +27,9 @@
 //!   is held while it runs. After a failed attempt, calls fail at once with its error until a
 //!   bounded exponential backoff has passed; a refusal by the local governor (budget, pause,
 //!   ban) is not a failed attempt. A handshake the server refuses with 429 or 418 pauses the
-//!   family or bans the host in the governor, as the same answer to a REST request does. A connection older than the maximum age (default
-//!   23 h 50 min; Binance closes them at 24 h) is replaced before use.
+//!   family or bans the host in the governor, as the same answer to a REST request does. A
+//!   connection older than the maximum age (default 23 h 50 min; Binance closes them at 24 h)
+//!   is replaced before use.
 //!
 //! # Logging and secrets
 //! `tungstenite`, underneath this client, logs every frame it writes and reads through the
